@@ -1,0 +1,105 @@
+// Lint, including the layer rules of DESIGN.md: imports point down only
+// (renderer -> api types; electron/server/cli -> node -> core). A wrong-way import is an
+// error, not a review comment. The rules are tested in src-main/layers.test.ts.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** Folders of src-main that a layer must not import. */
+function forbidLayers(...layers) {
+  return layers.map((layer) => ({
+    group: [`**/${layer}/*`, `**/${layer}`, `**/src-main/${layer}/**`],
+    message: `layer rule: this layer must not import src-main/${layer} (see DESIGN.md "Layers")`,
+  }));
+}
+
+const electronOnly = { name: 'electron', message: 'layer rule: only src-main/electron and src-main/preload may import electron' };
+
+function restrict({ paths = [], patterns = [], allowTypeImports = false }) {
+  return {
+    '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'scratch/', 'test-results/', 'playwright-report/', 'e2e/artifacts/', 'src-main/core/onnx/gen/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', 'bin/**', 'scripts/**'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['src-main/core/**/*.ts'],
+    rules: restrict({
+      paths: [
+        ...nodeBuiltins.map((name) => ({ name, message: 'layer rule: core/ is pure TypeScript, no Node modules' })),
+        { name: 'onnxruntime-node', message: 'layer rule: core/ must not run sessions; that is node/' },
+        { name: 'ws', message: 'layer rule: core/ has no transports' },
+        electronOnly,
+      ],
+      patterns: forbidLayers('node', 'api', 'electron', 'preload', 'server', 'cli'),
+    }),
+  },
+  {
+    files: ['src-main/api/**/*.ts'],
+    rules: restrict({
+      paths: [...nodeBuiltins.map((name) => ({ name, message: 'layer rule: api/ is a contract, no Node modules' })), electronOnly],
+      patterns: forbidLayers('node', 'electron', 'preload', 'server', 'cli'),
+    }),
+  },
+  {
+    files: ['src-main/node/**/*.ts'],
+    rules: restrict({ paths: [electronOnly], patterns: forbidLayers('electron', 'preload', 'server', 'cli') }),
+  },
+  {
+    files: ['src-main/server/**/*.ts'],
+    rules: restrict({ paths: [electronOnly], patterns: forbidLayers('electron', 'preload', 'cli') }),
+  },
+  {
+    files: ['src-main/cli/**/*.ts'],
+    rules: restrict({ paths: [electronOnly], patterns: forbidLayers('electron', 'preload') }),
+  },
+  {
+    files: ['src-main/electron/**/*.ts'],
+    rules: restrict({ patterns: forbidLayers('server', 'cli', 'preload') }),
+  },
+  {
+    files: ['src-main/preload/**/*.ts'],
+    rules: restrict({ patterns: forbidLayers('core', 'node', 'server', 'cli', 'electron') }),
+  },
+  {
+    // The renderer talks to the engine through the API only, and takes only its types.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'layer rule: the renderer has no Node modules' })),
+          patterns: [
+            {
+              group: ['**/src-main/*', '!**/src-main/api', '**/src-main/*/**', '!**/src-main/api/**'],
+              message: 'layer rule: the renderer may import only src-main/api',
+            },
+            {
+              group: ['**/src-main/api/**'],
+              allowTypeImports: true,
+              message: 'layer rule: the renderer takes only types from src-main/api',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

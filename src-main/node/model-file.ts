@@ -1,0 +1,124 @@
+// Model files on disk: reading (with safe external data), writing atomically.
+import { lstat, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { GraftError } from '../core/errors.js';
+import { checkExternalLocation, decodeModel, encodeModel } from '../core/onnx/codec.js';
+import type { ModelProto, TensorProto } from '../core/onnx/gen/onnx_pb.js';
+import { isExternal } from '../core/onnx/tensor.js';
+import { graphFromModel, type LoadedModel } from '../core/ir/proto.js';
+
+/** Files over this are refused before reading: protobuf itself cannot exceed 2 GiB. */
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+export interface ModelFile extends LoadedModel {
+  path: string;
+  fileBytes: number;
+}
+
+async function statFile(path: string) {
+  try {
+    return await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new GraftError('file-not-found', `${path}: no such file`);
+    if (code === 'EACCES') throw new GraftError('file-access', `${path}: permission denied`);
+    throw new GraftError('file-read', `${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads `model.onnx` bytes and decodes them, with external data loaded inline. */
+export async function readModelProto(path: string): Promise<{ model: ModelProto; fileBytes: number }> {
+  const abs = resolve(path);
+  const st = await statFile(abs);
+  if (st.isDirectory()) throw new GraftError('file-is-directory', `${abs}: is a folder, not a model file`);
+  if (st.size > MAX_MODEL_BYTES) throw new GraftError('model-too-large', `${abs}: ${st.size} bytes is over protobuf's 2 GiB limit`);
+  const bytes = await readFile(abs);
+  const model = decodeModel(bytes, basename(abs));
+  await loadExternalData(model, dirname(abs));
+  return { model, fileBytes: st.size };
+}
+
+export async function readModelFile(path: string): Promise<ModelFile> {
+  const abs = resolve(path);
+  const { model, fileBytes } = await readModelProto(abs);
+  return { path: abs, fileBytes, model, graph: graphFromModel(model, basename(abs)) };
+}
+
+function allTensors(model: ModelProto): TensorProto[] {
+  const out: TensorProto[] = [];
+  const visit = (g: ModelProto['graph']) => {
+    if (!g) return;
+    out.push(...g.initializer);
+    for (const n of g.node) {
+      for (const a of n.attribute) {
+        if (a.t) out.push(a.t);
+        out.push(...a.tensors);
+        if (a.g) visit(a.g);
+        a.graphs.forEach(visit);
+      }
+    }
+  };
+  visit(model.graph);
+  return out;
+}
+
+/**
+ * Resolves every external-data tensor against the model's folder and inlines its bytes.
+ * Refuses locations that are absolute, climb out with "..", or reach outside through a symlink.
+ */
+async function loadExternalData(model: ModelProto, folder: string): Promise<void> {
+  const external = allTensors(model).filter(isExternal);
+  if (external.length === 0) return;
+  const root = await realpath(folder);
+  for (const t of external) {
+    const entry = (key: string) => t.externalData.find((e) => e.key === key)?.value;
+    const location = entry('location');
+    if (location === undefined) throw new GraftError('external-data-path', `tensor "${t.name}": external data has no location`);
+    const rel = checkExternalLocation(location, t.name);
+    const file = join(root, rel);
+    let real: string;
+    try {
+      await lstat(file);
+      real = await realpath(file);
+    } catch {
+      throw new GraftError('external-data-missing', `tensor "${t.name}": external data file "${location}" not found beside the model`);
+    }
+    if (real !== root && !real.startsWith(root + sep)) {
+      throw new GraftError('external-data-path', `tensor "${t.name}": external data "${location}" is a link to ${relative(root, real)}, outside the model folder; refusing to read it`);
+    }
+    const offset = Number(entry('offset') ?? 0);
+    const size = (await stat(real)).size;
+    const length = entry('length') !== undefined ? Number(entry('length')) : size - offset;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+      throw new GraftError('external-data-range', `tensor "${t.name}": bytes ${offset}..${offset + length} lie outside "${location}" (${size} bytes)`);
+    }
+    const fh = await open(real, 'r');
+    try {
+      const buf = new Uint8Array(length);
+      await fh.read(buf, 0, length, offset);
+      t.rawData = buf;
+    } finally {
+      await fh.close();
+    }
+    t.dataLocation = 0;
+    t.externalData = [];
+  }
+}
+
+/** Writes a file so that a crash leaves either the old file or the new one, never half. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, bytes, { flush: true });
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw new GraftError('file-write', `${path}: could not write (${(e as Error).message})`);
+  }
+}
+
+export async function writeModelProto(path: string, model: ModelProto): Promise<number> {
+  const bytes = encodeModel(model);
+  await writeFileAtomic(resolve(path), bytes);
+  return bytes.byteLength;
+}

@@ -1,0 +1,90 @@
+// Starting the engine's worker processes (model probe, later the trainer). Sessions never
+// run in the UI's process: a blocking run or a crashing model must not take the app down.
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The two-way channel to a worker, whatever started it (child_process or utilityProcess). */
+export interface WorkerChannel {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once, with the exit code, or with the signal that killed the worker. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+}
+
+export type WorkerLauncher = (entry: string) => WorkerChannel;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The file that runs worker `name`: the TypeScript source when the engine runs from source
+ * (under tsx), or the bundled `<name>.js` next to this module in a build.
+ */
+export function workerEntry(name: string): string {
+  const bundled = join(here, `${name}.js`);
+  if (existsSync(bundled)) return bundled;
+  return join(here, 'workers', `${name}.ts`);
+}
+
+/** Plain Node: child_process.fork, with the tsx loader when the entry is TypeScript. */
+export const forkLauncher: WorkerLauncher = (entry) => {
+  const child = fork(entry, [], {
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  return {
+    send: (m) => child.send(m as never),
+    onMessage: (l) => child.on('message', l),
+    onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
+    kill: () => child.kill('SIGKILL'),
+  };
+};
+
+/**
+ * Runs one request in a fresh worker and resolves with its single reply. The worker is killed
+ * after `timeoutMs`; a crash or an early exit rejects with a sentence that says which.
+ */
+export function requestOnce<T>(launch: WorkerLauncher, entry: string, message: unknown, timeoutMs: number, what: string): Promise<T> {
+  return new Promise<T>((resolvePromise, reject) => {
+    const worker = launch(entry);
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => {
+      finish(() => reject(new WorkerError('worker-timeout', `${what} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`)));
+      worker.kill();
+    }, timeoutMs);
+    worker.onMessage((reply) => {
+      finish(() => resolvePromise(reply as T));
+      worker.kill();
+    });
+    worker.onExit((code, signal) =>
+      finish(() =>
+        reject(
+          new WorkerError(
+            'worker-crashed',
+            signal ? `${what} crashed (the worker process died of ${signal})` : `${what} ended without answering (exit code ${code})`,
+          ),
+        ),
+      ),
+    );
+    worker.send(message);
+  });
+}
+
+export class WorkerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}
