@@ -209,6 +209,20 @@ export class Graph {
     this.outputs = this.outputs.map((o) => (o === from ? to : o));
   }
 
+  /** Gives a value a new (unused) name; its producer and readers are saved with it. */
+  renameValue(v: Value, name: string): void {
+    if (v.name === name) return;
+    if (this.values.has(name)) throw new GraftError('ir-duplicate', `graph "${this.name}": value "${name}" already exists`);
+    if (v.initializer) {
+      this.initializerOrder = this.initializerOrder.map((n) => (n === v.name ? name : n));
+    }
+    this.values.delete(v.name);
+    v.name = name;
+    this.values.set(name, v);
+    if (v.producer) v.producer.dirty = true;
+    for (const u of v.uses) u.node.dirty = true;
+  }
+
   /** Removes a node whose outputs nobody reads any more. */
   removeNode(node: Node): void {
     for (const out of node.outputs) {
