@@ -78,6 +78,11 @@ export default tseslint.config(
     rules: restrict({ patterns: forbidLayers('core', 'node', 'server', 'cli', 'electron') }),
   },
   {
+    // Tests check a layer from outside: they may use Node, onnxruntime and the fixtures.
+    files: ['**/*.test.ts', 'src-main/test-support/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
     // The renderer talks to the engine through the API only, and takes only its types.
     files: ['src-renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -31,7 +31,7 @@ const utf8 = new TextEncoder();
  * `{ floats: [...] }` for float attributes whose values happen to be whole numbers.
  */
 export function attr(name: string, value: AttrValue): AttributeProto {
-  const a = (init: Partial<AttributeProto>) => create(AttributeProtoSchema, { name, ...init });
+  const a = (init: Omit<Partial<AttributeProto>, '$typeName' | '$unknown'>) => create(AttributeProtoSchema, { name, ...init });
   if (typeof value === 'number') return Number.isInteger(value) ? a({ type: T.INT, i: BigInt(value) }) : a({ type: T.FLOAT, f: value });
   if (typeof value === 'string') return a({ type: T.STRING, s: utf8.encode(value) });
   if (Array.isArray(value)) {

@@ -152,7 +152,7 @@ export class Graph {
   addNode(init: NodeInit, before?: Node): Node {
     const base = init.name || `${init.opType}_${this.nodes.length}`;
     const id = this.uniqueName(base);
-    const node = new Node(this, id, init.name ?? id, init.opType, init.domain ?? '', init.attributes ?? []);
+    const node = new Node(this, id, init.name ?? '', init.opType, init.domain ?? '', init.attributes ?? []);
     this.nodesById.set(id, node);
     node.inputs = [];
     init.inputs.forEach((v, i) => this.attachInput(node, i, v));
@@ -295,9 +295,11 @@ export class Graph {
       }
       this.removeNode(n);
     }
+    const inputs = new Set(this.inputs);
+    const outputs = new Set(this.outputs);
     for (const name of this.initializerOrder) {
       const v = this.values.get(name);
-      if (v && !v.isUsed && !v.isGraphInput) this.values.delete(name);
+      if (v && v.uses.length === 0 && v.implicitUses.size === 0 && !outputs.has(v) && !inputs.has(v)) this.values.delete(name);
     }
     this.initializerOrder = this.initializerOrder.filter((n) => this.values.has(n));
   }
@@ -318,13 +320,12 @@ export class Graph {
         consumers.set(d, list);
       }
     }
-    // A binary heap would be asymptotically better; ready sets here stay small.
-    const ready = this.nodes.filter((n) => pending.get(n) === 0);
+    // Ready nodes leave in file order (a min-heap on it), so an already sorted graph is unchanged.
+    const ready = new MinHeap<Node>((a, b) => order.get(a)! - order.get(b)!);
+    for (const n of this.nodes) if (pending.get(n) === 0) ready.push(n);
     const sorted: Node[] = [];
-    while (ready.length > 0) {
-      let best = 0;
-      for (let i = 1; i < ready.length; i++) if (order.get(ready[i])! < order.get(ready[best])!) best = i;
-      const n = ready.splice(best, 1)[0];
+    while (ready.size > 0) {
+      const n = ready.pop();
       sorted.push(n);
       for (const c of consumers.get(n) ?? []) {
         const left = pending.get(c)! - 1;
@@ -346,5 +347,48 @@ export class Graph {
       if (!v.producer && !v.initializer && !v.isGraphInput && (v.uses.length > 0 || v.isGraphOutput)) out.push(v);
     }
     return out;
+  }
+}
+
+class MinHeap<T> {
+  private items: T[] = [];
+
+  constructor(private readonly less: (a: T, b: T) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.less(a[i], a[parent]) >= 0) break;
+      [a[i], a[parent]] = [a[parent], a[i]];
+      i = parent;
+    }
+  }
+
+  pop(): T {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.less(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
   }
 }

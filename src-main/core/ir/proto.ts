@@ -81,8 +81,10 @@ export function graphFromModel(model: ModelProto, label = 'model'): Graph {
   if (gp.sparseInitializer.length > 0) {
     throw new GraftError('model-unsupported', `${label}: sparse initializers are not supported (${gp.sparseInitializer.length} found)`);
   }
+  const inputSet = new Set<Value>();
   for (const vi of gp.input) {
     const v = get(vi.name);
+    inputSet.add(v);
     v.info = vi;
     v.type = typeFromProto(vi.type) ?? v.type;
     graph.inputs.push(v);
@@ -98,7 +100,7 @@ export function graphFromModel(model: ModelProto, label = 'model'): Graph {
     node.outputs = np.output.map((name) => {
       if (name === '') return null;
       const v = get(name);
-      if (v.producer || v.initializer || graph.inputs.includes(v)) {
+      if (v.producer || v.initializer || inputSet.has(v)) {
         throw new GraftError('model-invalid', `${label}: value "${name}" is produced twice (by node "${node.id}" and before it)`);
       }
       v.producer = node;
@@ -177,8 +179,16 @@ function trimOptional(names: string[]): string[] {
   return names.slice(0, end);
 }
 
+function sameType(a: TensorType | null, b: TensorType | null): boolean {
+  if (!a || !b) return a === b;
+  if (a.elemType !== b.elemType || (a.shape === null) !== (b.shape === null)) return false;
+  return !a.shape || (a.shape.length === b.shape!.length && a.shape.every((d, i) => d === b.shape![i]));
+}
+
+/** The file's own declaration while it still describes the value; a fresh one once an edit
+ * changed the value's type (a swapped head makes [N, 1000] into [N, 5]). */
 function valueInfo(v: Value): ValueInfoProto {
-  if (v.info && v.info.name === v.name) return v.info;
+  if (v.info && v.info.name === v.name && (v.type === null || sameType(typeFromProto(v.info.type), v.type))) return v.info;
   return create(ValueInfoProtoSchema, { name: v.name, type: v.type ? typeToProto(v.type) : undefined });
 }
 
@@ -190,7 +200,7 @@ export function modelWithGraph(base: ModelProto, graph: Graph): ModelProto {
   const old = base.graph;
   const keptInfo = (old?.valueInfo ?? []).filter((vi) => {
     const v = graph.values.get(vi.name);
-    return v && !v.isGraphInput && !v.isGraphOutput;
+    return v && v.info === vi && (v.type === null || sameType(typeFromProto(vi.type), v.type)) && !v.isGraphInput && !v.isGraphOutput;
   });
   const fields = {
     name: graph.name,
