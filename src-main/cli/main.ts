@@ -1,0 +1,44 @@
+// `graft <command>`: the studio's command line. Each command lives in its own module.
+import { GraftError } from '../core/errors.js';
+import { inspectCommand } from './inspect.js';
+import { serveCommand } from './serve.js';
+import { UsageError } from './args.js';
+
+const USAGE = `usage: graft <command> [options]
+
+commands:
+  inspect MODEL [--json] [--no-probe]   block tree, shapes, parameters, head, op counts
+  serve [MODEL] [--port P] [--root DIR]... [--no-open]
+                                        the studio in your browser (loopback only)
+  help                                  this text
+
+Run "graft <command> --help" for a command's options.`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  inspect: inspectCommand,
+  serve: serveCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command "${name}"\n${USAGE}`);
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // One clear line; a stack only for genuine bugs, and only when asked for.
+    const msg = e instanceof Error ? e.message : String(e);
+    console.error(`graft: ${msg}`);
+    if (!(e instanceof GraftError) && !(e instanceof UsageError) && process.env.GRAFT_DEBUG) console.error(e);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);
