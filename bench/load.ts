@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/load.ts            (writes bench/results/load.json)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { decodeModel, encodeModel } from '../src-main/core/onnx/codec.js';
@@ -48,8 +48,12 @@ async function timeAsync(reps: number, fn: () => Promise<void>): Promise<number>
 
 function pythonOnnxLoad(path: string, reps: number): number | null {
   const code = `import onnx, time, statistics\nts=[]\nfor _ in range(${reps}):\n  s=time.perf_counter(); onnx.load(${JSON.stringify(path)}); ts.append((time.perf_counter()-s)*1000)\nprint(statistics.median(ts))`;
-  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : null;
+  // Debian's python3-onnx lives with the system interpreter, not a pyenv one.
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, ['-c', code], { encoding: 'utf8' });
+    if (r.status === 0) return Number(r.stdout.trim());
+  }
+  return null;
 }
 
 const cases: { name: string; bytes: Uint8Array }[] = [
@@ -84,6 +88,7 @@ for (const c of cases) {
   const tmp = join(results, 'tmp-model.onnx');
   writeFileSync(tmp, c.bytes);
   const py = pythonOnnxLoad(tmp, 5);
+  rmSync(tmp);
   rows.push({ model: c.name, nodes, mb: +(c.bytes.byteLength / 2 ** 20).toFixed(1), decode, ir, shapes, blocks, total, ortCreate, pythonOnnxLoad: py });
 }
 

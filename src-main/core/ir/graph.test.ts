@@ -9,7 +9,8 @@ import { fixturePath, readTensorFile } from '../../test-support/fixtures.js';
 import { ortTensor, runOrt } from '../../test-support/ort.js';
 import { graphInput, newModel, op } from './builder.js';
 import { Graph } from './graph.js';
-import { graphFromModel, modelWithGraph } from './proto.js';
+import { graphFromModel, modelWithGraph, typeFromProto } from './proto.js';
+import { inferShapes } from '../shape/infer.js';
 
 function load(name: string) {
   const model = decodeModel(readFileSync(fixturePath(name)), name);
@@ -115,6 +116,25 @@ describe('edit verbs keep the model runnable and its meaning', () => {
     expect(session.outputNames).toEqual(['scores']);
     const again = graphFromModel(decodeModel(bytes, 'renamed'));
     expect(again.value('features').producer?.opType).toBe(conv.opType);
+  });
+});
+
+describe('saving after an edit', () => {
+  it('declares the new output shape, not the one the file had', async () => {
+    const { model, graph } = load('resnet18');
+    const fc = graph.nodes.find((n) => n.opType === 'Gemm')!;
+    const w = graph.addInitializer('fc3.weight', makeTensor('fc3.weight', DataType.FLOAT, [3, 512], new Float32Array(3 * 512).fill(0.01)));
+    const b = graph.addInitializer('fc3.bias', makeTensor('fc3.bias', DataType.FLOAT, [3], new Float32Array(3)));
+    graph.setInput(fc, 1, w);
+    graph.setInput(fc, 2, b);
+    graph.cleanup();
+    inferShapes(graph);
+    const saved = decodeModel(encodeModel(modelWithGraph(model, graph)), 'edited');
+    expect(typeFromProto(saved.graph!.output[0].type)?.shape).toEqual(['N', 3]);
+    expect(saved.graph!.initializer.some((t) => t.name === 'fc.weight')).toBe(false);
+    const input = readTensorFile(fixturePath('resnet18', 'input.pb'));
+    const out = await runOrt(encodeModel(saved), { input: ortTensor(input) });
+    expect(out.logits.dims).toEqual([4, 3]);
   });
 });
 
