@@ -18,10 +18,8 @@ function forbidLayers(...layers) {
 
 const electronOnly = { name: 'electron', message: 'layer rule: only src-main/electron and src-main/preload may import electron' };
 
-function restrict({ paths = [], patterns = [], allowTypeImports = false }) {
-  return {
-    '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
-  };
+function restrict({ paths = [], patterns = [] }) {
+  return { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] };
 }
 
 export default tseslint.config(
@@ -54,7 +52,11 @@ export default tseslint.config(
     files: ['src-main/api/**/*.ts'],
     rules: restrict({
       paths: [...nodeBuiltins.map((name) => ({ name, message: 'layer rule: api/ is a contract, no Node modules' })), electronOnly],
-      patterns: forbidLayers('node', 'electron', 'preload', 'server', 'cli'),
+      patterns: [
+        ...forbidLayers('node', 'electron', 'preload', 'server', 'cli'),
+        // The contract names core's data types; it must not pull core's code into the UI.
+        { group: ['**/core/*', '**/core/**'], allowTypeImports: true, message: 'layer rule: api/ takes only types from core/' },
+      ],
     }),
   },
   {

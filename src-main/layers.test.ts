@@ -20,6 +20,7 @@ describe('layer rules', () => {
     ['src-main/node/x.ts', "import { app } from 'electron';\nexport const f = app;\n"],
     ['src-main/api/x.ts', "import { readModelFile } from '../node/model-file.js';\nexport const f = readModelFile;\n"],
     ['src-main/server/x.ts', "import { inspectCommand } from '../cli/inspect.js';\nexport const f = inspectCommand;\n"],
+    ['src-main/api/x.ts', "import { GraftError } from '../core/errors.js';\nexport const f = GraftError;\n"],
     ['src-renderer/src/x.ts', "import { GraftError } from '../../src-main/core/errors.js';\nexport const f = GraftError;\n"],
     ['src-renderer/src/x.ts', "import { API_METHODS } from '../../src-main/api/contract.js';\nexport const f = API_METHODS;\n"],
     ['src-renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n"],
@@ -32,6 +33,7 @@ describe('layer rules', () => {
 
   const allowed: [string, string][] = [
     ['src-main/node/x.ts', "import { GraftError } from '../core/errors.js';\nexport const f = GraftError;\n"],
+    ['src-main/api/x.ts', "import type { Block } from '../core/blocks/types.js';\nexport type F = Block;\n"],
     ['src-main/cli/x.ts', "import { readModelFile } from '../node/model-file.js';\nexport const f = readModelFile;\n"],
     ['src-main/server/x.ts', "import { createStudioService } from '../node/studio-service.js';\nexport const f = createStudioService;\n"],
     ['src-renderer/src/x.ts', "import type { ModelView } from '../../src-main/api/contract.js';\nexport type F = ModelView;\n"],

@@ -2,102 +2,16 @@
 // Electron IPC (desktop) and a loopback WebSocket (`graft serve`). Everything here is plain
 // JSON-serialisable data; no class instances, no tensors.
 
-/** A dimension: a number when known, a symbol ("N", "batch") when dynamic, null when unknown. */
-export type Dim = number | string | null;
+// The engine's own data types are the contract's: the UI receives exactly what core built.
+import type { Block, BlockKind, HeadInfo, RecurrentInfo, TensorInfo } from '../core/blocks/types.js';
+import type { Dim } from '../core/ir/graph.js';
+import type { ModelSummaryData, ModelViewData } from '../core/view/model-view.js';
 
-export interface TensorInfo {
-  name: string;
-  /** ONNX element type in lower case: "float32", "int64", ... */
-  dtype: string;
-  /** null when the rank itself is unknown. */
-  shape: Dim[] | null;
-}
-
-export type BlockKind =
-  | 'model'
-  | 'stem'
-  | 'stage'
-  | 'residual'
-  | 'squeeze-excite'
-  | 'sequential'
-  | 'conv'
-  | 'linear'
-  | 'norm'
-  | 'activation'
-  | 'pool'
-  | 'recurrent'
-  | 'head'
-  | 'reshape'
-  | 'op'
-  | 'group';
-
-export interface BlockView {
-  /** Unique, slash-separated: "layer4/layer4.1/conv2". The root's path is "". */
-  path: string;
-  name: string;
-  kind: BlockKind;
-  /** Trainable-parameter elements in this block and its descendants. */
-  params: number;
-  /** Values entering the block from outside it (parameters excluded). */
-  inputs: TensorInfo[];
-  /** Values produced inside the block and used outside it (or graph outputs). */
-  outputs: TensorInfo[];
-  /** Ids of the nodes directly in this block (not in its children). */
-  nodeIds: string[];
-  children: BlockView[];
-}
-
-export interface GraphNodeView {
-  id: string;
-  name: string;
-  opType: string;
-  /** Path of the innermost block that holds the node. */
-  block: string;
-}
-
-export interface GraphEdgeView {
-  from: string;
-  to: string;
-  /** Name of the value flowing along the edge. */
-  value: string;
-}
-
-export interface HeadInfo {
-  block: string;
-  nodeId: string;
-  opType: string;
-  weight: string;
-  bias: string | null;
-  inFeatures: number;
-  outFeatures: number;
-  /** A Softmax/LogSoftmax after the head, which training removes and export restores. */
-  softmaxNodeId: string | null;
-}
-
-export interface RecurrentInfo {
-  nodeId: string;
-  block: string;
-  cell: 'LSTM' | 'GRU' | 'RNN';
-  hiddenSize: number;
-  direction: 'forward' | 'reverse' | 'bidirectional';
-  inputSize: number | null;
-}
-
-export interface ModelSummary {
-  path: string;
-  fileName: string;
-  fileBytes: number;
-  irVersion: number;
-  opsets: Record<string, number>;
-  producer: string;
-  nodeCount: number;
-  totalParams: number;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
-  opCounts: Record<string, number>;
-  head: HeadInfo | null;
-  recurrent: RecurrentInfo[];
-}
+export type { BlockKind, Dim, HeadInfo, RecurrentInfo, TensorInfo };
+export type BlockView = Block;
+export type ModelSummary = ModelSummaryData;
+export type GraphNodeView = ModelViewData['nodes'][number];
+export type GraphEdgeView = ModelViewData['edges'][number];
 
 export interface ModelView {
   summary: ModelSummary;

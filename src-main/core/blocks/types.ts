@@ -1,6 +1,5 @@
-// The block hierarchy as the engine hands it to the UI. core/ may not import api/, so these
-// are declared here with exactly the shapes of api/contract.ts (BlockView, HeadInfo, ...);
-// structural typing lets the engine pass them through unchanged.
+// The block hierarchy as the engine hands it to the UI: api/contract.ts re-exports these
+// types (BlockView = Block), so what core builds is what the UI receives.
 import type { Dim } from '../ir/graph.js';
 
 export interface TensorInfo {
