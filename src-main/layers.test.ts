@@ -18,6 +18,7 @@ describe('layer rules', () => {
     ['src-main/core/ir/x.ts', "import * as ort from 'onnxruntime-node';\nexport const f = ort;\n"],
     ['src-main/node/x.ts', "import { startServer } from '../server/server.js';\nexport const f = startServer;\n"],
     ['src-main/node/x.ts', "import { app } from 'electron';\nexport const f = app;\n"],
+    ['src-main/node/x.ts', "import { createWindow } from '../electron/main.js';\nexport const f = createWindow;\n"],
     ['src-main/api/x.ts', "import { readModelFile } from '../node/model-file.js';\nexport const f = readModelFile;\n"],
     ['src-main/server/x.ts', "import { inspectCommand } from '../cli/inspect.js';\nexport const f = inspectCommand;\n"],
     ['src-main/api/x.ts', "import { GraftError } from '../core/errors.js';\nexport const f = GraftError;\n"],
@@ -35,6 +36,7 @@ describe('layer rules', () => {
     ['src-main/node/x.ts', "import { GraftError } from '../core/errors.js';\nexport const f = GraftError;\n"],
     ['src-main/api/x.ts', "import type { Block } from '../core/blocks/types.js';\nexport type F = Block;\n"],
     ['src-main/cli/x.ts', "import { readModelFile } from '../node/model-file.js';\nexport const f = readModelFile;\n"],
+    ['src-main/preload/x.ts', "import { contextBridge } from 'electron';\nexport const f = contextBridge;\n"],
     ['src-main/server/x.ts', "import { createStudioService } from '../node/studio-service.js';\nexport const f = createStudioService;\n"],
     ['src-renderer/src/x.ts', "import type { ModelView } from '../../src-main/api/contract.js';\nexport type F = ModelView;\n"],
   ];

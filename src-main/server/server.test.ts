@@ -1,0 +1,221 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ModelView, RpcResponse, StudioApi } from '../api/contract.js';
+import { startServer } from './server.js';
+import type { RunningServer } from './server.js';
+
+class CodedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const fakeModel = { summary: { fileName: 'fake.onnx' }, root: { path: '' }, nodes: [], edges: [] } as unknown as ModelView;
+
+const fakeService: StudioApi = {
+  appInfo: async () => ({ version: '0.0.0-test', mode: 'serve', initialModel: null }),
+  listModels: async () => [{ path: '/m/a.onnx', label: 'a', bundled: true }],
+  openModel: async ({ path }) => {
+    if (path === '/broken.onnx') throw new CodedError('bad-model', 'not an ONNX model');
+    return fakeModel;
+  },
+  probeModel: async () => ({ ok: true, outputs: [], millis: 1, error: null }),
+};
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens a WebSocket; resolves with the socket, or with the HTTP status that refused it. */
+function connect(port: number, headers: Record<string, string>): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, payload: string): Promise<RpcResponse> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(String(data)) as RpcResponse));
+    ws.send(payload);
+  });
+}
+
+let server: RunningServer;
+let staticDir: string;
+let cookie: string;
+let origin: string;
+
+beforeAll(async () => {
+  const base = mkdtempSync(join(tmpdir(), 'graft-server-test-'));
+  staticDir = join(base, 'web');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Graft</title>');
+  writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(base, 'secret.txt'), 'outside the static folder');
+  server = await startServer({ service: fakeService, staticDir, token: 'a'.repeat(32) });
+  cookie = `graft_token=${server.token}`;
+  origin = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(join(staticDir, '..'), { recursive: true, force: true });
+});
+
+describe('auth', () => {
+  it('prints a loopback URL with the token and makes a random token by default', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${'a'.repeat(32)}`);
+    const other = await startServer({ service: fakeService, staticDir });
+    expect(other.token).toMatch(/^[0-9a-f]{32}$/);
+    await other.close();
+  });
+
+  it('swaps the token for an HttpOnly SameSite cookie and redirects without it', async () => {
+    const r = await get(server.port, `/?token=${server.token}`);
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe('/');
+    const setCookie = r.headers['set-cookie']?.[0] ?? '';
+    expect(setCookie).toContain(`graft_token=${server.token}`);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/');
+  });
+
+  it('refuses requests without a token or cookie', async () => {
+    const r = await get(server.port, '/');
+    expect(r.status).toBe(401);
+    expect(r.body).toMatch(/Unauthorized/);
+  });
+
+  it('refuses a wrong token and a wrong cookie', async () => {
+    expect((await get(server.port, `/?token=${'b'.repeat(32)}`)).status).toBe(401);
+    expect((await get(server.port, '/?token=short')).status).toBe(401);
+    expect((await get(server.port, '/', { cookie: `graft_token=${'b'.repeat(32)}` })).status).toBe(401);
+  });
+
+  it('serves the UI with a CSP to a holder of the cookie', async () => {
+    const r = await get(server.port, '/', { cookie });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    const js = await get(server.port, '/assets/app.js', { cookie });
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('refuses a foreign Origin over HTTP', async () => {
+    const r = await get(server.port, '/', { cookie, origin: 'http://evil.example' });
+    expect(r.status).toBe(403);
+    expect((await get(server.port, '/', { cookie, origin })).status).toBe(200);
+  });
+
+  it('refuses a foreign Host (DNS rebinding)', async () => {
+    const r = await get(server.port, '/', { cookie, host: `evil.example:${server.port}` });
+    expect([403, 421]).toContain(r.status);
+    expect((await get(server.port, '/', { cookie, host: `localhost:${server.port}` })).status).toBe(200);
+  });
+});
+
+describe('static files', () => {
+  it('refuses path traversal, plain and encoded', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2E%2E/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%5csecret.txt']) {
+      const r = await get(server.port, path, { cookie });
+      expect(r.status, path).not.toBe(200);
+      expect(r.body, path).not.toContain('outside the static folder');
+    }
+    const pkg = await get(server.port, '/../package.json', { cookie });
+    expect(pkg.status).not.toBe(200);
+  });
+
+  it('answers 404 for a missing file', async () => {
+    expect((await get(server.port, '/nope.js', { cookie })).status).toBe(404);
+  });
+});
+
+describe('WebSocket API', () => {
+  it('refuses the upgrade without the cookie, with a foreign Origin or Host', async () => {
+    expect(await connect(server.port, { origin })).toBe(401);
+    expect(await connect(server.port, { origin: 'http://evil.example', cookie })).toBe(403);
+    expect(await connect(server.port, { cookie })).toBe(403);
+    expect(await connect(server.port, { origin, cookie, host: `evil.example:${server.port}` })).toBe(421);
+  });
+
+  it('answers requests and carries errors as data', async () => {
+    const ws = await connect(server.port, { origin, cookie });
+    if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+    expect(await call(ws, JSON.stringify({ id: 1, method: 'listModels', params: [] }))).toEqual({
+      id: 1,
+      ok: true,
+      result: [{ path: '/m/a.onnx', label: 'a', bundled: true }],
+    });
+    const opened = await call(ws, JSON.stringify({ id: 2, method: 'openModel', params: [{ path: '/x.onnx' }] }));
+    expect(opened).toMatchObject({ id: 2, ok: true, result: { summary: { fileName: 'fake.onnx' } } });
+    expect(await call(ws, JSON.stringify({ id: 3, method: 'openModel', params: [{ path: '/broken.onnx' }] }))).toEqual({
+      id: 3,
+      ok: false,
+      error: { code: 'bad-model', message: 'not an ONNX model' },
+    });
+    ws.close();
+  });
+
+  it('answers malformed messages with an error and keeps serving', async () => {
+    const ws = await connect(server.port, { origin, cookie });
+    if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+    const bad = [
+      'not json',
+      '[]',
+      JSON.stringify({ id: 'x', method: 'appInfo', params: [] }),
+      JSON.stringify({ id: 4, method: 'constructor', params: [] }),
+      JSON.stringify({ id: 5, method: 'appInfo', params: {} }),
+      JSON.stringify({ id: 6, method: 'openModel', params: [] }),
+      JSON.stringify({ id: 7, method: 'openModel', params: [{ path: 42 }] }),
+    ];
+    for (const payload of bad) {
+      const r = await call(ws, payload);
+      expect(r.ok, payload).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('invalid-request');
+    }
+    expect(await call(ws, JSON.stringify({ id: 8, method: 'appInfo', params: [] }))).toMatchObject({ id: 8, ok: true, result: { mode: 'serve' } });
+    ws.close();
+  });
+
+  it('closes the socket on a message over 1 MiB', async () => {
+    const ws = await connect(server.port, { origin, cookie });
+    if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.on('error', () => {});
+    ws.send('x'.repeat(1024 * 1024 + 10));
+    expect(await closed).toBe(1009);
+  });
+});

@@ -1,0 +1,144 @@
+// `graft serve`: the studio UI over HTTP plus the API over one WebSocket, on loopback only.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import type { RpcResponse, StudioApi } from '../api/contract.js';
+import { answerRequest } from '../api/validate.js';
+import { authCookie, hasValidCookie, isAllowedHost, isAllowedOrigin, newToken, tokensEqual } from './security.js';
+import { sendText, serveStatic } from './static-files.js';
+
+export interface ServerOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: '127.0.0.1';
+  /** Random 32 hex characters when absent. */
+  token?: string;
+  service: StudioApi;
+  /** The built renderer (out/web). */
+  staticDir: string;
+}
+
+export interface RunningServer {
+  /** The URL to open once: it carries the token, which the server swaps for a cookie. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const API_PATH = '/api';
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const token = opts.token ?? newToken();
+  const host = opts.host ?? '127.0.0.1';
+  let port = 0;
+
+  const http = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (!res.headersSent) sendText(res, 500, 'Internal error\n');
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isAllowedHost(req.headers.host, port)) return sendText(res, 421, 'Misdirected request: unexpected Host header\n');
+    if (!isAllowedOrigin(req.headers.origin, port)) return sendText(res, 403, 'Forbidden: foreign Origin\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendText(res, 405, 'Method not allowed\n');
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const offered = url.searchParams.get('token');
+    if (offered !== null) {
+      if (!tokensEqual(offered, token)) return sendText(res, 401, 'Unauthorized: wrong token\n');
+      url.searchParams.delete('token');
+      // Swap the token for a cookie and drop it from the address bar and history.
+      res.writeHead(302, { 'Set-Cookie': authCookie(token), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      return void res.end();
+    }
+    if (!hasValidCookie(req, token)) {
+      return sendText(res, 401, 'Unauthorized: open the URL that `graft serve` printed (it carries the token).\n');
+    }
+    if (url.pathname === API_PATH) return sendText(res, 426, 'Upgrade required: the API speaks WebSocket\n');
+    await serveStatic(opts.staticDir, url.pathname, res, req.method === 'HEAD');
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+    };
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (pathname !== API_PATH) return refuse(404, 'Not Found');
+    if (!isAllowedHost(req.headers.host, port)) return refuse(421, 'Misdirected Request');
+    // Browsers always send Origin on a WebSocket handshake; a missing one is not a browser of ours.
+    if (req.headers.origin === undefined || !isAllowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden');
+    if (!hasValidCookie(req, token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      void respond(ws, data, isBinary);
+    });
+  }
+
+  async function respond(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    let response: RpcResponse;
+    if (isBinary) {
+      response = { id: -1, ok: false, error: { code: 'invalid-request', message: 'requests are JSON text, not binary' } };
+    } else {
+      let message: unknown;
+      try {
+        message = JSON.parse(rawToString(data));
+      } catch {
+        message = undefined;
+      }
+      response =
+        message === undefined
+          ? { id: -1, ok: false, error: { code: 'invalid-request', message: 'a request must be valid JSON' } }
+          : await answerRequest(opts.service, message);
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(response);
+    } catch (err) {
+      text = JSON.stringify({ id: response.id, ok: false, error: { code: 'internal', message: `result could not be serialised: ${String(err)}` } });
+    }
+    ws.send(text);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -1,0 +1,109 @@
+// The three kinds of thing on the canvas: a collapsed block (a card), an open block (a group
+// framing its children) and a single ONNX node shown inside an open block.
+import { memo } from 'react';
+import type { MouseEvent } from 'react';
+import { Handle, Position } from '@xyflow/react';
+import type { Node, NodeProps } from '@xyflow/react';
+import type { BlockView, GraphNodeView } from '../../../src-main/api/contract.js';
+import { compactCount, outputShapeLabel } from '../format.js';
+import { useStudio } from '../state/store.js';
+
+export type BlockNodeData = { block: BlockView; expandable: boolean; nodeCount: number };
+export type OpNodeData = { node: GraphNodeView };
+export type BlockFlowNode = Node<BlockNodeData, 'block' | 'blockGroup'>;
+export type OpFlowNode = Node<OpNodeData, 'op'>;
+export type FlowNode = BlockFlowNode | OpFlowNode;
+
+function useBlockSelected(path: string): boolean {
+  return useStudio((s) => s.selection?.type === 'block' && s.selection.path === path);
+}
+
+function Chevron({ block, open }: { block: BlockView; open: boolean }) {
+  const setExpanded = useStudio((s) => s.setExpanded);
+  const onClick = (e: MouseEvent) => {
+    e.stopPropagation();
+    setExpanded(block.path, !open);
+  };
+  return (
+    <button
+      type="button"
+      className="chevron nodrag"
+      aria-expanded={open}
+      aria-label={`${open ? 'Collapse' : 'Expand'} ${block.name}`}
+      title={open ? 'Collapse' : 'Expand'}
+      data-testid={`toggle-${block.path}`}
+      onClick={onClick}
+      onDoubleClick={(e) => e.stopPropagation()}
+    >
+      <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" className={open ? 'open' : ''}>
+        <path d="M5 3l6 5-6 5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+    </button>
+  );
+}
+
+function Handles() {
+  return (
+    <>
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </>
+  );
+}
+
+export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNode>) {
+  const { block, expandable, nodeCount } = data;
+  const selected = useBlockSelected(block.path);
+  const shape = outputShapeLabel(block.outputs);
+  return (
+    <div className={`block-card kind-${block.kind}${selected ? ' selected' : ''}`} data-testid={`block-${block.path}`} title={block.path}>
+      <Handles />
+      <div className="block-title">
+        {expandable && <Chevron block={block} open={false} />}
+        <span className="block-name">{block.name}</span>
+        <span className="block-kind">{block.kind}</span>
+      </div>
+      <div className="block-meta">
+        <span className="block-shape" title="output shape">
+          {shape || `${nodeCount} node${nodeCount === 1 ? '' : 's'}`}
+        </span>
+        <span className="block-params" title="parameters">
+          {block.params > 0 ? compactCount(block.params) : '–'}
+        </span>
+      </div>
+    </div>
+  );
+});
+
+export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNode>) {
+  const { block } = data;
+  const selected = useBlockSelected(block.path);
+  const shape = outputShapeLabel(block.outputs);
+  return (
+    <div className={`block-group kind-${block.kind}${selected ? ' selected' : ''}`} data-testid={`block-${block.path}`} title={block.path}>
+      <Handles />
+      <div className="group-header">
+        <Chevron block={block} open={true} />
+        <span className="block-name">{block.name}</span>
+        <span className="block-kind">{block.kind}</span>
+        <span className="group-spacer" />
+        {shape && <span className="block-shape">{shape}</span>}
+        {block.params > 0 && <span className="block-params">{compactCount(block.params)}</span>}
+      </div>
+    </div>
+  );
+});
+
+export const OpNode = memo(function OpNode({ data }: NodeProps<OpFlowNode>) {
+  const { node } = data;
+  const selected = useStudio((s) => s.selection?.type === 'node' && s.selection.id === node.id);
+  return (
+    <div className={`op-card${selected ? ' selected' : ''}`} data-testid={`node-${node.id}`} title={node.name || node.id}>
+      <Handles />
+      <span className="op-type">{node.opType}</span>
+    </div>
+  );
+});
+
+// Not 'group': React Flow styles its built-in group type with a frame of its own.
+export const nodeTypes = { block: BlockNode, blockGroup: GroupNode, op: OpNode };

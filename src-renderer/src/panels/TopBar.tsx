@@ -1,0 +1,91 @@
+// App name, the model picker (bundled/known models, or any path on the engine's machine) and
+// a one-line summary of the open model.
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { compactCount, exactCount } from '../format.js';
+import { useStudio } from '../state/store.js';
+
+export function TopBar() {
+  const models = useStudio((s) => s.models);
+  const model = useStudio((s) => s.model);
+  const loading = useStudio((s) => s.loading);
+  const appInfo = useStudio((s) => s.appInfo);
+  const openModel = useStudio((s) => s.openModel);
+  const [path, setPath] = useState('');
+
+  const current = model?.summary.path ?? '';
+  const known = models.some((m) => m.path === current);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const p = path.trim();
+    if (p) void openModel(p);
+  };
+
+  return (
+    <header className="topbar">
+      <div className="brand" aria-label="Graft">
+        <span className="brand-mark" aria-hidden="true" />
+        Graft
+      </div>
+
+      <label className="picker">
+        <span className="visually-hidden">Model</span>
+        <select
+          data-testid="model-select"
+          value={known ? current : ''}
+          disabled={loading !== null}
+          onChange={(e) => {
+            if (e.target.value) void openModel(e.target.value);
+          }}
+        >
+          <option value="">{models.length ? 'Choose a model…' : 'No bundled models'}</option>
+          {models.map((m) => (
+            <option key={m.path} value={m.path}>
+              {m.label}
+              {m.bundled ? ' (bundled)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+
+      <form className="open-path" onSubmit={onSubmit}>
+        <label className="visually-hidden" htmlFor="open-path-input">
+          Model path on the engine's machine
+        </label>
+        <input
+          id="open-path-input"
+          data-testid="open-path-input"
+          type="text"
+          placeholder="Open path… (/path/to/model.onnx)"
+          value={path}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => setPath(e.target.value)}
+        />
+        <button type="submit" data-testid="open-path-button" disabled={loading !== null || path.trim() === ''}>
+          Open
+        </button>
+      </form>
+
+      <div className="summary" data-testid="model-summary" aria-live="polite">
+        {loading ? (
+          <span className="muted">Opening {baseName(loading)}…</span>
+        ) : model ? (
+          <>
+            <strong title={model.summary.path}>{model.summary.fileName}</strong>
+            <span title={`${exactCount(model.summary.nodeCount)} ONNX nodes`}>{exactCount(model.summary.nodeCount)} nodes</span>
+            <span title={`${exactCount(model.summary.totalParams)} parameters`}>{compactCount(model.summary.totalParams)} params</span>
+          </>
+        ) : (
+          <span className="muted">No model open</span>
+        )}
+        {appInfo && <span className="mode-badge" title={`Graft ${appInfo.version}`}>{appInfo.mode === 'serve' ? 'serve' : 'desktop'}</span>}
+      </div>
+    </header>
+  );
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
