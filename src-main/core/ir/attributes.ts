@@ -33,23 +33,13 @@ export function getFloats(node: Node, name: string, dflt?: number[]): number[] |
   return a ? [...a.floats] : dflt;
 }
 
-/** UTF-8 bytes to a string without TextDecoder, which core's ES-only lib does not declare. */
-function decodeUtf8(bytes: Uint8Array): string {
-  let ascii = true;
-  for (const b of bytes) if (b >= 0x80) ascii = false;
-  if (ascii) return String.fromCharCode(...bytes);
-  try {
-    return decodeURIComponent(Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
-  } catch {
-    return String.fromCharCode(...bytes); // not valid UTF-8: keep the bytes visible
-  }
-}
+const utf8 = new TextDecoder('utf-8');
 
 export function getString(node: Node, name: string, dflt: string): string;
 export function getString(node: Node, name: string, dflt?: string): string | undefined;
 export function getString(node: Node, name: string, dflt?: string): string | undefined {
   const a = node.attr(name);
-  return a ? decodeUtf8(a.s) : dflt;
+  return a ? utf8.decode(a.s) : dflt;
 }
 
 export function getTensor(node: Node, name: string): TensorProto | undefined {

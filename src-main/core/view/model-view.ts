@@ -3,7 +3,7 @@
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { dtypeName } from '../onnx/dtype.js';
 import type { Graph, Value } from '../ir/graph.js';
-import { inferShapes } from '../shape/infer.js';
+import { inferShapes, modelOpset } from '../shape/infer.js';
 import { type Block, type HeadInfo, type RecurrentInfo, type TensorInfo, buildBlockTree, countParams, detectHead, parameterValues, recurrentNodes } from '../blocks/index.js';
 
 export interface ModelSummaryData {
@@ -47,7 +47,7 @@ export function dataInputs(graph: Graph): Value[] {
 }
 
 export function describeModel(model: ModelProto, graph: Graph, file: FileFacts): ModelViewData {
-  const { unresolved } = inferShapes(graph);
+  const { unresolved } = inferShapes(graph, { opset: modelOpset(model) });
   const tree = buildBlockTree(graph);
   const opCounts: Record<string, number> = {};
   for (const n of graph.nodes) {
