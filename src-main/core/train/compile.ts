@@ -1,0 +1,196 @@
+// The training-step compiler (DESIGN.md, "The one idea"): forward graph + trainable set +
+// loss + optimizer become ONE ordinary ONNX graph that onnxruntime runs as inference.
+//
+//   inputs:  data, target, each trainable parameter, optimizer state, lr, step
+//   outputs: loss, prediction, updated parameters and state, per-parameter gradient norms
+//            (or the raw gradients, when compiled without an optimizer)
+import { GraftError } from '../errors.js';
+import { DataType } from '../onnx/dtype.js';
+import type { ModelProto } from '../onnx/gen/onnx_pb.js';
+import { tensorDims } from '../onnx/tensor.js';
+import type { Graph, Value } from '../ir/graph.js';
+import { graphFromModel, modelWithGraph } from '../ir/proto.js';
+import { parameterValues } from '../blocks/params.js';
+import { inferShapes, modelOpset } from '../shape/infer.js';
+import { buildBackward } from '../autodiff/backward.js';
+import { Emitter } from '../autodiff/emit.js';
+import { crossEntropy, type LossKind, meanSquaredError } from './loss.js';
+import type { Optimizer } from './optimizer.js';
+import { untieTrainable } from './untie.js';
+
+export interface TrainingStepOptions {
+  /** Initializer names to train; every parameter when 'all'. */
+  trainable: 'all' | ReadonlySet<string>;
+  loss: LossKind;
+  /** Which graph output the loss reads; the first output by default. */
+  prediction?: string;
+  /** null: compile a gradient graph that outputs dLoss/dparam for each trainable parameter. */
+  optimizer: Optimizer | null;
+  /** Global-norm gradient clipping (PyTorch's clip_grad_norm_), applied before the update. */
+  clipNorm?: number;
+  /** Learning-rate multiplier per parameter name (discriminative learning rates); default 1. */
+  lrMultipliers?: ReadonlyMap<string, number>;
+}
+
+/** Names of the compiled step's inputs and outputs, for the code that feeds and reads it. */
+export interface CompiledStep {
+  model: ModelProto;
+  data: string;
+  target: string;
+  /** Trainable parameters, in initializer order: the names are inputs, and the original names. */
+  params: string[];
+  /** Optimizer state inputs per parameter, with their shapes (start them at zero). */
+  state: { param: string; name: string; dims: number[] }[];
+  lr: string | null;
+  step: string | null;
+  loss: string;
+  prediction: string;
+  /** Per parameter: its gradient output (without optimizer) or its updated value (with one). */
+  gradOutputs: Map<string, string>;
+  updatedParams: Map<string, string>;
+  updatedState: Map<string, string>;
+  /** Per parameter: the L2 norm of its gradient (before clipping). */
+  gradNorms: Map<string, string>;
+  globalGradNorm: string;
+  /** Parameters that Identity nodes had tied to another one; now each has its own copy. */
+  untied: string[];
+}
+
+const MIN_OPSET = 9;
+
+function classesOf(prediction: Value): number {
+  const shape = prediction.type?.shape;
+  const c = shape?.[1];
+  if (!shape || shape.length !== 2 || typeof c !== 'number') {
+    throw new GraftError('train-loss', `cross-entropy needs a prediction of shape [N, classes]; output "${prediction.name}" has ${shape ? `[${shape.join(', ')}]` : 'an unknown shape'}`);
+  }
+  return c;
+}
+
+/** Turns trainable initializers into graph inputs: the step reads them and writes them back. */
+function liftToInputs(graph: Graph, params: Value[]): void {
+  for (const p of params) {
+    p.type = { elemType: p.initializer!.dataType, shape: tensorDims(p.initializer!) };
+    p.initializer = null;
+    if (!p.isGraphInput) graph.inputs.push(p);
+  }
+  const lifted = new Set(params.map((p) => p.name));
+  graph.initializerOrder = graph.initializerOrder.filter((n) => !lifted.has(n));
+}
+
+export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions): CompiledStep {
+  const opset = modelOpset(model);
+  if (opset < MIN_OPSET) throw new GraftError('train-opset', `training needs ONNX opset ${MIN_OPSET} or newer; this model uses opset ${opset}`);
+  const graph = graphFromModel(model, 'training step');
+  inferShapes(graph, { opset });
+
+  const untied = untieTrainable(graph, opts.trainable);
+  // A trainable shared initializer makes all its copies trainable.
+  const trainable = opts.trainable === 'all' ? 'all' : new Set([...opts.trainable, ...untied.created]);
+  const all = parameterValues(graph);
+  if (trainable !== 'all') {
+    const known = new Set([...all.map((p) => p.name), ...untied.sources]);
+    const unknown = [...trainable].filter((n) => !known.has(n));
+    if (unknown.length > 0) throw new GraftError('train-params', `not parameters of this model: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}`);
+  }
+  const params = trainable === 'all' ? all : all.filter((p) => trainable.has(p.name));
+  if (params.length === 0) throw new GraftError('train-params', 'nothing to train: no parameter is trainable');
+
+  const prediction = opts.prediction ? graph.value(opts.prediction) : graph.outputs[0];
+  const data = graph.inputs.filter((v) => !v.initializer)[0];
+  liftToInputs(graph, params);
+
+  const e = new Emitter(graph, opset, 'train/');
+  const target = graph.createValue(graph.uniqueName('target'));
+  graph.inputs.push(target);
+  let lossNodes;
+  if (opts.loss === 'cross-entropy') {
+    target.type = { elemType: DataType.INT64, shape: [prediction.type?.shape?.[0] ?? 'N'] };
+    lossNodes = crossEntropy(e, prediction, target, classesOf(prediction));
+  } else {
+    target.type = prediction.type ? { ...prediction.type } : null;
+    lossNodes = meanSquaredError(e, prediction, target);
+  }
+
+  const back = new Emitter(graph, opset, 'grad/');
+  const { grads } = buildBackward(graph, back, prediction, lossNodes.seed, params);
+  const gradOf = (p: Value): Value => grads.get(p) ?? back.op('Mul', [p, back.float([0])]); // no path to the loss: zero
+
+  const outputs: Value[] = [];
+  const expose = (v: Value, name: string): string => {
+    const unique = graph.uniqueName(name);
+    const out = e.op('Identity', [v]);
+    graph.renameValue(out, unique);
+    outputs.push(out);
+    return unique;
+  };
+  const loss = expose(lossNodes.loss, 'loss');
+
+  const optim = new Emitter(graph, opset, 'optim/');
+  const gradNorms = new Map<string, string>();
+  const squares = params.map((p) => {
+    const g = gradOf(p);
+    const sq = optim.sumAll(optim.op('Mul', [g, g]));
+    gradNorms.set(p.name, expose(optim.op('Sqrt', [sq]), `gradnorm/${p.name}`));
+    return sq;
+  });
+  const globalNorm = optim.op('Sqrt', [optim.sum(squares)]);
+  const globalGradNorm = expose(globalNorm, 'gradnorm');
+
+  const result: CompiledStep = {
+    model,
+    data: data.name,
+    target: target.name,
+    params: params.map((p) => p.name),
+    state: [],
+    lr: null,
+    step: null,
+    loss,
+    prediction: prediction.name,
+    gradOutputs: new Map(),
+    updatedParams: new Map(),
+    updatedState: new Map(),
+    gradNorms,
+    globalGradNorm,
+    untied: untied.created,
+  };
+
+  if (!opts.optimizer) {
+    for (const p of params) result.gradOutputs.set(p.name, expose(gradOf(p), `grad/${p.name}`));
+  } else {
+    const scalar = (name: string) => {
+      const v = graph.createValue(graph.uniqueName(name));
+      v.type = { elemType: DataType.FLOAT, shape: [] };
+      graph.inputs.push(v);
+      return v;
+    };
+    const lr = scalar('lr');
+    const step = scalar('step');
+    result.lr = lr.name;
+    result.step = step.name;
+    // clip_grad_norm_: g *= min(1, max_norm / (total_norm + 1e-6))
+    const clip = opts.clipNorm !== undefined
+      ? optim.op('Min', [optim.float([1]), optim.op('Div', [optim.float([opts.clipNorm]), optim.op('Add', [globalNorm, optim.float([1e-6])])])])
+      : null;
+    for (const p of params) {
+      const g = clip ? optim.op('Mul', [gradOf(p), clip]) : gradOf(p);
+      const mult = opts.lrMultipliers?.get(p.name) ?? 1;
+      const plr = mult === 1 ? lr : optim.op('Mul', [lr, optim.float([mult])]);
+      const stateIn = opts.optimizer.stateNames.map((s) => {
+        const v = graph.createValue(graph.uniqueName(`${s}/${p.name}`));
+        v.type = p.type ? { ...p.type } : null;
+        graph.inputs.push(v);
+        result.state.push({ param: p.name, name: v.name, dims: (p.type!.shape as number[]).slice() });
+        return v;
+      });
+      const upd = opts.optimizer.update(optim, { param: p, grad: g, state: stateIn, lr: plr, step });
+      result.updatedParams.set(p.name, expose(upd.param, `updated/${p.name}`));
+      upd.state.forEach((s, i) => result.updatedState.set(stateIn[i].name, expose(s, `updated/${stateIn[i].name}`)));
+    }
+  }
+
+  graph.outputs = [prediction, ...outputs];
+  graph.topologicalSort();
+  result.model = modelWithGraph(model, graph);
+  return result;
+}
