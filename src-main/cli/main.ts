@@ -1,5 +1,6 @@
 // `graft <command>`: the studio's command line. Each command lives in its own module.
 import { GraftError } from '../core/errors.js';
+import { gradientsCommand } from './gradients.js';
 import { inspectCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
 import { UsageError } from './args.js';
@@ -8,7 +9,9 @@ const USAGE = `usage: graft <command> [options]
 
 commands:
   inspect MODEL [--json] [--no-probe]   block tree, shapes, parameters, head, op counts
-  serve [MODEL] [--port P] [--root DIR]... [--no-open]
+  gradients --model M --input X.pb --labels Y.pb --out DIR [--trainable all|head|fine-tune[:N]|BLOCK,...]
+                                        loss and parameter gradients of one batch (compiled training graph)
+  serve [MODEL] [--port P] [--root DIR]...
                                         the studio in your browser (loopback only)
   help                                  this text
 
@@ -16,6 +19,7 @@ Run "graft <command> --help" for a command's options.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
+  gradients: gradientsCommand,
   serve: serveCommand,
 };
 

@@ -6,7 +6,7 @@
 //            (or the raw gradients, when compiled without an optimizer)
 import { GraftError } from '../errors.js';
 import { DataType } from '../onnx/dtype.js';
-import type { ModelProto } from '../onnx/gen/onnx_pb.js';
+import type { ModelProto, TensorProto } from '../onnx/gen/onnx_pb.js';
 import { tensorDims } from '../onnx/tensor.js';
 import type { Graph, Value } from '../ir/graph.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
@@ -39,6 +39,8 @@ export interface CompiledStep {
   target: string;
   /** Trainable parameters, in initializer order: the names are inputs, and the original names. */
   params: string[];
+  /** Their values in the model (untied copies included): what the first step is fed. */
+  initialParams: Map<string, TensorProto>;
   /** Optimizer state inputs per parameter, with their shapes (start them at zero). */
   state: { param: string; name: string; dims: number[] }[];
   lr: string | null;
@@ -98,6 +100,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
 
   const prediction = opts.prediction ? graph.value(opts.prediction) : graph.outputs[0];
   const data = graph.inputs.filter((v) => !v.initializer)[0];
+  const initialParams = new Map(params.map((p) => [p.name, p.initializer!]));
   liftToInputs(graph, params);
 
   const e = new Emitter(graph, opset, 'train/');
@@ -142,6 +145,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
     data: data.name,
     target: target.name,
     params: params.map((p) => p.name),
+    initialParams,
     state: [],
     lr: null,
     step: null,

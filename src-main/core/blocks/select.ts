@@ -1,0 +1,41 @@
+// Choosing what to train by blocks: the parameters of a set of blocks, and the classic
+// transfer-learning selections (the head alone; the head and the last N stages).
+import { GraftError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { nodeParameters } from './params.js';
+import type { Block, BlockTree, HeadInfo } from './types.js';
+
+function collectNodes(b: Block, out: string[]): string[] {
+  out.push(...b.nodeIds);
+  for (const c of b.children) collectNodes(c, out);
+  return out;
+}
+
+/** Parameter names read by the nodes of the given blocks (paths as in the tree). */
+export function paramsOfBlocks(graph: Graph, tree: BlockTree, paths: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const path of paths) {
+    const block = tree.blocks.get(path);
+    if (!block) {
+      const top = tree.root.children.map((c) => c.path).join(', ');
+      throw new GraftError('unknown-block', `no block "${path}" in this model (top-level blocks: ${top})`);
+    }
+    for (const id of collectNodes(block, [])) for (const p of nodeParameters(graph.node(id))) names.add(p.name);
+  }
+  return names;
+}
+
+/**
+ * The head's block and the last `stages` blocks with parameters before it. Where a single
+ * top-level block holds the whole body (torchvision's `features`), its children are the
+ * stages.
+ */
+export function headAndLastStages(tree: BlockTree, head: HeadInfo | null, stages: number): string[] {
+  if (!head) throw new GraftError('no-head', 'no classification head found in this model');
+  const headTop = head.block.split('/')[0];
+  let body = tree.root.children.filter((b) => b.path !== headTop && !head.block.startsWith(`${b.path}/`));
+  const withParams = body.filter((b) => b.params > 0);
+  if (withParams.length === 1 && withParams[0].children.some((c) => c.params > 0)) body = withParams[0].children;
+  const picked = body.filter((b) => b.params > 0).slice(-Math.max(0, stages)).map((b) => b.path);
+  return stages === 0 ? [head.block] : [...picked, head.block];
+}
