@@ -117,7 +117,8 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
 
   const back = new Emitter(graph, opset, 'grad/');
   const { grads } = buildBackward(graph, back, prediction, lossNodes.seed, params);
-  const gradOf = (p: Value): Value => grads.get(p) ?? back.op('Mul', [p, back.float([0])]); // no path to the loss: zero
+  // A parameter the loss does not depend on has a zero gradient (NaN-proof: not p * 0).
+  const gradOf = (p: Value): Value => grads.get(p) ?? back.op('ConstantOfShape', [back.shapeOf(p)]);
 
   const outputs: Value[] = [];
   const expose = (v: Value, name: string): string => {
