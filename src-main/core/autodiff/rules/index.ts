@@ -1,10 +1,14 @@
 // The table of gradient rules, one per ONNX op type. Each rule is tested against finite
 // differences (rules.test.ts); a rule registered here without a test case fails that test.
 import type { GradRule } from '../context.js';
-import { relu } from './activations.js';
+import { clip, hardSigmoid, hardSwish, leakyRelu, relu, sigmoid, tanh } from './activations.js';
+import { conv } from './conv.js';
 import { add, div, mul, sub, sum } from './elementwise.js';
-import { gemm } from './linear.js';
-import { identity, reshapeBack } from './shape.js';
+import { gemm, matMul } from './linear.js';
+import { batchNorm, dropout, logSoftmax, softmax } from './normalization.js';
+import { averagePool, globalAveragePool, maxPool } from './pool.js';
+import { reduceMean, reduceSum } from './reduce.js';
+import { concat, identity, pad, reshapeBack, sliceBack, transpose } from './shape.js';
 
 export const gradRules = new Map<string, GradRule>([
   ['Add', add],
@@ -13,8 +17,31 @@ export const gradRules = new Map<string, GradRule>([
   ['Div', div],
   ['Sum', sum],
   ['Relu', relu],
+  ['LeakyRelu', leakyRelu],
+  ['Sigmoid', sigmoid],
+  ['Tanh', tanh],
+  ['HardSigmoid', hardSigmoid],
+  ['HardSwish', hardSwish],
+  ['Clip', clip],
   ['Identity', identity],
   ['Flatten', reshapeBack],
   ['Reshape', reshapeBack],
+  ['Squeeze', reshapeBack],
+  ['Unsqueeze', reshapeBack],
+  ['Transpose', transpose],
+  ['Concat', concat],
+  ['Slice', sliceBack],
+  ['Pad', pad],
   ['Gemm', gemm],
+  ['MatMul', matMul],
+  ['Conv', conv],
+  ['MaxPool', maxPool],
+  ['AveragePool', averagePool],
+  ['GlobalAveragePool', globalAveragePool],
+  ['BatchNormalization', batchNorm],
+  ['Softmax', softmax],
+  ['LogSoftmax', logSoftmax],
+  ['Dropout', dropout],
+  ['ReduceMean', reduceMean],
+  ['ReduceSum', reduceSum],
 ]);
