@@ -223,6 +223,20 @@ export class Graph {
     for (const u of v.uses) u.node.dirty = true;
   }
 
+  /**
+   * Cuts `v` from its producer and makes it a graph input: everything upstream that nothing
+   * else needs goes away at the next cleanup (the frozen prefix of a training step).
+   */
+  makeInput(v: Value): void {
+    const p = v.producer;
+    if (p) {
+      p.outputs[p.outputs.indexOf(v)] = null;
+      p.dirty = true;
+      v.producer = null;
+    }
+    if (!this.inputs.includes(v)) this.inputs.push(v);
+  }
+
   /** Removes a node whose outputs nobody reads any more. */
   removeNode(node: Node): void {
     for (const out of node.outputs) {

@@ -35,7 +35,9 @@ export interface TrainingStepOptions {
 /** Names of the compiled step's inputs and outputs, for the code that feeds and reads it. */
 export interface CompiledStep {
   model: ModelProto;
+  /** The first data input; `dataInputs` lists all (a split suffix may read several). */
   data: string;
+  dataInputs: string[];
   target: string;
   /** Trainable parameters, in initializer order: the names are inputs, and the original names. */
   params: string[];
@@ -119,7 +121,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
   if (params.length === 0) throw new GraftError('train-params', 'nothing to train: no parameter is trainable');
 
   const prediction = opts.prediction ? graph.value(opts.prediction) : graph.outputs[0];
-  const data = graph.inputs.filter((v) => !v.initializer)[0];
+  const dataInputs = graph.inputs.filter((v) => !v.initializer);
   const initialParams = new Map(params.map((p) => [p.name, p.initializer!]));
   liftToInputs(graph, params);
 
@@ -163,7 +165,8 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
 
   const result: CompiledStep = {
     model,
-    data: data.name,
+    data: dataInputs[0].name,
+    dataInputs: dataInputs.map((v) => v.name),
     target: target.name,
     params: params.map((p) => p.name),
     initialParams,

@@ -1,0 +1,68 @@
+// The frozen prefix: everything before the first trainable block never changes during
+// training, so its output (the frozen frontier) is computed once per sample and cached.
+// Feature extraction then costs one forward pass per image for the whole run.
+import type { ModelProto } from '../onnx/gen/onnx_pb.js';
+import type { Graph, TensorType, Value } from '../ir/graph.js';
+import { graphFromModel, modelWithGraph } from '../ir/proto.js';
+import { inferShapes, modelOpset } from '../shape/infer.js';
+
+export interface FrontierValue {
+  name: string;
+  type: TensorType | null;
+}
+
+export interface PrefixSplit {
+  /** data -> frontier values, an inference model; null when nothing before the trainable part is frozen. */
+  prefix: ModelProto | null;
+  frontier: FrontierValue[];
+  /** The rest of the forward graph, reading the frontier values as its inputs. */
+  suffix: ModelProto;
+}
+
+function closure(start: Value[], next: (v: Value) => Value[]): Set<Value> {
+  const seen = new Set(start);
+  const stack = [...start];
+  while (stack.length > 0) for (const n of next(stack.pop()!)) if (!seen.has(n)) (seen.add(n), stack.push(n));
+  return seen;
+}
+
+const downstream = (v: Value) => v.uses.flatMap((u) => u.node.outputs.filter((o): o is Value => !!o));
+
+/** Values computed from the data but not from any trainable parameter, read by the trainable part. */
+function frontierOf(graph: Graph, trainable: ReadonlySet<string>): Value[] {
+  const params = [...graph.values.values()].filter((v) => v.initializer && trainable.has(v.name));
+  const dependsOnParams = closure(params, downstream);
+  const data = graph.inputs.filter((v) => !v.initializer);
+  const dependsOnData = closure(data, downstream);
+  const frontier: Value[] = [];
+  for (const v of dependsOnData) {
+    if (dependsOnParams.has(v)) continue;
+    if (v.uses.some((u) => u.node.outputs.some((o) => o && dependsOnParams.has(o)))) frontier.push(v);
+  }
+  // Keep a stable order: by producer position, inputs first.
+  const order = new Map(graph.nodes.map((n, i) => [n, i]));
+  return frontier.sort((a, b) => (a.producer ? order.get(a.producer)! : -1) - (b.producer ? order.get(b.producer)! : -1));
+}
+
+export function splitFrozenPrefix(model: ModelProto, trainable: ReadonlySet<string>): PrefixSplit {
+  const opset = modelOpset(model);
+  const graph = graphFromModel(model, 'model');
+  inferShapes(graph, { opset });
+  const frontier = frontierOf(graph, trainable);
+  const frontierInfo = frontier.map((v) => ({ name: v.name, type: v.type }));
+  if (frontier.every((v) => v.isGraphInput)) return { prefix: null, frontier: frontierInfo, suffix: model };
+
+  const prefixGraph = graphFromModel(model, 'prefix');
+  inferShapes(prefixGraph, { opset });
+  prefixGraph.outputs = frontier.map((v) => prefixGraph.value(v.name));
+  prefixGraph.cleanup();
+
+  const dataInputs = graph.inputs.filter((v) => !v.initializer);
+  for (const v of frontier) graph.makeInput(v);
+  // The original data inputs stay only if the trainable part still reads them directly.
+  graph.inputs = graph.inputs.filter((v) => !dataInputs.includes(v) || frontier.includes(v) || v.uses.length > 0);
+  graph.cleanup();
+  graph.inputs = graph.inputs.filter((v) => v.initializer || frontier.includes(v) || v.uses.length > 0);
+
+  return { prefix: modelWithGraph(model, prefixGraph), frontier: frontierInfo, suffix: modelWithGraph(model, graph) };
+}
