@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { graphFromModel } from '../ir/proto.js';
 import { inferShapes, modelOpset } from '../shape/infer.js';

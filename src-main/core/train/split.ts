@@ -22,7 +22,13 @@ export interface PrefixSplit {
 function closure(start: Value[], next: (v: Value) => Value[]): Set<Value> {
   const seen = new Set(start);
   const stack = [...start];
-  while (stack.length > 0) for (const n of next(stack.pop()!)) if (!seen.has(n)) (seen.add(n), stack.push(n));
+  while (stack.length > 0) {
+    for (const n of next(stack.pop()!)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      stack.push(n);
+    }
+  }
   return seen;
 }
 
