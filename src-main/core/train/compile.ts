@@ -17,6 +17,7 @@ import { Emitter } from '../autodiff/emit.js';
 import { crossEntropy, type LossKind, meanSquaredError } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { untieTrainable } from './untie.js';
+import { lowerRecurrent } from '../recurrent/index.js';
 
 export interface TrainingStepOptions {
   /** Initializer names to train; every parameter when 'all'. */
@@ -56,6 +57,8 @@ export interface CompiledStep {
   /** Per parameter: the L2 norm of its gradient (before clipping). */
   gradNorms: Map<string, string>;
   globalGradNorm: string;
+  /** Per recurrent layer and direction: an output [T] holding ||dLoss/dh_t|| for t = 0..T-1. */
+  gradientFlow: { nodeId: string; cell: string; direction: string; steps: number; output: string }[];
   /** Parameters that Identity nodes had tied to another one; now each has its own copy. */
   untied: string[];
 }
@@ -120,6 +123,11 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
   const params = trainable === 'all' ? all : all.filter((p) => trainable.has(p.name));
   if (params.length === 0) throw new GraftError('train-params', 'nothing to train: no parameter is trainable');
 
+  // Fused LSTM/GRU/RNN nodes become unrolled primitive ops that the gradient rules cover.
+  // Their W/R/B stay the same values (found above by the fused node's input slots), so
+  // training updates the original tensors. Re-infers shapes and re-sorts the graph.
+  const recurrent = lowerRecurrent(graph, opset);
+
   const prediction = opts.prediction ? graph.value(opts.prediction) : graph.outputs[0];
   const dataInputs = graph.inputs.filter((v) => !v.initializer);
   const initialParams = new Map(params.map((p) => [p.name, p.initializer!]));
@@ -138,7 +146,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
   }
 
   const back = new Emitter(graph, opset, 'grad/');
-  const { grads } = buildBackward(graph, back, prediction, lossNodes.seed, params);
+  const { grads, valueGrads } = buildBackward(graph, back, prediction, lossNodes.seed, params);
   // A parameter the loss does not depend on has a zero gradient (NaN-proof: not p * 0).
   const gradOf = (p: Value): Value => grads.get(p) ?? back.op('ConstantOfShape', [back.shapeOf(p)]);
 
@@ -163,6 +171,19 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
   const globalNorm = optim.op('Sqrt', [optim.sum(squares)]);
   const globalGradNorm = expose(globalNorm, 'gradnorm');
 
+  // Gradient flow through time: ||dLoss/dh_t|| for every step t of every recurrent layer.
+  const gradientFlow: CompiledStep['gradientFlow'] = [];
+  for (const r of recurrent) {
+    for (const dir of r.hidden) {
+      const norms = dir.states.map((h) => {
+        const g = valueGrads.get(h);
+        return g ? optim.unsqueeze(optim.op('Sqrt', [optim.sumAll(optim.op('Mul', [g, g]))]), [0]) : optim.float([0], [1]);
+      });
+      const output = expose(optim.op('Concat', norms, { axis: 0 }), `gradflow/${r.nodeId}/${dir.direction}`);
+      gradientFlow.push({ nodeId: r.nodeId, cell: r.cell, direction: dir.direction, steps: r.steps, output });
+    }
+  }
+
   const result: CompiledStep = {
     model,
     data: dataInputs[0].name,
@@ -180,6 +201,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
     updatedState: new Map(),
     gradNorms,
     globalGradNorm,
+    gradientFlow,
     untied: untied.created,
   };
 

@@ -8,7 +8,7 @@ import { gemm, matMul } from './linear.js';
 import { batchNorm, dropout, logSoftmax, softmax } from './normalization.js';
 import { averagePool, globalAveragePool, maxPool } from './pool.js';
 import { reduceMean, reduceSum } from './reduce.js';
-import { concat, identity, pad, reshapeBack, sliceBack, transpose } from './shape.js';
+import { concat, gather, identity, pad, reshapeBack, sliceBack, split, transpose } from './shape.js';
 
 export const gradRules = new Map<string, GradRule>([
   ['Add', add],
@@ -31,6 +31,8 @@ export const gradRules = new Map<string, GradRule>([
   ['Transpose', transpose],
   ['Concat', concat],
   ['Slice', sliceBack],
+  ['Gather', gather],
+  ['Split', split],
   ['Pad', pad],
   ['Gemm', gemm],
   ['MatMul', matMul],

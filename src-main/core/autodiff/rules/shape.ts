@@ -1,7 +1,7 @@
 // Ops that only move elements: the gradient moves them back.
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
-import { constInts, normAxis, padZeros, slice, staticShape } from './util.js';
+import { constInts, constValues, normAxis, padZeros, rank, slice, staticShape } from './util.js';
 
 /** identity: dx = dy */
 export const identity: GradRule = (c) => c.setGradIn(0, c.gradOut(0)!);
@@ -58,8 +58,7 @@ function picked(n: number, start: number, end: number, step: number): number[] {
 export const sliceBack: GradRule = (c) => {
   const e = c.e;
   const x = c.input(0);
-  const shape = staticShape(c, x, 'the input');
-  const r = shape.length;
+  const r = rank(c, x);
   let starts: number[];
   let ends: number[];
   let axes: number[];
@@ -77,23 +76,75 @@ export const sliceBack: GradRule = (c) => {
     axes = c.attrInts('axes', starts.map((_, i) => i));
     steps = starts.map(() => 1);
   }
-  const picks = shape.map((n) => Array.from({ length: n }, (_, i) => i));
-  axes.forEach((a, i) => (picks[normAxis(a, r)] = picked(shape[normAxis(a, r)], starts[i], ends[i], steps[i])));
+  // Only the sliced axes need a static size: the others (a symbolic batch) pass whole.
+  const xShape = c.shape(x);
+  const sized = (a: number): number => {
+    const n = xShape[a];
+    if (typeof n !== 'number') c.unsupported(`the input has no static size along sliced axis ${a}`);
+    return n as number;
+  };
+  const picks = new Map<number, number[]>();
+  axes.forEach((a, i) => {
+    const axis = normAxis(a, r);
+    picks.set(axis, picked(sized(axis), starts[i], ends[i], steps[i]));
+  });
   let g = c.gradOut(0)!;
-  const contiguous = picks.every((p) => p.length === 0 || p.every((v, i) => i === 0 || v === p[i - 1] + 1));
-  if (contiguous && picks.every((p) => p.length > 0)) {
-    c.setGradIn(0, padZeros(e, g, [...picks.map((p) => p[0]), ...picks.map((p, a) => shape[a] - 1 - p[p.length - 1])]));
+  const contiguous = [...picks.values()].every((p) => p.length > 0 && p.every((v, i) => i === 0 || v === p[i - 1] + 1));
+  if (contiguous) {
+    const pads = new Array(2 * r).fill(0);
+    for (const [a, p] of picks) {
+      pads[a] = p[0];
+      pads[r + a] = sized(a) - 1 - p[p.length - 1];
+    }
+    c.setGradIn(0, padZeros(e, g, pads));
     return;
   }
-  picks.forEach((p, a) => {
-    if (p.length === shape[a] && p.every((v, i) => v === i)) return;
+  for (const [a, p] of picks) {
+    const n = sized(a);
+    if (p.length === n && p.every((v, i) => v === i)) continue;
     // One zero slice at the end of the axis, then every position of x gathers its element (or the zero).
     const padded = padZeros(e, g, Array.from({ length: 2 * r }, (_, i) => (i === r + a ? 1 : 0)));
-    const where = Array.from({ length: shape[a] }, () => p.length);
+    const where = Array.from({ length: n }, () => p.length);
     p.forEach((pos, k) => (where[pos] = k));
     g = e.op('Gather', [padded, e.int64(where)], { axis: a });
-  });
+  }
   c.setGradIn(0, g);
+};
+
+/**
+ * gather: dx = dy put back at the gathered positions, zeros elsewhere (summed where an index
+ * repeats). A constant scalar index is a Pad; other indices along axis 0 (embedding rows) a
+ * ScatterND with reduction add (opset 16).
+ */
+export const gather: GradRule = (c) => {
+  const x = c.input(0);
+  const r = rank(c, x);
+  const axis = normAxis(c.attrInt('axis', 0), r);
+  const dy = c.gradOut(0)!;
+  const index = constValues(c.input(1));
+  const indexShape = c.shape(c.input(1));
+  if (index && index.length === 1 && indexShape.length === 0) {
+    const n = c.shape(x)[axis];
+    if (typeof n !== 'number') c.unsupported(`the input has no static size along axis ${axis}`);
+    const i = index[0] < 0 ? index[0] + (n as number) : index[0];
+    const pads = new Array(2 * r).fill(0);
+    pads[axis] = i;
+    pads[r + axis] = (n as number) - 1 - i;
+    c.setGradIn(0, padZeros(c.e, c.e.unsqueeze(dy, [axis]), pads));
+    return;
+  }
+  if (axis !== 0) c.unsupported('only a constant scalar index, or indices along axis 0, are differentiable');
+  if (c.opset < 16) c.unsupported('gathering rows by computed indices needs opset 16 (ScatterND with reduction)');
+  const zeros = c.e.op('ConstantOfShape', [c.e.shapeOf(x)]);
+  const rows = c.e.unsqueeze(c.input(1), [indexShape.length]);
+  c.setGradIn(0, c.e.op('ScatterND', [zeros, rows, dy], { reduction: 'add' }));
+};
+
+/** split: dx = concat(dy_0, dy_1, ...) along the axis, zeros for outputs nobody reads */
+export const split: GradRule = (c) => {
+  const axis = c.attrInt('axis', 0);
+  const parts = c.node.outputs.map((_, i) => c.gradOut(i) ?? c.e.op('ConstantOfShape', [c.e.shapeOf(c.output(i))]));
+  c.setGradIn(0, c.e.op('Concat', parts, { axis }));
 };
 
 /** pad (constant mode): dx = dy with the padding cut off again, i.e. Pad(dy, -pads) */

@@ -1,0 +1,131 @@
+// Training runs as the UI and the CLI see them: the configuration of a run and the events it
+// streams. Plain JSON: the same objects cross the trainer-process boundary, IPC and WebSocket.
+
+export type Strategy = 'feature-extraction' | 'fine-tune' | 'full' | 'scratch' | { blocks: string[] };
+export type ScheduleName = 'constant' | 'step' | 'cosine' | 'one-cycle' | 'warmup-cosine';
+
+export interface TrainConfig {
+  model: string;
+  data: string;
+  /** Swap the head for this many classes; 'auto' = the dataset's classes; null = keep it. */
+  head: number | 'auto' | null;
+  /** A small MLP head of this width instead of one Linear layer. */
+  headHidden: number | null;
+  strategy: Strategy;
+  /** For 'fine-tune': how many stages before the head are trained with it. */
+  fineTuneStages: number;
+  epochs: number;
+  batchSize: number;
+  optimizer: 'sgd' | 'adamw';
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleName;
+  clipNorm: number | null;
+  augment: boolean;
+  /** Cache the frozen prefix's outputs (ignored, and said so, when augmenting). */
+  cache: boolean;
+  seed: number;
+  valFraction: number;
+  earlyStopPatience: number | null;
+  checkpointDir: string | null;
+  resumeDir: string | null;
+  exportPath: string | null;
+  /** Only these class indices of the dataset (remapped to 0..k-1), e.g. Fashion-MNIST 5-9. */
+  classes: number[] | null;
+  /** At most this many training samples per class. */
+  perClassLimit: number | null;
+  /** Learning-rate multiplier per block path (discriminative learning rates). */
+  lrMultipliers: Record<string, number>;
+}
+
+export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
+  head: 'auto',
+  headHidden: null,
+  strategy: 'feature-extraction',
+  fineTuneStages: 1,
+  epochs: 5,
+  batchSize: 32,
+  optimizer: 'sgd',
+  lr: 0.01,
+  momentum: 0.9,
+  weightDecay: 0,
+  schedule: 'cosine',
+  clipNorm: null,
+  augment: false,
+  cache: true,
+  seed: 0,
+  valFraction: 0.1,
+  earlyStopPatience: null,
+  checkpointDir: null,
+  resumeDir: null,
+  exportPath: null,
+  classes: null,
+  perClassLimit: null,
+  lrMultipliers: {},
+};
+
+export interface StepPoint {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  /** L2 norm of the gradient per block (top-level block paths). */
+  gradNorms: Record<string, number>;
+  /** Before clipping. */
+  globalGradNorm: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number | null;
+  valLoss: number;
+  valAccuracy: number | null;
+  lr: number;
+  seconds: number;
+  samplesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface Evaluation {
+  split: 'val' | 'test';
+  samples: number;
+  loss: number;
+  accuracy: number | null;
+  classes: string[] | null;
+  perClassAccuracy: number[] | null;
+  /** confusion[true][predicted] */
+  confusion: number[][] | null;
+  worst: { id: string; label: number; predicted: number; loss: number }[];
+}
+
+export type TrainEvent =
+  | {
+      event: 'start';
+      trainableParams: number;
+      totalParams: number;
+      trainableBlocks: string[];
+      cache: 'on' | 'off' | 'off: augmentation changes every epoch';
+      samples: { train: number; val: number; test: number };
+      classes: string[] | null;
+      resumedFromEpoch: number | null;
+    }
+  | { event: 'steps'; points: StepPoint[] }
+  | ({ event: 'epoch' } & EpochSummary)
+  | { event: 'checkpoint'; epoch: number; path: string }
+  | ({ event: 'evaluation' } & Evaluation)
+  | { event: 'export'; path: string; verified: boolean; maxAbsDiff: number; samples: number }
+  | { event: 'log'; message: string }
+  | {
+      event: 'done';
+      bestValLoss: number;
+      bestValAccuracy: number | null;
+      bestEpoch: number;
+      trainSeconds: number;
+      trainableParams: number;
+      totalParams: number;
+      exported: string | null;
+      stoppedEarly: boolean;
+    }
+  | { event: 'error'; message: string; code: string };
