@@ -1,7 +1,7 @@
 // Ops that only move elements: the gradient moves them back.
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
-import { constInts, constValues, normAxis, padZeros, rank, slice, staticShape } from './util.js';
+import { constInts, constValues, normAxis, padZeros, rank, slice } from './util.js';
 
 /** identity: dx = dy */
 export const identity: GradRule = (c) => c.setGradIn(0, c.gradOut(0)!);
