@@ -2,6 +2,7 @@
 import { GraftError } from '../core/errors.js';
 import { gradientsCommand } from './gradients.js';
 import { inspectCommand } from './inspect.js';
+import { trainCommand } from './train.js';
 import { serveCommand } from './serve.js';
 import { UsageError } from './args.js';
 
@@ -11,6 +12,7 @@ commands:
   inspect MODEL [--json] [--no-probe]   block tree, shapes, parameters, head, op counts
   gradients --model M --input X.pb --labels Y.pb --out DIR [--trainable all|head|fine-tune[:N]|BLOCK,...]
                                         loss and parameter gradients of one batch (compiled training graph)
+  train --model M --data D [options]   train (feature extraction, fine-tuning, from scratch), evaluate, export
   serve [MODEL] [--port P] [--root DIR]...
                                         the studio in your browser (loopback only)
   help                                  this text
@@ -20,6 +22,7 @@ Run "graft <command> --help" for a command's options.`;
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   gradients: gradientsCommand,
+  train: trainCommand,
   serve: serveCommand,
 };
 

@@ -6,4 +6,4 @@ export { buildBlockTree, type BlockTreeOptions } from './build.js';
 export { detectHead, matchHead, type HeadMatch } from './head.js';
 export { recurrentNodes } from './recurrent.js';
 export { findUnits, type ForkJoinUnit } from './units.js';
-export { headAndLastStages, paramsOfBlocks } from './select.js';
+export { headAndLastStages, headBlockOf, paramsOfBlocks } from './select.js';

@@ -32,10 +32,24 @@ export function paramsOfBlocks(graph: Graph, tree: BlockTree, paths: readonly st
  */
 export function headAndLastStages(tree: BlockTree, head: HeadInfo | null, stages: number): string[] {
   if (!head) throw new GraftError('no-head', 'no classification head found in this model');
-  const headTop = head.block.split('/')[0];
+  const headBlock = headBlockOf(tree, head);
+  const headTop = headBlock.split('/')[0];
   let body = tree.root.children.filter((b) => b.path !== headTop && !head.block.startsWith(`${b.path}/`));
   const withParams = body.filter((b) => b.params > 0);
   if (withParams.length === 1 && withParams[0].children.some((c) => c.params > 0)) body = withParams[0].children;
   const picked = body.filter((b) => b.params > 0).slice(-Math.max(0, stages)).map((b) => b.path);
-  return stages === 0 ? [head.block] : [...picked, head.block];
+  return stages === 0 ? [headBlock] : [...picked, headBlock];
+}
+
+/**
+ * The whole head: the outermost block of kind 'head' around the head's linear layer (all of
+ * torchvision's `classifier`, or an MLP head), else the linear layer's own block.
+ */
+export function headBlockOf(tree: BlockTree, head: HeadInfo): string {
+  const parts = head.block.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const path = parts.slice(0, i).join('/');
+    if (tree.blocks.get(path)?.kind === 'head') return path;
+  }
+  return head.block;
 }

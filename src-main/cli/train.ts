@@ -1,0 +1,176 @@
+// `graft train`: a training run from the command line, in a trainer process. A progress bar
+// on a terminal; with --json, one JSON object per line, the last one {"event":"done", ...}.
+import { DEFAULT_TRAIN_CONFIG, type Strategy, type TrainConfig, type TrainEvent } from '../api/training.js';
+import { TrainerProcess } from '../node/train/trainer-process.js';
+import { parse, UsageError } from './args.js';
+import { compactCount } from './format.js';
+
+const USAGE = `usage: graft train --model M.onnx --data DIR_OR_FILE [options]
+  --head K|auto|keep         new classification head with K classes (auto: the dataset's; default auto)
+  --head-hidden H            an MLP head (Linear-ReLU-Dropout-Linear) of width H
+  --strategy S               feature-extraction (default) | fine-tune[:N] | full | scratch | BLOCK,BLOCK...
+  --epochs E --batch B       default 5 and 32
+  --optimizer sgd|adamw      default sgd (momentum 0.9)
+  --lr X --momentum M --weight-decay W
+  --schedule NAME            constant | step | cosine (default) | one-cycle | warmup-cosine
+  --clip NORM                global-norm gradient clipping
+  --augment                  random resized crops and flips (turns the feature cache off)
+  --no-cache                 do not cache the frozen prefix's outputs
+  --seed S --val-fraction F --patience P (early stopping on validation loss)
+  --classes I,J,...          train on a subset of the dataset's classes
+  --per-class N              at most N training samples per class
+  --checkpoint DIR           write a checkpoint every epoch   --resume DIR   continue from one
+  --export OUT.onnx          write the trained model (verified against the trainer's outputs)
+  --json                     one JSON event per line`;
+
+function number(v: string | undefined, name: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`${name} must be a number, not "${v}"`);
+  return n;
+}
+
+export function parseStrategy(spec: string): { strategy: Strategy; stages: number } {
+  const ft = /^fine-tune(?::(\d+))?$/.exec(spec);
+  if (ft) return { strategy: 'fine-tune', stages: Number(ft[1] ?? 1) };
+  if (spec === 'feature-extraction' || spec === 'full' || spec === 'scratch') return { strategy: spec, stages: 1 };
+  const blocks = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (blocks.length === 0) throw new UsageError(`--strategy: "${spec}" names no blocks`);
+  return { strategy: { blocks }, stages: 1 };
+}
+
+export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json: boolean } {
+  const { values } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      head: { type: 'string' },
+      'head-hidden': { type: 'string' },
+      strategy: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      optimizer: { type: 'string' },
+      lr: { type: 'string' },
+      momentum: { type: 'string' },
+      'weight-decay': { type: 'string' },
+      schedule: { type: 'string' },
+      clip: { type: 'string' },
+      augment: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      seed: { type: 'string' },
+      'val-fraction': { type: 'string' },
+      patience: { type: 'string' },
+      classes: { type: 'string' },
+      'per-class': { type: 'string' },
+      checkpoint: { type: 'string' },
+      resume: { type: 'string' },
+      export: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (!values.model || !values.data) throw new UsageError(USAGE);
+  const d = DEFAULT_TRAIN_CONFIG;
+  const head = values.head === undefined || values.head === 'auto' ? 'auto' : values.head === 'keep' ? null : number(values.head, '--head', 0);
+  if (typeof head === 'number' && (!Number.isInteger(head) || head < 2)) throw new UsageError('--head needs a whole number of classes, at least 2');
+  const { strategy, stages } = parseStrategy(values.strategy ?? 'feature-extraction');
+  const optimizer = values.optimizer ?? d.optimizer;
+  if (optimizer !== 'sgd' && optimizer !== 'adamw') throw new UsageError('--optimizer must be sgd or adamw');
+  const schedule = (values.schedule ?? d.schedule) as TrainConfig['schedule'];
+  if (!['constant', 'step', 'cosine', 'one-cycle', 'warmup-cosine'].includes(schedule)) throw new UsageError(`unknown --schedule "${schedule}"`);
+  const config: TrainConfig = {
+    ...d,
+    model: values.model,
+    data: values.data,
+    head,
+    headHidden: values['head-hidden'] ? number(values['head-hidden'], '--head-hidden', 0) : null,
+    strategy,
+    fineTuneStages: stages,
+    epochs: number(values.epochs, '--epochs', d.epochs),
+    batchSize: number(values.batch, '--batch', d.batchSize),
+    optimizer,
+    lr: number(values.lr, '--lr', optimizer === 'adamw' ? 1e-3 : d.lr),
+    momentum: number(values.momentum, '--momentum', d.momentum),
+    weightDecay: number(values['weight-decay'], '--weight-decay', optimizer === 'adamw' ? 0.01 : d.weightDecay),
+    schedule,
+    clipNorm: values.clip ? number(values.clip, '--clip', 0) : null,
+    augment: values.augment ?? false,
+    cache: !values['no-cache'],
+    seed: number(values.seed, '--seed', d.seed),
+    valFraction: number(values['val-fraction'], '--val-fraction', d.valFraction),
+    earlyStopPatience: values.patience ? number(values.patience, '--patience', 0) : null,
+    classes: values.classes ? values.classes.split(',').map((c) => number(c, '--classes', 0)) : null,
+    perClassLimit: values['per-class'] ? number(values['per-class'], '--per-class', 0) : null,
+    checkpointDir: values.checkpoint ?? null,
+    resumeDir: values.resume ?? null,
+    exportPath: values.export ?? null,
+  };
+  if (config.resumeDir && !config.checkpointDir) config.checkpointDir = config.resumeDir;
+  return { config, json: values.json ?? false };
+}
+
+function pct(x: number | null): string {
+  return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
+}
+
+function human(e: TrainEvent, epochs: number): string | null {
+  switch (e.event) {
+    case 'start':
+      return `training ${compactCount(e.trainableParams)} of ${compactCount(e.totalParams)} parameters (${e.trainableBlocks.join(', ')}); ${e.samples.train} train / ${e.samples.val} val / ${e.samples.test} test samples; feature cache ${e.cache}`;
+    case 'epoch':
+      return `epoch ${e.epoch}/${epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  val loss ${e.valLoss.toFixed(4)} acc ${pct(e.valAccuracy)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ${e.seconds.toFixed(1)} s`;
+    case 'evaluation':
+      return `${e.split}: ${e.samples} samples, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}${e.perClassAccuracy && e.classes ? `\n  per class: ${e.classes.map((c, i) => `${c} ${pct(e.perClassAccuracy![i])}`).join(', ')}` : ''}`;
+    case 'export':
+      return `exported ${e.path}: ${e.verified ? 'verified' : 'NOT verified'} against the trainer's outputs on ${e.samples} samples (max abs diff ${e.maxAbsDiff.toExponential(2)})`;
+    case 'checkpoint':
+      return null;
+    case 'log':
+      return e.message === 'trainer finished' ? null : e.message;
+    case 'done':
+      return `done in ${e.trainSeconds.toFixed(1)} s: best validation loss ${e.bestValLoss.toFixed(4)}, accuracy ${pct(e.bestValAccuracy)} (epoch ${e.bestEpoch})`;
+    case 'error':
+      return null;
+    case 'steps':
+      return null;
+  }
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { config, json } = trainConfigFromArgs(argv);
+  const tty = process.stdout.isTTY && !json;
+  let failure: string | null = null;
+  let lastStep = 0;
+  const batches = { epoch: 0 };
+  const trainer = TrainerProcess.start(config, (e) => {
+    if (e.event === 'error') failure = e.message;
+    if (json) {
+      if (e.event !== 'log' || e.message !== 'trainer finished') console.log(JSON.stringify(e));
+      return;
+    }
+    if (e.event === 'steps' && tty) {
+      const p = e.points[e.points.length - 1];
+      lastStep = p.step;
+      batches.epoch = p.epoch;
+      process.stdout.write(`\r  epoch ${p.epoch}/${config.epochs} step ${lastStep}  loss ${p.loss.toFixed(4)}  lr ${p.lr.toExponential(2)}   `);
+      return;
+    }
+    const line = human(e, config.epochs);
+    if (line) process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+  });
+  const stop = () => trainer.stop();
+  process.once('SIGINT', stop);
+  const exit = await trainer.exited;
+  process.off('SIGINT', stop);
+  if (failure) {
+    if (json) return 1;
+    throw new Error(failure);
+  }
+  if (exit.crashed) throw new Error(`the trainer process died (${exit.signal ?? `exit code ${exit.code}`}); the last checkpoint, if any, is intact: resume with --resume`);
+  return 0;
+}

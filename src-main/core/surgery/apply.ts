@@ -1,0 +1,143 @@
+// Replaying edit records. Every call starts again from the original model, so undo is "drop
+// the last edit" and a project file is the list of edits: the same list gives the same bytes.
+import { GraftError, isGraftError } from '../errors.js';
+import { type BlockTree, buildBlockTree, paramsOfBlocks, parameterValues } from '../blocks/index.js';
+import type { Graph } from '../ir/graph.js';
+import { graphFromModel, modelWithGraph } from '../ir/proto.js';
+import type { ModelProto } from '../onnx/gen/onnx_pb.js';
+import { inferShapes, modelOpset } from '../shape/infer.js';
+import { type Edit, checkEdit } from './edits.js';
+import { insertDropoutAfter } from './dropout.js';
+import { frozenBlockPaths, presetFrozen } from './freeze.js';
+import { CLASS_NAMES_KEY, metadataValue, withMetadata } from './metadata.js';
+import { type RemovedSoftmax, removeTrailingSoftmax } from './softmax.js';
+import { swapHead } from './swap-head.js';
+
+export interface SurgeryResult {
+  /** The edited inference graph; the very object passed in when no edit changed the model. */
+  model: ModelProto;
+  /** Names of the parameters training may change. */
+  trainable: Set<string>;
+  /** The outermost fully frozen blocks: a block is frozen when it or an ancestor is listed. */
+  frozenBlocks: string[];
+  /** One line per edit, for the history panel. */
+  log: string[];
+  /** The softmax a remove-softmax edit took out, for restoreSoftmax at export. */
+  removedSoftmax: RemovedSoftmax | null;
+}
+
+/** What replaying has built so far. */
+class Replay {
+  readonly graph: Graph;
+  readonly opset: number;
+  frozen = new Set<string>();
+  graphChanged = false;
+  /** undefined: untouched; null: removed (it described the old head). */
+  classNames: string | null | undefined = undefined;
+  removedSoftmax: RemovedSoftmax | null = null;
+  readonly log: string[] = [];
+  private cachedTree: BlockTree | null = null;
+
+  constructor(readonly model: ModelProto) {
+    this.graph = graphFromModel(model);
+    this.opset = modelOpset(model);
+  }
+
+  get tree(): BlockTree {
+    return (this.cachedTree ??= buildBlockTree(this.graph));
+  }
+
+  graphEdited(): void {
+    this.graphChanged = true;
+    this.cachedTree = null;
+  }
+
+  apply(edit: Edit): void {
+    switch (edit.kind) {
+      case 'freeze':
+      case 'unfreeze': {
+        const names = paramsOfBlocks(this.graph, this.tree, edit.blocks);
+        for (const n of names) {
+          if (edit.kind === 'freeze') this.frozen.add(n);
+          else this.frozen.delete(n);
+        }
+        this.log.push(`${edit.kind}: ${edit.blocks.map((b) => `"${b}"`).join(', ')} (${names.size} parameters)`);
+        return;
+      }
+      case 'freeze-preset': {
+        const stages = edit.stages ?? 1;
+        const { frozen, trained } = presetFrozen(this.graph, this.tree, edit.preset, stages);
+        this.frozen = frozen;
+        const what = edit.preset === 'full' ? 'everything trainable' : `training ${trained.map((b) => `"${b}"`).join(', ')}`;
+        this.log.push(`freeze-preset: ${edit.preset}${edit.preset === 'fine-tune' ? ` (${stages} stages)` : ''}, ${what}`);
+        return;
+      }
+      case 'swap-head': {
+        const out = swapHead(this.graph, this.tree, { ...edit, opset: this.opset });
+        // A new head starts trainable, even where it reuses the old head's names.
+        for (const n of out.newParams) this.frozen.delete(n);
+        this.graphEdited();
+        this.log.push(out.log);
+        if (edit.classNames) this.classNames = JSON.stringify(edit.classNames);
+        else if (metadataValue(this.model, CLASS_NAMES_KEY) !== null || this.classNames) {
+          this.classNames = null;
+          this.log.push('swap-head: the old class names no longer apply and were removed from the metadata');
+        }
+        return;
+      }
+      case 'remove-softmax': {
+        const removed = removeTrailingSoftmax(this.graph, this.opset);
+        if (!removed) {
+          throw new GraftError('no-softmax', `the first output "${this.graph.outputs[0]?.name ?? '(none)'}" is not computed by a Softmax or LogSoftmax`);
+        }
+        this.removedSoftmax = removed;
+        this.graphEdited();
+        this.log.push(`remove-softmax: ${removed.op} (axis ${removed.axis}) removed; the output now carries the logits`);
+        return;
+      }
+      case 'insert-dropout': {
+        this.log.push(insertDropoutAfter(this.graph, this.tree, edit.after, edit.ratio, this.opset));
+        this.graphEdited();
+        return;
+      }
+    }
+  }
+
+  result(): SurgeryResult {
+    let model = this.model;
+    if (this.graphChanged) {
+      this.graph.topologicalSort();
+      // Fresh types, so the saved outputs declare the new shapes ([N, 1000] -> [N, K]).
+      inferShapes(this.graph, { opset: this.opset });
+      model = modelWithGraph(this.model, this.graph);
+    }
+    if (this.classNames !== undefined) model = withMetadata(model, CLASS_NAMES_KEY, this.classNames);
+    const params = parameterValues(this.graph).map((v) => v.name);
+    const frozen = new Set(params.filter((n) => this.frozen.has(n)));
+    return {
+      model,
+      trainable: new Set(params.filter((n) => !frozen.has(n))),
+      frozenBlocks: frozenBlockPaths(this.graph, this.tree, frozen),
+      log: this.log,
+      removedSoftmax: this.removedSoftmax,
+    };
+  }
+}
+
+/**
+ * Applies `edits` in order to `model` (which is not modified). Throws a GraftError naming
+ * the edit (1-based) that failed and why.
+ */
+export function applyEdits(model: ModelProto, edits: readonly Edit[]): SurgeryResult {
+  edits.forEach((e, i) => checkEdit(e, i));
+  const replay = new Replay(model);
+  edits.forEach((edit, i) => {
+    try {
+      replay.apply(edit);
+    } catch (e) {
+      if (isGraftError(e) && !e.message.startsWith('edit ')) throw new GraftError(e.code, `edit ${i + 1} (${edit.kind}): ${e.message}`);
+      throw e;
+    }
+  });
+  return replay.result();
+}

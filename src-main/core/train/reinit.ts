@@ -1,0 +1,53 @@
+// Fresh weights for training from scratch, initialised as torch.nn initialises each layer:
+// Conv/Linear weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a=sqrt(5)),
+// normalisation scale 1 and bias 0, recurrent W/R/B U(-1/sqrt(hidden), 1/sqrt(hidden)).
+import { getInt } from '../ir/attributes.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { makeTensor, numel, tensorDims } from '../onnx/tensor.js';
+import { nodeParameters } from '../blocks/params.js';
+import { seededRandom, uniform } from '../random.js';
+
+function bound(node: Node, slot: number, dims: number[]): number {
+  switch (node.opType) {
+    case 'LSTM':
+    case 'GRU':
+    case 'RNN':
+      return 1 / Math.sqrt(getInt(node, 'hidden_size', 1));
+    case 'Gemm': {
+      const w = node.input(1)!.initializer ? tensorDims(node.input(1)!.initializer!) : dims;
+      const fanIn = getInt(node, 'transB', 0) === 1 ? w[1] : w[0];
+      return 1 / Math.sqrt(fanIn);
+    }
+    case 'MatMul': {
+      const w = node.input(1)?.initializer ? tensorDims(node.input(1)!.initializer!) : dims;
+      return 1 / Math.sqrt(w[0]);
+    }
+    default: {
+      // Conv-like: weight [out, in/groups, k...]; the bias takes the weight's fan-in.
+      const w = node.input(1)?.initializer ? tensorDims(node.input(1)!.initializer!) : dims;
+      return 1 / Math.sqrt(w.slice(1).reduce((a, b) => a * b, 1));
+    }
+  }
+}
+
+const NORMS = new Set(['BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'GroupNormalization']);
+
+/** Replaces every parameter of `graph` with a fresh PyTorch-style initialisation (seeded). */
+export function reinitializeParameters(graph: Graph, seed: number): void {
+  const rand = seededRandom(seed);
+  const done = new Set<string>();
+  for (const node of graph.nodes) {
+    for (const p of nodeParameters(node)) {
+      if (done.has(p.name)) continue;
+      done.add(p.name);
+      const t = p.initializer!;
+      const dims = tensorDims(t);
+      const slot = node.inputs.indexOf(p);
+      const n = numel(dims);
+      let data: Float32Array;
+      if (NORMS.has(node.opType)) data = new Float32Array(n).fill(slot === 1 ? 1 : 0);
+      else data = uniform(rand, n, bound(node, slot, dims));
+      p.initializer = makeTensor(p.name, t.dataType, dims, data);
+    }
+  }
+}
