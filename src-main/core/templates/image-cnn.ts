@@ -12,8 +12,14 @@ export interface ImageCnnOptions {
   height: number;
   width: number;
   classes: number;
-  /** Output channels of each conv stage; each stage halves the resolution except the last. */
+  /** Output channels of each conv stage; each stage is conv 3x3, ReLU, max-pool 2x2. */
   widths: number[];
+  /**
+   * 'global': global average pooling before the classifier (few features, any input size);
+   * 'flatten': the last feature map flattened (keeps where things are: better features to
+   * transfer from small images).
+   */
+  pooling: 'global' | 'flatten';
   hidden: number;
   seed: number;
   classNames?: string[];
@@ -35,16 +41,23 @@ export function imageCnn(o: ImageCnnOptions): ModelProto {
     const b = param(`${conv}.bias`, [cout], cin * 9);
     x = op(g, 'Conv', [x, w, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] }, `/features/${conv}/Conv`);
     x = op(g, 'Relu', [x], {}, `/features/features.${index + 1}/Relu`);
-    if (stage < o.widths.length - 1) {
+    const last = stage === o.widths.length - 1;
+    if (!last || o.pooling === 'flatten') {
       x = op(g, 'MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] }, `/features/features.${index + 2}/MaxPool`);
       index += 3;
     } else index += 2;
     cin = cout;
   });
-  x = op(g, 'GlobalAveragePool', [x], {}, '/avgpool/GlobalAveragePool');
+  let features = cin;
+  if (o.pooling === 'global') x = op(g, 'GlobalAveragePool', [x], {}, '/avgpool/GlobalAveragePool');
+  else {
+    let [h, w] = [o.height, o.width];
+    for (let i = 0; i < o.widths.length; i++) [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+    features = cin * h * w;
+  }
   x = op(g, 'Flatten', [x], { axis: 1 }, '/Flatten');
-  const w0 = param('classifier.0.weight', [o.hidden, cin], cin);
-  const b0 = param('classifier.0.bias', [o.hidden], cin);
+  const w0 = param('classifier.0.weight', [o.hidden, features], features);
+  const b0 = param('classifier.0.bias', [o.hidden], features);
   x = op(g, 'Gemm', [x, w0, b0], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/classifier/classifier.0/Gemm');
   x = op(g, 'Relu', [x], {}, '/classifier/classifier.1/Relu');
   const w1 = param('classifier.3.weight', [o.classes, o.hidden], o.hidden);

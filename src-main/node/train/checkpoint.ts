@@ -74,7 +74,8 @@ export async function readCheckpoint(dir: string): Promise<CheckpointState> {
   const tensors = new Map<string, { dims: number[]; data: Float32Array }>();
   for (const e of header.tensors) {
     if (base + e.offset + e.length * 4 > bytes.byteLength) throw new GraftError('checkpoint-corrupt', `${path}: tensor "${e.name}" is cut off`);
-    const data = new Float32Array(bytes.slice(base + e.offset, base + e.offset + e.length * 4).buffer);
+    // A copy: `bytes` is a Node Buffer, whose slice() would share (and misalign) memory.
+    const data = new Float32Array(new Uint8Array(bytes.subarray(base + e.offset, base + e.offset + e.length * 4)).buffer);
     tensors.set(e.name, { dims: e.dims, data });
   }
   return { ...header, tensors };

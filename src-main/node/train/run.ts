@@ -61,6 +61,9 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   const { dataset, preprocess } = await openRunData(file, config);
   const info = dataset.info;
   const regression = info.task === 'regression';
+  for (const w of info.warnings) log(`warning: ${w}`);
+  for (const item of info.skipped.slice(0, 20)) log(`skipped ${item.id}: ${item.reason}`);
+  if (info.skipped.length > 20) log(`... and ${info.skipped.length - 20} more skipped files`);
   const prepared: PreparedModel = prepareModel(file.model, config, info.classes);
   for (const line of prepared.log) log(line);
 

@@ -1,0 +1,122 @@
+// Training runs end to end in the trainer process, on a small generated image folder:
+// learning, bad files, export verification, and a kill mid-epoch followed by --resume.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent } from '../../api/training.js';
+import { encodeModel } from '../../core/onnx/codec.js';
+import { imageCnn } from '../../core/templates/image-cnn.js';
+import { TrainerProcess } from './trainer-process.js';
+
+const work = mkdtempSync(join(tmpdir(), 'graft-trainer-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const data = join(work, 'shapes');
+const model = join(work, 'cnn.onnx');
+
+/** Three classes a small CNN can tell apart: a bright square top-left, bottom-right, or a bar. */
+async function makeDataset(): Promise<void> {
+  const classes = ['bar', 'corner a', 'corner ü'];
+  for (const c of classes) mkdirSync(join(data, c), { recursive: true });
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < 40; i++) {
+    for (const [k, c] of classes.entries()) {
+      const px = Buffer.alloc(16 * 16 * 3);
+      for (let j = 0; j < px.length; j++) px[j] = Math.floor(rand() * 60);
+      for (let y = 0; y < 16; y++) {
+        for (let x = 0; x < 16; x++) {
+          const on = k === 0 ? x >= 6 && x < 10 : k === 1 ? x < 7 && y < 7 : x > 8 && y > 8;
+          if (on) for (let ch = 0; ch < 3; ch++) px[(y * 16 + x) * 3 + ch] = 200 + Math.floor(rand() * 55);
+        }
+      }
+      await sharp(px, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(join(data, c, `img ${i}.png`));
+    }
+  }
+  writeFileSync(join(data, 'bar', 'broken.png'), 'not a png at all');
+  writeFileSync(join(data, 'bar', 'empty.jpg'), '');
+  writeFileSync(join(data, 'corner a', 'notes.txt'), 'hello');
+}
+
+beforeAll(async () => {
+  await makeDataset();
+  writeFileSync(model, encodeModel(imageCnn({ channels: 3, height: 16, width: 16, classes: 10, widths: [8, 16], pooling: 'flatten', hidden: 32, seed: 1 })));
+}, 60_000);
+
+function config(over: Partial<TrainConfig>): TrainConfig {
+  return { ...DEFAULT_TRAIN_CONFIG, model, data, strategy: 'full', epochs: 4, batchSize: 16, optimizer: 'adamw', lr: 0.01, weightDecay: 0, seed: 5, ...over };
+}
+
+function run(c: TrainConfig, onEvent?: (e: TrainEvent, t: TrainerProcess) => void): Promise<{ events: TrainEvent[]; crashed: boolean }> {
+  const events: TrainEvent[] = [];
+  // eslint-disable-next-line prefer-const
+  let trainer: TrainerProcess;
+  trainer = TrainerProcess.start(c, (e) => {
+    events.push(e);
+    onEvent?.(e, trainer);
+  });
+  return trainer.exited.then((x) => ({ events, crashed: x.crashed }));
+}
+
+const done = (events: TrainEvent[]) => events.find((e): e is Extract<TrainEvent, { event: 'done' }> => e.event === 'done');
+
+describe('a training run', () => {
+  it('learns, reports bad files, and exports a model that reproduces its outputs', async () => {
+    const exportPath = join(work, 'trained.onnx');
+    const { events } = await run(config({ exportPath, checkpointDir: join(work, 'ck-a') }));
+    const error = events.find((e) => e.event === 'error');
+    expect(error).toBeUndefined();
+    const logs = events.filter((e): e is Extract<TrainEvent, { event: 'log' }> => e.event === 'log').map((e) => e.message);
+    expect(logs.some((m) => m.includes('broken.png'))).toBe(true);
+    expect(logs.some((m) => m.includes('empty.jpg'))).toBe(true);
+    const start = events.find((e) => e.event === 'start') as Extract<TrainEvent, { event: 'start' }>;
+    expect(start.classes).toEqual(['bar', 'corner a', 'corner ü']);
+    const steps = events.filter((e) => e.event === 'steps');
+    // Metrics arrive in batches, not one message per step.
+    const stepCount = steps.reduce((s, e) => s + (e as Extract<TrainEvent, { event: 'steps' }>).points.length, 0);
+    expect(steps.length).toBeLessThan(stepCount);
+    const d = done(events)!;
+    expect(d.bestValAccuracy).toBeGreaterThan(0.8);
+    const exp = events.find((e) => e.event === 'export') as Extract<TrainEvent, { event: 'export' }>;
+    expect(exp.verified).toBe(true);
+    expect(exp.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    const session = await ort.InferenceSession.create(exportPath);
+    expect(session.outputNames).toEqual(['logits']);
+    expect(existsSync(join(work, 'ck-a', 'last.ckpt'))).toBe(true);
+  }, 120_000);
+
+  it('killed mid-epoch, resumes from the last checkpoint to the same result', async () => {
+    const reference = done((await run(config({ checkpointDir: join(work, 'ck-ref') }))).events)!;
+    const dir = join(work, 'ck-kill');
+    let killed = false;
+    const first = await run(config({ checkpointDir: dir }), (e, t) => {
+      // After epoch 2's checkpoint, kill at the next batch of epoch 3.
+      if (e.event === 'steps' && e.points.some((p) => p.epoch === 3) && !killed) {
+        killed = true;
+        t.kill();
+      }
+    });
+    expect(killed).toBe(true);
+    expect(first.crashed).toBe(true);
+    expect(existsSync(join(dir, 'last.ckpt'))).toBe(true);
+    const resumed = await run(config({ checkpointDir: dir, resumeDir: dir }));
+    const start = resumed.events.find((e) => e.event === 'start') as Extract<TrainEvent, { event: 'start' }>;
+    expect(start.resumedFromEpoch).toBe(2);
+    const d = done(resumed.events)!;
+    expect(d.bestEpoch).toBe(reference.bestEpoch);
+    expect(d.bestValLoss).toBeCloseTo(reference.bestValLoss, 5);
+    expect(d.bestValAccuracy).toBe(reference.bestValAccuracy);
+  }, 180_000);
+
+  it('refuses a dataset with one class, with the reason', async () => {
+    const one = join(work, 'one');
+    mkdirSync(join(one, 'only'), { recursive: true });
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toFile(join(one, 'only', 'a.png'));
+    const { events } = await run(config({ data: one }));
+    const error = events.find((e) => e.event === 'error') as Extract<TrainEvent, { event: 'error' }>;
+    expect(error.message).toMatch(/at least 2 classes/);
+  }, 60_000);
+});
