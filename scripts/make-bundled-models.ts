@@ -1,15 +1,29 @@
-// Writes the models bundled in resources/models. Run with: npx tsx scripts/make-bundled-models.ts
-// They are made by the studio's own builder (no downloads, no other framework), seeded, so
-// the output is the same every time.
-import { writeFileSync } from 'node:fs';
+// Makes the model bundled in resources/models: a small CNN for 28x28 gray images, pretrained
+// BY GRAFT ITSELF on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser, Pullover, Dress, Coat),
+// from Debian's dataset-fashion-mnist. Classes 5-9 are left for the transfer-learning demo.
+//
+//   npx tsx scripts/make-bundled-models.ts     (about 5 minutes on 2 cores; seeded)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeModel } from '../src-main/core/onnx/codec.js';
 import { imageCnn } from '../src-main/core/templates/image-cnn.js';
-import { bundledModelsDir } from '../src-main/node/resources.js';
+import { appRoot, defaultModelPath } from '../src-main/node/resources.js';
 
-const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const DATA = '/usr/share/datasets/fashion-mnist';
+const PRETRAIN_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat'];
 
-const model = imageCnn({ channels: 1, height: 28, width: 28, classes: 10, widths: [16, 32, 64], hidden: 64, seed: 7, classNames: FASHION_CLASSES });
-const path = join(bundledModelsDir, 'fashion-cnn.onnx');
-writeFileSync(path, encodeModel(model));
-console.log(`wrote ${path}`);
+const work = mkdtempSync(join(tmpdir(), 'graft-bundle-'));
+try {
+  const init = join(work, 'fashion-cnn-init.onnx');
+  const model = imageCnn({ channels: 1, height: 28, width: 28, classes: 5, widths: [32, 64, 64], pooling: 'flatten', hidden: 128, seed: 7, classNames: PRETRAIN_CLASSES });
+  writeFileSync(init, encodeModel(model));
+  const args = ['train', '--model', init, '--data', DATA, '--classes', '0,1,2,3,4', '--head', 'keep', '--strategy', 'full'];
+  args.push('--epochs', '6', '--batch', '64', '--optimizer', 'adamw', '--lr', '0.003', '--seed', '7', '--export', defaultModelPath);
+  const run = spawnSync(process.execPath, [join(appRoot, 'bin/graft.js'), ...args], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+  console.log(`wrote ${defaultModelPath}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -52,9 +52,7 @@ function config(over: Partial<TrainConfig>): TrainConfig {
 
 function run(c: TrainConfig, onEvent?: (e: TrainEvent, t: TrainerProcess) => void): Promise<{ events: TrainEvent[]; crashed: boolean }> {
   const events: TrainEvent[] = [];
-  // eslint-disable-next-line prefer-const
-  let trainer: TrainerProcess;
-  trainer = TrainerProcess.start(c, (e) => {
+  const trainer: TrainerProcess = TrainerProcess.start(c, (e) => {
     events.push(e);
     onEvent?.(e, trainer);
   });
