@@ -1,5 +1,6 @@
 // `graft <command>`: the studio's command line. Each command lives in its own module.
 import { GraftError } from '../core/errors.js';
+import { evalCommand } from './eval.js';
 import { gradientsCommand } from './gradients.js';
 import { inspectCommand } from './inspect.js';
 import { trainCommand } from './train.js';
@@ -13,6 +14,7 @@ commands:
   gradients --model M --input X.pb --labels Y.pb --out DIR [--trainable all|head|fine-tune[:N]|BLOCK,...]
                                         loss and parameter gradients of one batch (compiled training graph)
   train --model M --data D [options]   train (feature extraction, fine-tuning, from scratch), evaluate, export
+  eval --model M --data D [--json]      accuracy, per-class accuracy, confusion matrix, worst samples
   serve [MODEL] [--port P] [--root DIR]...
                                         the studio in your browser (loopback only)
   help                                  this text
@@ -23,6 +25,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   gradients: gradientsCommand,
   train: trainCommand,
+  eval: evalCommand,
   serve: serveCommand,
 };
 
