@@ -88,6 +88,8 @@ const CASES: Case[] = [
   { name: 'Conv auto_pad SAME_LOWER even kernel', op: 'Conv', attrs: { auto_pad: 'SAME_LOWER' }, inputs: [f([1, 1, 5, 5]), f([2, 1, 2, 2])] },
   { name: 'Conv auto_pad VALID stride 3', op: 'Conv', attrs: { auto_pad: 'VALID', strides: [3, 3] }, inputs: [f([1, 2, 7, 8]), f([2, 2, 2, 2])] },
   { name: 'Conv 1-D stride 2', op: 'Conv', attrs: { strides: [2], pads: [1, 0] }, inputs: [f([2, 2, 7]), f([3, 2, 3]), f([3])] },
+  // Grouped, few output positions per channel: dw as one batched GEMM (singleGemmWeightGrad).
+  { name: 'Conv single-GEMM dW, groups 2 dilated', op: 'Conv', attrs: { group: 2, strides: [2, 2], dilations: [2, 2], pads: [1, 1, 1, 1] }, inputs: [f([2, 4, 5, 5]), f([6, 2, 3, 3])] },
   { name: 'Conv opset 9', op: 'Conv', opset: 9, attrs: { strides: [2, 2], pads: [1, 1, 1, 1] }, inputs: [f([1, 2, 5, 5]), f([2, 2, 3, 3]), f([2])] },
   // ---- pooling
   { name: 'MaxPool 2x2/2', op: 'MaxPool', attrs: { kernel_shape: [2, 2], strides: [2, 2] }, inputs: [f([1, 2, 4, 4])] },
