@@ -2,7 +2,7 @@
 // trainable) names means a parameter that an edit creates later, a new head, starts
 // trainable without any edit having to know about freezing.
 import { GraftError } from '../errors.js';
-import { type Block, type BlockTree, type HeadInfo, detectHead, headAndLastStages, paramsOfBlocks, parameterValues } from '../blocks/index.js';
+import { type Block, type BlockTree, type HeadInfo, detectHead, headAndLastStages, headBlockOf, paramsOfBlocks, parameterValues } from '../blocks/index.js';
 import type { Graph } from '../ir/graph.js';
 import type { FreezePreset } from './edits.js';
 
@@ -11,12 +11,7 @@ import type { FreezePreset } from './edits.js';
  * `classifier`, or `fc` holding a swapped-in MLP), not only the last layer inside it.
  */
 export function headBlockPath(tree: BlockTree, head: HeadInfo): string {
-  const segs = head.block.split('/');
-  for (let i = 1; i <= segs.length; i++) {
-    const path = segs.slice(0, i).join('/');
-    if (tree.blocks.get(path)?.kind === 'head') return path;
-  }
-  return head.block;
+  return headBlockOf(tree, head);
 }
 
 /** The blocks a preset trains. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../random.js';
 import * as ort from 'onnxruntime-node';
 import { DataType } from '../onnx/dtype.js';
 import { encodeModel } from '../onnx/codec.js';
@@ -30,17 +31,7 @@ interface Net {
   y: BigInt64Array;
 }
 
-/** A small deterministic generator (mulberry32), so every run sees the same numbers. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const uniform = seededRandom;
 
 function smallNet(seed = 7): Net {
   const rand = uniform(seed);
