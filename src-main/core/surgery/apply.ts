@@ -12,6 +12,7 @@ import { frozenBlockPaths, presetFrozen } from './freeze.js';
 import { CLASS_NAMES_KEY, metadataValue, withMetadata } from './metadata.js';
 import { type RemovedSoftmax, removeTrailingSoftmax } from './softmax.js';
 import { swapHead } from './swap-head.js';
+import { recurrentNodes, swapCell } from './swap-cell.js';
 
 export interface SurgeryResult {
   /** The edited inference graph; the very object passed in when no edit changed the model. */
@@ -98,6 +99,19 @@ class Replay {
       case 'insert-dropout': {
         this.log.push(insertDropoutAfter(this.graph, this.tree, edit.after, edit.ratio, this.opset));
         this.graphEdited();
+        return;
+      }
+      case 'swap-cell': {
+        let id = edit.node;
+        if (id === undefined) {
+          const found = recurrentNodes(this.graph);
+          if (found.length !== 1) throw new GraftError('edit-invalid', `the model has ${found.length} recurrent nodes; say which one with "node"`);
+          id = found[0].id;
+        }
+        const out = swapCell(this.graph, id, edit, this.opset);
+        for (const n of out.newParams) this.frozen.delete(n);
+        this.graphEdited();
+        this.log.push(out.log);
         return;
       }
     }

@@ -47,13 +47,23 @@ export interface InsertDropoutEdit {
   ratio: number;
 }
 
-export type Edit = FreezeEdit | UnfreezeEdit | FreezePresetEdit | SwapHeadEdit | RemoveSoftmaxEdit | InsertDropoutEdit;
+/** Replaces a fused LSTM/GRU/RNN node by a freshly initialised one (see swap-cell.ts). */
+export interface SwapCellEdit {
+  kind: 'swap-cell';
+  /** Node id; default: the model's only recurrent node. */
+  node?: string;
+  cell: 'LSTM' | 'GRU' | 'RNN';
+  hiddenSize?: number;
+  seed: number;
+}
+
+export type Edit = FreezeEdit | UnfreezeEdit | FreezePresetEdit | SwapHeadEdit | RemoveSoftmaxEdit | InsertDropoutEdit | SwapCellEdit;
 
 export type EditKind = Edit['kind'];
 
 /** Edits that only change the trainable set; the others rebuild the graph. */
 export function changesGraph(edit: Edit): boolean {
-  return edit.kind === 'swap-head' || edit.kind === 'remove-softmax' || edit.kind === 'insert-dropout';
+  return edit.kind === 'swap-head' || edit.kind === 'remove-softmax' || edit.kind === 'insert-dropout' || edit.kind === 'swap-cell';
 }
 
 // ---- validation ---------------------------------------------------------------------------
@@ -111,6 +121,12 @@ export function checkEdit(edit: unknown, index: number): asserts edit is Edit {
     case 'insert-dropout':
       if (typeof e.after !== 'string') invalid(index, e.kind, '"after" must be a block path');
       if (!isProbability(e.ratio)) invalid(index, e.kind, `"ratio" must be in [0, 1) (got ${String(e.ratio)})`);
+      return;
+    case 'swap-cell':
+      if (!['LSTM', 'GRU', 'RNN'].includes(e.cell)) invalid(index, e.kind, `unknown cell "${String(e.cell)}" (LSTM, GRU or RNN)`);
+      if (e.node !== undefined && typeof e.node !== 'string') invalid(index, e.kind, '"node" must be a node id');
+      if (e.hiddenSize !== undefined && (!isInt(e.hiddenSize) || e.hiddenSize < 1)) invalid(index, e.kind, `"hiddenSize" must be a positive whole number (got ${String(e.hiddenSize)})`);
+      if (!isInt(e.seed)) invalid(index, e.kind, `"seed" must be a whole number (got ${String(e.seed)})`);
       return;
     default:
       throw new GraftError('edit-unknown', `edit ${index + 1}: unknown kind "${(e as { kind: string }).kind}" (a project from a newer version?)`);

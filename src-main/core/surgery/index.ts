@@ -15,6 +15,7 @@ export { changesGraph, checkEdit } from './edits.js';
 export { applyEdits, type SurgeryResult } from './apply.js';
 export { removeTrailingSoftmax, restoreSoftmax, type RemovedSoftmax } from './softmax.js';
 export { swapHead, type SwapHeadOptions, type SwapHeadOutcome } from './swap-head.js';
+export { swapCell, recurrentNodes, recurrentInit, type SwapCellOptions, type SwapCellOutcome, type CellKind } from './swap-cell.js';
 export { insertDropoutAfter, addDropout } from './dropout.js';
 export { headBlockPath, presetBlocks, frozenBlockPaths } from './freeze.js';
 export { torchLinearInit } from './linear.js';
