@@ -17,6 +17,7 @@ export default defineConfig({
           index: at('src-main/electron/main.ts'),
           // node/worker-process.ts looks for `<name>.js` beside the bundled main.
           probe: at('src-main/node/workers/probe.ts'),
+          trainer: at('src-main/node/workers/trainer.ts'),
         },
       },
     },

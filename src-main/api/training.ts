@@ -100,6 +100,14 @@ export interface Evaluation {
   worst: { id: string; label: number; predicted: number; loss: number }[];
 }
 
+export interface GradientFlowLayer {
+  nodeId: string;
+  cell: string;
+  direction: string;
+  /** ||dLoss/dh_t|| for t = 1..T, on the step's batch. */
+  norms: number[];
+}
+
 export type TrainEvent =
   | {
       event: 'start';
@@ -117,6 +125,12 @@ export type TrainEvent =
   | ({ event: 'evaluation' } & Evaluation)
   | { event: 'export'; path: string; verified: boolean; maxAbsDiff: number; samples: number }
   | { event: 'log'; message: string }
+  | {
+      /** Gradient flow through time of each recurrent layer: norms[t] = ||dLoss/dh_t|| (every 50 steps and each epoch's last). */
+      event: 'gradflow';
+      step: number;
+      layers: GradientFlowLayer[];
+    }
   | {
       event: 'done';
       bestValLoss: number;

@@ -1,11 +1,20 @@
 // `graft train`: a training run from the command line, in a trainer process. A progress bar
 // on a terminal; with --json, one JSON object per line, the last one {"event":"done", ...}.
-import { DEFAULT_TRAIN_CONFIG, type Strategy, type TrainConfig, type TrainEvent } from '../api/training.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_TRAIN_CONFIG, type GradientFlowLayer, type Strategy, type TrainConfig, type TrainEvent } from '../api/training.js';
+import { addingModel, type RecurrentCell } from '../core/templates/adding-model.js';
+import { addingSpec } from '../node/data/adding.js';
+import { writeModelProto } from '../node/model-file.js';
 import { TrainerProcess } from '../node/train/trainer-process.js';
 import { parse, UsageError } from './args.js';
 import { compactCount } from './format.js';
 
 const USAGE = `usage: graft train --model M.onnx --data DIR_OR_FILE [options]
+       graft train --task adding --length T --cell rnn|lstm|gru --hidden H [--samples N] [options]
+  --task adding              the adding problem (a generated regression task) on a fresh one-layer
+                             recurrent model: strategy full, MSE, adamw lr 1e-3, clip 1.0 unless told
   --head K|auto|keep         new classification head with K classes (auto: the dataset's; default auto)
   --head-hidden H            an MLP head (Linear-ReLU-Dropout-Linear) of width H
   --strategy S               feature-extraction (default) | fine-tune[:N] | full | scratch | BLOCK,BLOCK...
@@ -39,7 +48,15 @@ export function parseStrategy(spec: string): { strategy: Strategy; stages: numbe
   return { strategy: { blocks }, stages: 1 };
 }
 
-export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json: boolean } {
+/** A generated task: the CLI builds its model and writes it to a temporary file before the run. */
+export interface TaskModel {
+  task: 'adding';
+  length: number;
+  cell: RecurrentCell;
+  hidden: number;
+}
+
+export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json: boolean; task: TaskModel | null } {
   const { values } = parse(
     argv,
     {
@@ -67,9 +84,37 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
       resume: { type: 'string' },
       export: { type: 'string' },
       json: { type: 'boolean' },
+      task: { type: 'string' },
+      length: { type: 'string' },
+      cell: { type: 'string' },
+      hidden: { type: 'string' },
+      samples: { type: 'string' },
     },
     USAGE,
   );
+  let task: TaskModel | null = null;
+  if (values.task !== undefined) {
+    if (values.task !== 'adding') throw new UsageError(`unknown --task "${values.task}" (known: adding)`);
+    if (values.model || values.data) throw new UsageError('--task adding makes its own model and data; leave out --model and --data');
+    const length = number(values.length, '--length', 100);
+    const hidden = number(values.hidden, '--hidden', 128);
+    const cell = (values.cell ?? 'lstm').toUpperCase();
+    if (!Number.isInteger(length) || length < 2) throw new UsageError('--length must be a whole number, at least 2');
+    if (!Number.isInteger(hidden) || hidden < 1) throw new UsageError('--hidden must be a positive whole number');
+    if (cell !== 'LSTM' && cell !== 'GRU' && cell !== 'RNN') throw new UsageError('--cell must be rnn, lstm or gru');
+    const samples = values.samples === undefined ? undefined : number(values.samples, '--samples', 0);
+    if (samples !== undefined && (!Number.isInteger(samples) || samples < 1)) throw new UsageError('--samples must be a positive whole number');
+    task = { task: 'adding', length, cell, hidden };
+    values.model = '(generated)';
+    values.data = addingSpec({ length, ...(samples !== undefined ? { samples } : {}) });
+    values.strategy ??= 'full';
+    values.head ??= 'keep';
+    values.optimizer ??= 'adamw';
+    values.clip ??= '1';
+    // Nothing is frozen, and the feature cache assumes batch-first frontiers (the template's
+    // time-major Transpose is not), so the task runs uncached.
+    values['no-cache'] = true;
+  } else if (values.length || values.cell || values.hidden || values.samples) throw new UsageError('--length, --cell, --hidden and --samples go with --task adding');
   if (!values.model || !values.data) throw new UsageError(USAGE);
   const d = DEFAULT_TRAIN_CONFIG;
   const head = values.head === undefined || values.head === 'auto' ? 'auto' : values.head === 'keep' ? null : number(values.head, '--head', 0);
@@ -107,7 +152,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     exportPath: values.export ?? null,
   };
   if (config.resumeDir && !config.checkpointDir) config.checkpointDir = config.resumeDir;
-  return { config, json: values.json ?? false };
+  return { config, json: values.json ?? false, task };
 }
 
 function pct(x: number | null): string {
@@ -133,6 +178,7 @@ function human(e: TrainEvent, epochs: number): string | null {
     case 'error':
       return null;
     case 'steps':
+    case 'gradflow':
       return null;
   }
 }
@@ -142,11 +188,38 @@ export async function trainCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { config, json } = trainConfigFromArgs(argv);
+  const { config, json, task } = trainConfigFromArgs(argv);
+  let tempDir: string | null = null;
+  if (task) {
+    tempDir = await mkdtemp(join(tmpdir(), 'graft-task-'));
+    config.model = join(tempDir, `adding-${task.cell.toLowerCase()}-T${task.length}-h${task.hidden}.onnx`);
+    await writeModelProto(config.model, addingModel({ inputSize: 2, steps: task.length, cell: task.cell, hiddenSize: task.hidden, outputs: 1, seed: config.seed }));
+  }
+  try {
+    return await runTrainer(config, json);
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** `||dL/dh_1|| / ||dL/dh_T||` per recurrent layer: how much of the loss's gradient reaches the first step. */
+export function gradientFlowSummary(layers: GradientFlowLayer[]): string {
+  return layers
+    .map((l) => {
+      const n = l.norms;
+      const [first, last] = l.direction === 'reverse' ? [n[n.length - 1], n[0]] : [n[0], n[n.length - 1]];
+      const ratio = last > 0 ? first / last : first > 0 ? Infinity : 0;
+      return `gradient flow ${l.cell}${l.direction === 'forward' ? '' : ` (${l.direction})`}: ||dL/dh_1|| / ||dL/dh_T|| = ${ratio.toExponential(1)}`;
+    })
+    .join('\n');
+}
+
+async function runTrainer(config: TrainConfig, json: boolean): Promise<number> {
   const tty = process.stdout.isTTY && !json;
   let failure: string | null = null;
   let lastStep = 0;
   const batches = { epoch: 0 };
+  let flow: GradientFlowLayer[] | null = null;
   const trainer = TrainerProcess.start(config, (e) => {
     if (e.event === 'error') failure = e.message;
     if (json) {
@@ -160,7 +233,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       process.stdout.write(`\r  epoch ${p.epoch}/${config.epochs} step ${lastStep}  loss ${p.loss.toFixed(4)}  lr ${p.lr.toExponential(2)}   `);
       return;
     }
-    const line = human(e, config.epochs);
+    if (e.event === 'gradflow') {
+      flow = e.layers;
+      return;
+    }
+    let line = human(e, config.epochs);
+    if (e.event === 'epoch' && flow && flow.length > 0) line = `${line}\n  ${gradientFlowSummary(flow).replace(/\n/g, '\n  ')}`;
     if (line) process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
   });
   const stop = () => trainer.stop();

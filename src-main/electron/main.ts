@@ -10,6 +10,7 @@ import { checkCall, invokeChecked } from '../api/validate.js';
 import type { RpcOutcome } from '../api/validate.js';
 import { defaultModelPath } from '../node/resources.js';
 import { createStudioService } from '../node/studio-service.js';
+import { utilityLauncher } from './utility-launcher.js';
 import { hardenApp, hardenSession } from './security.js';
 
 export const INVOKE_CHANNEL = 'graft:invoke';
@@ -83,7 +84,7 @@ hardenApp(isAppUrl);
 
 app.whenReady().then(() => {
   hardenSession(session.defaultSession);
-  const service = createStudioService({ mode: 'electron', initialModel: initialModelFromArgv(), roots: [] });
+  const service = createStudioService({ mode: 'electron', initialModel: initialModelFromArgv(), roots: [], launcher: utilityLauncher });
   serveIpc(service);
   createWindow();
   app.on('activate', () => {

@@ -26,8 +26,8 @@ async function trainLosses(model: ModelProto, x: ort.Tensor, y: ort.Tensor, step
   const step = compileTrainingStep(model, { trainable: 'all', loss: 'cross-entropy', optimizer: sgd({ momentum: 0.9 }) });
   const session = await ort.InferenceSession.create(encodeModel(step.model), { intraOpNumThreads: 1 });
   try {
-    const params = new Map([...step.initialParams].map(([n, t]) => [n, new ort.Tensor('float32', readFloats(t), tensorDims(t))]));
-    let state = new Map(step.state.map((s) => [s.name, new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims)]));
+    const params = new Map<string, ort.Tensor>([...step.initialParams].map(([n, t]) => [n, new ort.Tensor('float32', readFloats(t), tensorDims(t))]));
+    let state = new Map<string, ort.Tensor>(step.state.map((s) => [s.name, new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims)]));
     const losses: number[] = [];
     for (let t = 1; t <= steps; t++) {
       const feeds: Record<string, ort.Tensor> = { [step.data]: x, [step.target]: y };

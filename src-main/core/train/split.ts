@@ -57,6 +57,13 @@ export function splitFrozenPrefix(model: ModelProto, trainable: ReadonlySet<stri
   const frontier = frontierOf(graph, trainable);
   const frontierInfo = frontier.map((v) => ({ name: v.name, type: v.type }));
   if (frontier.every((v) => v.isGraphInput)) return { prefix: null, frontier: frontierInfo, suffix: model };
+  // The cache stores features per sample: each frontier value must keep the batch first (a
+  // sequence model's time-major Transpose does not). Otherwise there is nothing to cache.
+  const batch = graph.inputs.find((v) => !v.initializer)?.type?.shape?.[0];
+  if (batch === undefined || frontier.some((v) => v.type?.shape?.[0] !== batch)) {
+    const inputs = graph.inputs.filter((v) => !v.initializer).map((v) => ({ name: v.name, type: v.type }));
+    return { prefix: null, frontier: inputs, suffix: model };
+  }
 
   const prefixGraph = graphFromModel(model, 'prefix');
   inferShapes(prefixGraph, { opset });

@@ -4,6 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { GraftError } from '../../core/errors.js';
+import { isAddingSpec, openAddingDataset, parseAddingSpec } from './adding.js';
 import { openCsvDataset } from './csv-dataset.js';
 import { isIdxFileName } from './idx-files.js';
 import { openIdxDataset } from './idx-dataset.js';
@@ -23,6 +24,8 @@ export async function detectDatasetKind(path: string): Promise<DatasetKind> {
 }
 
 export async function openDataset(pathOrFile: string, pre: Preprocess, opts: OpenOptions): Promise<Dataset> {
+  // Generated tasks are named, not found on disk: `task:adding?length=100` (see adding.ts).
+  if (isAddingSpec(pathOrFile)) return openAddingDataset(parseAddingSpec(pathOrFile, opts.seed));
   checkPreprocess(pre);
   const kind = await detectDatasetKind(pathOrFile);
   if (kind === 'csv') return openCsvDataset(pathOrFile, opts);

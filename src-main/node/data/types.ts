@@ -5,7 +5,7 @@
 export type Split = 'train' | 'val' | 'test';
 export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
-export type DatasetKind = 'image-folder' | 'idx' | 'csv';
+export type DatasetKind = 'image-folder' | 'idx' | 'csv' | 'generated';
 export type Task = 'classification' | 'regression';
 
 export interface Sample {

@@ -34,6 +34,8 @@ export interface RunControl {
 }
 
 const FEATURE_BUDGET = 2 * 2 ** 30;
+/** A `gradflow` event every this many steps (and on each epoch's last step). */
+const GRADFLOW_EVERY = 50;
 
 /** Settings whose change makes a checkpoint meaningless for this run. */
 function configKey(c: TrainConfig): string {
@@ -211,6 +213,14 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
       }
       for (const k of Object.keys(byBlock)) byBlock[k] = Math.sqrt(byBlock[k]);
       steps.push({ step: stepNo, epoch, loss, lr, gradNorms: byBlock, globalGradNorm: (out[step.globalGradNorm].data as Float32Array)[0] });
+      if (step.gradientFlow.length > 0 && (stepNo % GRADFLOW_EVERY === 0 || start + config.batchSize >= order.length)) {
+        steps.flush();
+        control.emit({
+          event: 'gradflow',
+          step: stepNo,
+          layers: step.gradientFlow.map((f) => ({ nodeId: f.nodeId, cell: f.cell, direction: f.direction, norms: Array.from(out[f.output].data as Float32Array) })),
+        });
+      }
     }
     steps.flush();
     const val = evaluate(await predict(valFeed, params), info.classes, 'val');

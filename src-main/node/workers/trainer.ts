@@ -3,6 +3,7 @@
 // onnxruntime call never freezes or kills the studio.
 import type { TrainConfig, TrainEvent } from '../../api/training.js';
 import { runTraining } from '../train/run.js';
+import { onParentMessage, sendToParent } from './parent.js';
 
 export type TrainerCommand = { type: 'start'; config: TrainConfig } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
@@ -11,10 +12,11 @@ let stopping = false;
 let wake: (() => void) | null = null;
 
 function send(event: TrainEvent): void {
-  process.send?.(event);
+  sendToParent(event);
 }
 
-process.on('message', (cmd: TrainerCommand) => {
+onParentMessage((message) => {
+  const cmd = message as TrainerCommand;
   switch (cmd.type) {
     case 'start':
       runTraining(cmd.config, {
@@ -24,10 +26,10 @@ process.on('message', (cmd: TrainerCommand) => {
           return stopping;
         },
       }).then(
-        () => process.send?.({ event: 'log', message: 'trainer finished' }, () => process.exit(0)),
+        () => sendToParent({ event: 'log', message: 'trainer finished' } satisfies TrainEvent, () => process.exit(0)),
         (e: unknown) => {
           const err = e as { code?: string; message?: string };
-          process.send?.({ event: 'error', code: err.code ?? 'internal', message: err.message ?? String(e) } satisfies TrainEvent, () => process.exit(1));
+          sendToParent({ event: 'error', code: err.code ?? 'internal', message: err.message ?? String(e) } satisfies TrainEvent, () => process.exit(1));
         },
       );
       break;
