@@ -38,7 +38,15 @@ export async function decodeImage(path: string, header: ImageHeader, target: Dec
     });
   }
   if (augment?.flip) image = image.flop();
-  const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    decoded = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    // libvips words the same fault differently from run to run ("end of stream", "warning
+    // treated as error"): say what it means, and keep its words for the curious.
+    throw new Error(`the image data is damaged or cut short (decoder: ${(e as Error).message})`);
+  }
+  const { data, info } = decoded;
   if (info.width !== target.width || info.height !== target.height || info.channels !== target.channels) {
     throw new Error(`decoded to ${info.width}x${info.height}x${info.channels}, expected ${target.width}x${target.height}x${target.channels}`);
   }

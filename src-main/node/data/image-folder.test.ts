@@ -180,7 +180,7 @@ describe('image decoding', () => {
     expect(batch.shape).toEqual([1, 3, 16, 16]);
     expect(batch.failed.map((f) => [f.index, f.id])).toEqual([[1, join(dir, 'b', 'broken.png')]]);
     expect(ds.info.skipped.map((s) => s.id)).toEqual([join(dir, 'b', 'broken.png')]);
-    expect(batch.failed[0].reason).toBe(`${join(dir, 'b', 'broken.png')}: pngload: end of stream`);
+    expect(batch.failed[0].reason.startsWith(`${join(dir, 'b', 'broken.png')}: the image data is damaged or cut short (decoder: `)).toBe(true);
     await expect(ds.get('train', 1)).rejects.toThrow(batch.failed[0].reason);
     rmSync(dir, { recursive: true });
   });
