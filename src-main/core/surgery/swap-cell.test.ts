@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import { trainLosses } from '../../test-support/train-loop.js';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../errors.js';
 import { Graph } from '../ir/graph.js';
@@ -10,8 +11,6 @@ import { DataType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor, readFloats, tensorDims } from '../onnx/tensor.js';
 import { inferShapes } from '../shape/infer.js';
-import { compileTrainingStep } from '../train/compile.js';
-import { sgd } from '../train/optimizers.js';
 import { fixturePath, readTensorFile } from '../../test-support/fixtures.js';
 import { ortTensor, runOrt } from '../../test-support/ort.js';
 import { applyEdits } from './apply.js';
@@ -22,29 +21,6 @@ const input = readTensorFile(fixturePath('lstm_classifier', 'input.pb'));
 const labels = readTensorFile(fixturePath('lstm_classifier', 'labels.pb'));
 
 /** Runs `steps` SGD steps of the compiled training step; returns the loss at each. */
-async function trainLosses(model: ModelProto, x: ort.Tensor, y: ort.Tensor, steps = 20, lr = 0.1): Promise<number[]> {
-  const step = compileTrainingStep(model, { trainable: 'all', loss: 'cross-entropy', optimizer: sgd({ momentum: 0.9 }) });
-  const session = await ort.InferenceSession.create(encodeModel(step.model), { intraOpNumThreads: 1 });
-  try {
-    const params = new Map<string, ort.Tensor>([...step.initialParams].map(([n, t]) => [n, new ort.Tensor('float32', readFloats(t), tensorDims(t))]));
-    let state = new Map<string, ort.Tensor>(step.state.map((s) => [s.name, new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims)]));
-    const losses: number[] = [];
-    for (let t = 1; t <= steps; t++) {
-      const feeds: Record<string, ort.Tensor> = { [step.data]: x, [step.target]: y };
-      for (const [n, v] of params) feeds[n] = v;
-      for (const [n, v] of state) feeds[n] = v;
-      feeds[step.lr!] = new ort.Tensor('float32', Float32Array.of(lr), []);
-      feeds[step.step!] = new ort.Tensor('float32', Float32Array.of(t), []);
-      const out = await session.run(feeds);
-      losses.push((out[step.loss].data as Float32Array)[0]);
-      for (const n of step.params) params.set(n, out[step.updatedParams.get(n)!]);
-      state = new Map(step.state.map((s) => [s.name, out[step.updatedState.get(s.name)!]]));
-    }
-    return losses;
-  } finally {
-    await session.release();
-  }
-}
 
 describe('swap-cell on the LSTM classifier fixture', () => {
   for (const cell of ['GRU', 'RNN'] as const) {

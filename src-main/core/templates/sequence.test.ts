@@ -1,13 +1,10 @@
 import * as ort from 'onnxruntime-node';
+import { trainLosses } from '../../test-support/train-loop.js';
 import { describe, expect, it } from 'vitest';
 import { graphFromModel } from '../ir/proto.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
-import type { ModelProto } from '../onnx/gen/onnx_pb.js';
-import { readFloats, tensorDims } from '../onnx/tensor.js';
+import { tensorDims } from '../onnx/tensor.js';
 import { seededRandom } from '../random.js';
-import { type LossKind } from '../train/loss.js';
-import { compileTrainingStep } from '../train/compile.js';
-import { sgd } from '../train/optimizers.js';
 import { runOrt } from '../../test-support/ort.js';
 import { sequenceModel } from './sequence.js';
 
@@ -15,29 +12,6 @@ const N = 6;
 const T = 5;
 const F = 4;
 
-async function trainLosses(model: ModelProto, x: ort.Tensor, y: ort.Tensor, loss: LossKind, steps = 20, lr = 0.1): Promise<number[]> {
-  const step = compileTrainingStep(model, { trainable: 'all', loss, optimizer: sgd({ momentum: 0.9 }) });
-  const session = await ort.InferenceSession.create(encodeModel(step.model), { intraOpNumThreads: 1 });
-  try {
-    const params = new Map<string, ort.Tensor>([...step.initialParams].map(([n, t]) => [n, new ort.Tensor('float32', readFloats(t), tensorDims(t))]));
-    let state = new Map<string, ort.Tensor>(step.state.map((s) => [s.name, new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims)]));
-    const losses: number[] = [];
-    for (let t = 1; t <= steps; t++) {
-      const feeds: Record<string, ort.Tensor> = { [step.data]: x, [step.target]: y };
-      for (const [n, v] of params) feeds[n] = v;
-      for (const [n, v] of state) feeds[n] = v;
-      feeds[step.lr!] = new ort.Tensor('float32', Float32Array.of(lr), []);
-      feeds[step.step!] = new ort.Tensor('float32', Float32Array.of(t), []);
-      const out = await session.run(feeds);
-      losses.push((out[step.loss].data as Float32Array)[0]);
-      for (const n of step.params) params.set(n, out[step.updatedParams.get(n)!]);
-      state = new Map(step.state.map((s) => [s.name, out[step.updatedState.get(s.name)!]]));
-    }
-    return losses;
-  } finally {
-    await session.release();
-  }
-}
 
 const rand = seededRandom(42);
 const x = new ort.Tensor('float32', Float32Array.from({ length: N * T * F }, () => rand() * 2 - 1), [N, T, F]);
