@@ -36,8 +36,29 @@ export function modelPreprocess(file: ModelFile, seed: number, augment: boolean)
       seed,
     };
   }
-  // Tabular and sequence models: the dataset adapter shapes rows itself.
+  if (shape && shape.length === 3 && typeof shape[1] === 'number' && typeof shape[2] === 'number') {
+    // A sequence model [N, T, F] reads images row by row: T rows of F pixels (sequential
+    // MNIST). Images come as one gray channel of T x F; generated and CSV data shape themselves.
+    return { channels: 1, height: shape[1], width: shape[2], resize: 'pad', seed };
+  }
+  // Tabular models: the dataset adapter shapes rows itself.
   return { channels: 1, height: 1, width: 1, resize: 'center-crop', seed };
+}
+
+/**
+ * The dataset with its batches shaped as the model's input: a gray image batch [B, 1, H, W]
+ * becomes [B, H, W] for a sequence model (the same memory, read row by row).
+ */
+export function shapedForModel(dataset: Dataset, file: ModelFile): Dataset {
+  const rank = file.graph.inputs.find((v) => !v.initializer)?.type?.shape?.length;
+  if (rank !== 3) return dataset;
+  return Object.assign(Object.create(dataset) as Dataset, {
+    async getBatch(...args: Parameters<Dataset['getBatch']>) {
+      const b = await dataset.getBatch(...args);
+      const s = b.shape;
+      return s.length === 4 && s[1] === 1 ? { ...b, shape: [s[0], s[2], s[3]] } : b;
+    },
+  });
 }
 
 export async function openRunData(file: ModelFile, config: TrainConfig): Promise<{ dataset: Dataset; preprocess: Preprocess }> {
@@ -48,5 +69,5 @@ export async function openRunData(file: ModelFile, config: TrainConfig): Promise
     ...(config.classes ? { classes: config.classes } : {}),
     ...(config.perClassLimit ? { perClassLimit: config.perClassLimit } : {}),
   });
-  return { dataset, preprocess };
+  return { dataset: shapedForModel(dataset, file), preprocess };
 }

@@ -7,7 +7,7 @@ import { modelOpset } from '../../core/shape/infer.js';
 import { openDataset } from '../data/index.js';
 import type { Split } from '../data/types.js';
 import { readModelFile } from '../model-file.js';
-import { modelPreprocess } from './data.js';
+import { modelPreprocess, shapedForModel } from './data.js';
 import { evaluate } from './evaluate.js';
 import { createSession } from './session.js';
 import * as ort from 'onnxruntime-node';
@@ -24,7 +24,7 @@ export async function evaluateModelFile(modelPath: string, dataPath: string, opt
   const graph = graphFromModel(file.model);
   removeTrailingSoftmax(graph, modelOpset(file.model));
   const session = await createSession(modelWithGraph(file.model, graph));
-  const dataset = await openDataset(dataPath, modelPreprocess(file, 0, false), { seed: 0, ...(opts.classes ? { classes: opts.classes } : {}) });
+  const dataset = shapedForModel(await openDataset(dataPath, modelPreprocess(file, 0, false), { seed: 0, ...(opts.classes ? { classes: opts.classes } : {}) }), file);
   const split: Split = opts.split ?? (dataset.size('test') > 0 ? 'test' : 'val');
   const batchSize = opts.batchSize ?? 64;
   const input = session.inputNames[0];
