@@ -59,3 +59,48 @@ describe.skipIf(!existsSync(DATA))('graft train and graft eval (needs dataset-fa
     expect(run.stderr).toMatch(/--optimizer must be sgd or adamw/);
   });
 });
+
+describe('sequences from CSV files', () => {
+  // Label: does the first feature sum to more than zero over the sequence?
+  function sequences(n: number, steps: number): { x: number[][][]; y: number[] } {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const x = Array.from({ length: n }, () => Array.from({ length: steps }, () => [rand(), rand()]));
+    return { x, y: x.map((s) => (s.reduce((a, v) => a + v[0], 0) > 0 ? 1 : 0)) };
+  }
+  const model = join(out, 'csv-lstm.onnx');
+  const T = 8;
+
+  function train(csv: string) {
+    writeFileSync(model, encodeModel(sequenceModel({ inputSize: 2, cell: 'GRU', hiddenSize: 16, layers: 1, direction: 'forward', steps: T, outputs: 2, head: 'last', seed: 2 })));
+    return graft(['train', '--model', model, '--data', csv, '--head', 'keep', '--strategy', 'full', '--epochs', '8', '--batch', '16', '--optimizer', 'adamw', '--lr', '0.02', '--json']);
+  }
+
+  it('trains on long format (sample,time,feature...,label) and on one row per sample', () => {
+    const { x, y } = sequences(240, T);
+    const long = join(out, 'long.csv');
+    const rows = ['sample,time,a,b,label'];
+    // Rows shuffled in time within each sample: the adapter orders them by the time column.
+    x.forEach((s, i) => [...s.keys()].reverse().forEach((t) => rows.push(`${i},${t},${s[t][0]},${s[t][1]},${y[i]}`)));
+    writeFileSync(long, rows.join('\n'));
+    const wide = join(out, 'wide.csv');
+    const header = [...Array.from({ length: T }, (_, t) => [`a${t}`, `b${t}`]).flat(), 'label'].join(',');
+    writeFileSync(wide, [header, ...x.map((s, i) => [...s.flat(), y[i]].join(','))].join('\n'));
+    for (const csv of [long, wide]) {
+      const run = train(csv);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const done = JSON.parse(run.stdout.trim().split('\n').pop()!);
+      expect(done.bestValAccuracy, csv).toBeGreaterThan(0.75);
+    }
+  });
+
+  it('refuses sequences of different lengths, naming the sample', () => {
+    const bad = join(out, 'ragged.csv');
+    writeFileSync(bad, ['sample,time,a,b,label', '0,0,1,2,0', '0,1,1,2,0', '1,0,3,4,1'].join('\n'));
+    const run = train(bad);
+    expect(run.status).toBe(1);
+    const error = run.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'error');
+    expect(error.message).toMatch(/sample 1 has 1 time steps, sample 0 has 2; sequences must have one length/);
+  });
+});

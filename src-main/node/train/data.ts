@@ -46,17 +46,22 @@ export function modelPreprocess(file: ModelFile, seed: number, augment: boolean)
 }
 
 /**
- * The dataset with its batches shaped as the model's input: a gray image batch [B, 1, H, W]
- * becomes [B, H, W] for a sequence model (the same memory, read row by row).
+ * The dataset with its batches shaped as the model's input [N, T, F]: a gray image batch
+ * [B, 1, H, W] becomes [B, H, W] (the same memory, read row by row), and a CSV batch of one
+ * row per sample [B, T·F] becomes [B, T, F].
  */
 export function shapedForModel(dataset: Dataset, file: ModelFile): Dataset {
-  const rank = file.graph.inputs.find((v) => !v.initializer)?.type?.shape?.length;
-  if (rank !== 3) return dataset;
+  const shape = file.graph.inputs.find((v) => !v.initializer)?.type?.shape;
+  if (shape?.length !== 3) return dataset;
+  const [, T, F] = shape;
   return Object.assign(Object.create(dataset) as Dataset, {
     async getBatch(...args: Parameters<Dataset['getBatch']>) {
       const b = await dataset.getBatch(...args);
       const s = b.shape;
-      return s.length === 4 && s[1] === 1 ? { ...b, shape: [s[0], s[2], s[3]] } : b;
+      if (s.length === 4 && s[1] === 1) return { ...b, shape: [s[0], s[2], s[3]] };
+      // One CSV row per sample holding T x F values, time-major.
+      if (s.length === 2 && typeof T === 'number' && typeof F === 'number' && s[1] === T * F) return { ...b, shape: [s[0], T, F] };
+      return b;
     },
   });
 }
