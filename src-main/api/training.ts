@@ -11,6 +11,8 @@ export interface TrainConfig {
   head: number | 'auto' | null;
   /** A small MLP head of this width instead of one Linear layer. */
   headHidden: number | null;
+  /** Replace the model's recurrent cell (fresh weights) before training. */
+  swapCell: 'LSTM' | 'GRU' | 'RNN' | null;
   strategy: Strategy;
   /** For 'fine-tune': how many stages before the head are trained with it. */
   fineTuneStages: number;
@@ -42,6 +44,7 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   head: 'auto',
   headHidden: null,
+  swapCell: null,
   strategy: 'feature-extraction',
   fineTuneStages: 1,
   epochs: 5,

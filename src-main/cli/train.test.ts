@@ -1,12 +1,13 @@
 // `graft train --json` and `graft eval` as a user runs them, on Debian's Fashion-MNIST.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../test-support/fixtures.js';
+import { fixturePath, repoRoot } from '../test-support/fixtures.js';
 import { defaultModelPath } from '../node/resources.js';
-import { encodeModel } from '../core/onnx/codec.js';
+import { decodeModel, encodeModel } from '../core/onnx/codec.js';
 import { sequenceModel } from '../core/templates/sequence.js';
 
 const DATA = '/usr/share/datasets/fashion-mnist';
@@ -92,6 +93,37 @@ describe('sequences from CSV files', () => {
       expect(run.status).toBe(0);
       const done = JSON.parse(run.stdout.trim().split('\n').pop()!);
       expect(done.bestValAccuracy, csv).toBeGreaterThan(0.75);
+    }
+  });
+
+  it('swaps the LSTM fixture\'s cell to GRU and to RNN, trains, exports, and the export reloads', async () => {
+    // The fixture reads [N, 12, 8] and predicts 3 classes: the class is where feature 0 peaks.
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const rows = ['sample,time,' + Array.from({ length: 8 }, (_, f) => `f${f}`).join(',') + ',label'];
+    for (let i = 0; i < 150; i++) {
+      const label = i % 3;
+      for (let t = 0; t < 12; t++) {
+        const f = Array.from({ length: 8 }, () => rand() * 0.3);
+        if (Math.floor(t / 4) === label) f[0] += 1;
+        rows.push(`${i},${t},${f.join(',')},${label}`);
+      }
+    }
+    const csv = join(out, 'peaks.csv');
+    writeFileSync(csv, rows.join('\n'));
+    for (const cell of ['gru', 'rnn']) {
+      const exported = join(out, `swapped-${cell}.onnx`);
+      const run = graft(['train', '--model', fixturePath('lstm_classifier'), '--data', csv, '--swap-cell', cell, '--head', 'keep', '--strategy', 'full', '--epochs', '4', '--optimizer', 'adamw', '--lr', '0.01', '--export', exported, '--json']);
+      expect(run.status, run.stdout.slice(-400)).toBe(0);
+      const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(events.find((e) => e.event === 'export').verified).toBe(true);
+      const reloaded = decodeModel(readFileSync(exported), exported);
+      const ops = reloaded.graph!.node.map((n) => n.opType);
+      expect(ops).toContain(cell.toUpperCase());
+      expect(ops).not.toContain('LSTM');
+      const session = await ort.InferenceSession.create(exported);
+      const x = new ort.Tensor('float32', new Float32Array(2 * 12 * 8), [2, 12, 8]);
+      expect((await session.run({ [session.inputNames[0]]: x }))[session.outputNames[0]].dims).toEqual([2, 3]);
     }
   });
 

@@ -17,6 +17,7 @@ const USAGE = `usage: graft train --model M.onnx --data DIR_OR_FILE [options]
                              recurrent model: strategy full, MSE, adamw lr 1e-3, clip 1.0 unless told
   --head K|auto|keep         new classification head with K classes (auto: the dataset's; default auto)
   --head-hidden H            an MLP head (Linear-ReLU-Dropout-Linear) of width H
+  --swap-cell lstm|gru|rnn   replace the model's recurrent cell (fresh weights) before training
   --strategy S               feature-extraction (default) | fine-tune[:N] | full | scratch | BLOCK,BLOCK...
   --epochs E --batch B       default 5 and 32
   --optimizer sgd|adamw      default sgd (momentum 0.9)
@@ -37,6 +38,13 @@ function number(v: string | undefined, name: string, dflt: number): number {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`${name} must be a number, not "${v}"`);
   return n;
+}
+
+function swapCellOption(v: string | undefined): TrainConfig['swapCell'] {
+  if (v === undefined) return null;
+  const cell = v.toUpperCase();
+  if (cell !== 'LSTM' && cell !== 'GRU' && cell !== 'RNN') throw new UsageError(`--swap-cell must be lstm, gru or rnn, not "${v}"`);
+  return cell;
 }
 
 export function parseStrategy(spec: string): { strategy: Strategy; stages: number } {
@@ -64,6 +72,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
       data: { type: 'string' },
       head: { type: 'string' },
       'head-hidden': { type: 'string' },
+      'swap-cell': { type: 'string' },
       strategy: { type: 'string' },
       epochs: { type: 'string' },
       batch: { type: 'string' },
@@ -130,6 +139,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     data: values.data,
     head,
     headHidden: values['head-hidden'] ? number(values['head-hidden'], '--head-hidden', 0) : null,
+    swapCell: swapCellOption(values['swap-cell']),
     strategy,
     fineTuneStages: stages,
     epochs: number(values.epochs, '--epochs', d.epochs),

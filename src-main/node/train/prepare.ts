@@ -30,6 +30,7 @@ export interface PreparedModel {
 
 function editsFor(config: TrainConfig, classes: string[] | null): Edit[] {
   const edits: Edit[] = [];
+  if (config.swapCell) edits.push({ kind: 'swap-cell', cell: config.swapCell, seed: config.seed });
   if (config.head !== null) {
     const k = config.head === 'auto' ? classes?.length : config.head;
     if (k === undefined) throw new GraftError('train-head', '--head auto needs a classification dataset (its classes give the head size)');
