@@ -14,15 +14,11 @@ import { inferShapes } from '../src-main/core/shape/infer.js';
 import { buildBlockTree } from '../src-main/core/blocks/index.js';
 import { describeModel } from '../src-main/core/view/model-view.js';
 import { deepResnet } from './deep-resnet.js';
+import { median } from './support.js';
 
 const here = import.meta.dirname;
 const fixtures = join(here, '../../shared/fixtures');
 const results = join(here, 'results');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function time(reps: number, fn: () => void): number {
   fn(); // warm-up: JIT and lazy descriptor setup

@@ -17,6 +17,7 @@ import { sgd } from '../src-main/core/train/optimizers.js';
 import { createSession } from '../src-main/node/train/session.js';
 import { readFloats, tensorDims } from '../src-main/core/onnx/tensor.js';
 import type { CellKind } from '../src-main/core/surgery/swap-cell.js';
+import { median, ms, randomFloats } from './support.js';
 
 const here = import.meta.dirname;
 const results = join(here, 'results');
@@ -34,26 +35,7 @@ const T = 100, N = 64, F = 32, H = 128, C = 10;
 const LR = 0.01;
 const REFERENCE: Record<string, number> = { RNN: 1010, LSTM: 394, GRU: 259 };
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const ms = (t0: number) => performance.now() - t0;
 
-function randomFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let acc = 0;
-    for (let k = 0; k < 3; k++) {
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-      acc += s / 4294967296;
-    }
-    out[i] = (acc - 1.5) * 2;
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------- PyTorch
 

@@ -25,6 +25,7 @@ import { inferShapes, modelOpset } from '../src-main/core/shape/infer.js';
 import { buildBlockTree, detectHead, headAndLastStages, paramsOfBlocks } from '../src-main/core/blocks/index.js';
 import { compileTrainingStep, type CompiledStep } from '../src-main/core/train/compile.js';
 import type { Optimizer } from '../src-main/core/train/optimizer.js';
+import { median, ms, randomFloats } from './support.js';
 
 const here = import.meta.dirname;
 const fixture = join(here, '../../shared/fixtures/resnet18/model.onnx');
@@ -55,33 +56,12 @@ const LABELS: Record<ConfigName, string> = { head: '(a) head only', 'layer4+head
 
 // ---------------------------------------------------------------------------- helpers
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const ms = (t0: number) => performance.now() - t0;
 let peakRss = 0;
 const sampleRss = () => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 };
 const mib = (b: number) => b / 2 ** 20;
 
-/** Deterministic pseudo-random floats (standard-normal-ish), so runs feed the same batch. */
-function randomFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    // xorshift32, sum of 3 uniforms: cheap and bell-shaped enough for timing
-    let acc = 0;
-    for (let k = 0; k < 3; k++) {
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-      acc += s / 4294967296;
-    }
-    out[i] = (acc - 1.5) * 2;
-  }
-  return out;
-}
 
 /** The fixture with its input declared [N or batch, 3, SIZE, SIZE]. */
 function loadModel(): ModelProto {
