@@ -5,21 +5,12 @@
 import type { Value } from '../../ir/graph.js';
 import type { GradContext, GradRule } from '../context.js';
 import type { Emitter } from '../emit.js';
-import { explicitPads, slice, staticShape, staticTail } from './util.js';
+import { explicitPads, slice, staticShape, staticTail, type WindowGeometry } from './util.js';
 
-export interface ConvGeometry {
-  /** Channels of x, output channels, groups. */
-  C: number;
+export interface ConvGeometry extends WindowGeometry {
+  /** Output channels and groups. */
   M: number;
   G: number;
-  /** Spatial dims of x, of the kernel, of y. */
-  S: number[];
-  K: number[];
-  O: number[];
-  strides: number[];
-  dilations: number[];
-  begin: number[];
-  end: number[];
 }
 
 export function convGeometry(c: GradContext): ConvGeometry {

@@ -3,18 +3,9 @@
 import { DataType } from '../../onnx/dtype.js';
 import type { Value } from '../../ir/graph.js';
 import type { GradContext, GradRule } from '../context.js';
-import { explicitPads, staticTail } from './util.js';
+import { explicitPads, staticTail, type WindowGeometry } from './util.js';
 
-interface PoolGeometry {
-  C: number;
-  S: number[];
-  K: number[];
-  O: number[];
-  strides: number[];
-  dilations: number[];
-  begin: number[];
-  end: number[];
-}
+type PoolGeometry = WindowGeometry;
 
 function poolGeometry(c: GradContext): PoolGeometry {
   const [C, ...S] = staticTail(c, c.input(0), 1, 'the input');

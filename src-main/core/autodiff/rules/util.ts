@@ -99,6 +99,20 @@ export function unbroadcastShapes(e: Emitter, grad: Value, inShape: Dim[], gradS
  * Explicit begin/end pads of a Conv or pool from its auto_pad / pads attributes, for the
  * static spatial input dims `spatial`, kernel `k`, strides `s`, dilations `d`.
  */
+/** A sliding window over the spatial axes (convolution and pooling share it). */
+export interface WindowGeometry {
+  /** Channels of x. */
+  C: number;
+  /** Spatial dims of x, of the kernel, of y. */
+  S: number[];
+  K: number[];
+  O: number[];
+  strides: number[];
+  dilations: number[];
+  begin: number[];
+  end: number[];
+}
+
 export function explicitPads(c: GradContext, spatial: number[], k: number[], s: number[], d: number[]): { begin: number[]; end: number[] } {
   const n = spatial.length;
   const autoPad = c.attrString('auto_pad', 'NOTSET');
