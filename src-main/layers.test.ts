@@ -37,7 +37,7 @@ describe('layer rules', () => {
     ['src-main/api/x.ts', "import type { Block } from '../core/blocks/types.js';\nexport type F = Block;\n"],
     ['src-main/cli/x.ts', "import { readModelFile } from '../node/model-file.js';\nexport const f = readModelFile;\n"],
     ['src-main/preload/x.ts', "import { contextBridge } from 'electron';\nexport const f = contextBridge;\n"],
-    ['src-main/server/x.ts', "import { createStudioService } from '../node/studio-service.js';\nexport const f = createStudioService;\n"],
+    ['src-main/server/x.ts', "import { createStudioService } from '../node/studio/service.js';\nexport const f = createStudioService;\n"],
     ['src-renderer/src/x.ts', "import type { ModelView } from '../../src-main/api/contract.js';\nexport type F = ModelView;\n"],
   ];
   for (const [file, code] of allowed) {

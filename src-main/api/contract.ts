@@ -6,6 +6,20 @@
 import type { Block, BlockKind, HeadInfo, RecurrentInfo, TensorInfo } from '../core/blocks/types.js';
 import type { Dim } from '../core/ir/graph.js';
 import type { ModelSummaryData, ModelViewData } from '../core/view/model-view.js';
+import type { TrainConfig } from './training.js';
+import type {
+  BrowseResult,
+  DataOptions,
+  DatasetView,
+  Edit,
+  ProjectState,
+  ProjectSummary,
+  RunRecord,
+  RunSummary,
+  SampleView,
+  StudioEvent,
+  SurgeryView,
+} from './studio-types.js';
 
 export type { BlockKind, Dim, HeadInfo, RecurrentInfo, TensorInfo };
 export type BlockView = Block;
@@ -18,6 +32,8 @@ export interface ModelView {
   root: BlockView;
   nodes: GraphNodeView[];
   edges: GraphEdgeView[];
+  /** The edits the view was built with, and what they froze. */
+  surgery: SurgeryView;
 }
 
 export interface ProbeResult {
@@ -40,21 +56,59 @@ export interface AppInfo {
   mode: 'electron' | 'serve';
   /** The model to open first, when the studio was started on one. */
   initialModel: string | null;
+  /** A dataset to offer first (Fashion-MNIST when installed), with the options that suit the bundled model. */
+  initialData: { path: string; options: DataOptions; label: string } | null;
+  /** Where projects, uploads and runs are kept. */
+  workspace: string;
+  /** The engine's defaults, so the UI's forms start from the same values as the CLI. */
+  defaults: { train: Omit<TrainConfig, 'model' | 'data'>; data: DataOptions };
 }
+
+export type RunAction = 'pause' | 'resume' | 'stop';
 
 /** Every request the UI can make, with its parameters and its result. */
 export interface StudioApi {
   appInfo(): Promise<AppInfo>;
   listModels(): Promise<ModelEntry[]>;
-  openModel(req: { path: string }): Promise<ModelView>;
+  /** Opens a model with the edit list applied (undo = the same list without its last edit). */
+  openModel(req: { path: string; edits?: Edit[] }): Promise<ModelView>;
   probeModel(req: { path: string }): Promise<ProbeResult>;
+  /** Opens a dataset as the model will read it (its input size and normalisation). */
+  openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView>;
+  datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]>;
+  /** Lists a folder (serve mode: only below the allowed roots). */
+  browse(req: { path: string | null }): Promise<BrowseResult>;
+  startRun(req: { config: TrainConfig }): Promise<RunRecord>;
+  controlRun(req: { id: string; action: RunAction }): Promise<RunSummary>;
+  listRuns(): Promise<RunRecord[]>;
+  /** Copies a run's verified export to `path`. */
+  exportRun(req: { id: string; path: string }): Promise<{ path: string; bytes: number }>;
+  /** The named project, or (name null) the one open last: crash recovery is reopening it. */
+  loadProject(req: { name: string | null }): Promise<{ project: ProjectState; runs: RunRecord[] }>;
+  saveProject(req: { project: ProjectState }): Promise<{ savedAt: string }>;
+  listProjects(): Promise<ProjectSummary[]>;
 }
 
 export type ApiMethod = keyof StudioApi;
 export type ApiParams<M extends ApiMethod> = Parameters<StudioApi[M]>;
 export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<StudioApi[M]>>;
 
-export const API_METHODS: readonly ApiMethod[] = ['appInfo', 'listModels', 'openModel', 'probeModel'];
+export const API_METHODS: readonly ApiMethod[] = [
+  'appInfo',
+  'listModels',
+  'openModel',
+  'probeModel',
+  'openDataset',
+  'datasetSamples',
+  'browse',
+  'startRun',
+  'controlRun',
+  'listRuns',
+  'exportRun',
+  'loadProject',
+  'saveProject',
+  'listProjects',
+];
 
 /** Errors cross the boundary as data: a stable code and a sentence for a person. */
 export interface ApiErrorData {
@@ -72,3 +126,11 @@ export interface RpcRequest {
 export type RpcResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: ApiErrorData };
+
+/** An engine-initiated message (run progress); it has no id. */
+export interface RpcPush {
+  push: StudioEvent;
+}
+
+export type * from './studio-types.js';
+export type * from './training.js';

@@ -1,12 +1,20 @@
 // Training runs as the UI and the CLI see them: the configuration of a run and the events it
 // streams. Plain JSON: the same objects cross the trainer-process boundary, IPC and WebSocket.
 
+import type { Edit } from '../core/surgery/edits.js';
+
 export type Strategy = 'feature-extraction' | 'fine-tune' | 'full' | 'scratch' | { blocks: string[] };
 export type ScheduleName = 'constant' | 'step' | 'cosine' | 'one-cycle' | 'warmup-cosine';
 
 export interface TrainConfig {
   model: string;
   data: string;
+  /**
+   * The studio's edit list (freezing, head and cell swaps), replayed on the model as it is.
+   * When set, it replaces `head`, `headHidden`, `swapCell` and the freezing of `strategy`
+   * ('scratch' still re-initialises every weight).
+   */
+  edits: Edit[] | null;
   /** Swap the head for this many classes; 'auto' = the dataset's classes; null = keep it. */
   head: number | 'auto' | null;
   /** A small MLP head of this width instead of one Linear layer. */
@@ -42,6 +50,7 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
+  edits: null,
   head: 'auto',
   headHidden: null,
   swapCell: null,

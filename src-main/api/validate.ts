@@ -1,13 +1,195 @@
 // Checks and dispatch shared by both transports (WebSocket server and Electron IPC), so a
-// message that one of them refuses is refused by the other too. Pure TypeScript: no Node.
+// message that one of them refuses is refused by the other too. Each method's parameters are
+// rebuilt field by field: what reaches the service is only what the contract knows, with the
+// types it declares. Edit records are checked in depth where they are replayed (core's
+// applyEdits names the edit and the field at fault). Pure TypeScript: no Node.
 import { API_METHODS } from './contract.js';
 import type { ApiErrorData, ApiMethod, RpcRequest, RpcResponse, StudioApi } from './contract.js';
-
-/** Methods whose first parameter is `{ path: string }`. */
-const PATH_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['openModel', 'probeModel']);
+import type { DataOptions, Edit, ProjectState } from './studio-types.js';
+import { DEFAULT_TRAIN_CONFIG, type ScheduleName, type Strategy, type TrainConfig } from './training.js';
 
 /** Longest path a request may carry; far above any real file path. */
 const MAX_PATH_LENGTH = 4096;
+const MAX_EDITS = 1000;
+const MAX_INDICES = 256;
+
+class Invalid extends Error {}
+
+function fail(message: string): never {
+  throw new Invalid(message);
+}
+
+type Obj = Record<string, unknown>;
+
+function object(x: unknown, what: string): Obj {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) fail(`${what} must be an object`);
+  return x as Obj;
+}
+
+function path(x: unknown, what: string): string {
+  if (typeof x !== 'string' || x.length === 0) fail(`${what} must be a non-empty string path`);
+  if (x.length > MAX_PATH_LENGTH || x.includes('\0')) fail(`${what}: path is not acceptable`);
+  return x;
+}
+
+function int(x: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) fail(`${what} must be a whole number in [${min}, ${max}]`);
+  return x;
+}
+
+function num(x: unknown, what: string, min: number, max: number): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) fail(`${what} must be a number in [${min}, ${max}]`);
+  return x;
+}
+
+function bool(x: unknown, what: string): boolean {
+  if (typeof x !== 'boolean') fail(`${what} must be true or false`);
+  return x;
+}
+
+function oneOf<T extends string>(x: unknown, what: string, allowed: readonly T[]): T {
+  if (typeof x !== 'string' || !(allowed as readonly string[]).includes(x)) fail(`${what} must be one of ${allowed.join(', ')}`);
+  return x as T;
+}
+
+function nullable<T>(x: unknown, check: (v: unknown) => T): T | null {
+  return x === null || x === undefined ? null : check(x);
+}
+
+function intList(x: unknown, what: string, max: number): number[] {
+  if (!Array.isArray(x) || x.length > max) fail(`${what} must be a list of at most ${max} whole numbers`);
+  return x.map((v, i) => int(v, `${what}[${i}]`, 0));
+}
+
+function name(x: unknown, what: string): string {
+  if (typeof x !== 'string' || !/^[\p{L}\p{N} _.-]{1,64}$/u.test(x) || x.startsWith('.')) {
+    fail(`${what} must be 1-64 letters, digits, spaces, "_", "-" or "." (not starting with ".")`);
+  }
+  return x;
+}
+
+function runId(x: unknown): string {
+  if (typeof x !== 'string' || !/^[a-z0-9-]{1,64}$/.test(x)) fail('id must be a run id');
+  return x;
+}
+
+export function checkEdits(x: unknown): Edit[] {
+  if (x === undefined) return [];
+  if (!Array.isArray(x) || x.length > MAX_EDITS) fail(`edits must be a list of at most ${MAX_EDITS} edit records`);
+  x.forEach((e, i) => {
+    if (typeof object(e, `edit ${i + 1}`).kind !== 'string') fail(`edit ${i + 1} needs a "kind"`);
+  });
+  // A JSON round trip drops anything that is not data (getters, prototypes).
+  return JSON.parse(JSON.stringify(x)) as Edit[];
+}
+
+export function checkDataOptions(x: unknown): DataOptions {
+  const o = object(x, 'options');
+  return {
+    classes: nullable(o.classes, (v) => intList(v, 'options.classes', 10_000)),
+    perClassLimit: nullable(o.perClassLimit, (v) => int(v, 'options.perClassLimit', 1)),
+    valFraction: num(o.valFraction, 'options.valFraction', 0, 0.9),
+    seed: int(o.seed, 'options.seed', 0, 2 ** 31 - 1),
+  };
+}
+
+function strategy(x: unknown): Strategy {
+  if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
+    const blocks = (x as Obj).blocks;
+    if (!Array.isArray(blocks) || blocks.length === 0 || !blocks.every((b) => typeof b === 'string' && b.length < 1024)) fail('config.strategy.blocks must list block paths');
+    return { blocks: blocks as string[] };
+  }
+  return oneOf(x, 'config.strategy', ['feature-extraction', 'fine-tune', 'full', 'scratch'] as const);
+}
+
+export function checkTrainConfig(x: unknown): TrainConfig {
+  const c = object(x, 'config');
+  const d = DEFAULT_TRAIN_CONFIG;
+  const get = <K extends keyof TrainConfig>(k: K): unknown => (c[k] === undefined ? (d as Partial<TrainConfig>)[k] : c[k]);
+  const head = get('head');
+  const multipliers = object(get('lrMultipliers'), 'config.lrMultipliers');
+  const lrMultipliers: Record<string, number> = {};
+  for (const [k, v] of Object.entries(multipliers)) lrMultipliers[k] = num(v, `config.lrMultipliers["${k}"]`, 0, 1000);
+  return {
+    model: path(c.model, 'config.model'),
+    data: path(c.data, 'config.data'),
+    edits: c.edits === undefined || c.edits === null ? null : checkEdits(c.edits),
+    head: head === null || head === 'auto' ? head : int(head, 'config.head', 2, 100_000),
+    headHidden: nullable(get('headHidden'), (v) => int(v, 'config.headHidden', 1, 100_000)),
+    swapCell: nullable(get('swapCell'), (v) => oneOf(v, 'config.swapCell', ['LSTM', 'GRU', 'RNN'] as const)),
+    strategy: strategy(get('strategy')),
+    fineTuneStages: int(get('fineTuneStages'), 'config.fineTuneStages', 0, 1000),
+    epochs: int(get('epochs'), 'config.epochs', 1, 10_000),
+    batchSize: int(get('batchSize'), 'config.batchSize', 1, 65_536),
+    optimizer: oneOf(get('optimizer'), 'config.optimizer', ['sgd', 'adamw'] as const),
+    lr: num(get('lr'), 'config.lr', 0, 100),
+    momentum: num(get('momentum'), 'config.momentum', 0, 1),
+    weightDecay: num(get('weightDecay'), 'config.weightDecay', 0, 10),
+    schedule: oneOf<ScheduleName>(get('schedule'), 'config.schedule', ['constant', 'step', 'cosine', 'one-cycle', 'warmup-cosine']),
+    clipNorm: nullable(get('clipNorm'), (v) => num(v, 'config.clipNorm', 1e-12, 1e12)),
+    augment: bool(get('augment'), 'config.augment'),
+    cache: bool(get('cache'), 'config.cache'),
+    seed: int(get('seed'), 'config.seed', 0, 2 ** 31 - 1),
+    valFraction: num(get('valFraction'), 'config.valFraction', 0, 0.9),
+    earlyStopPatience: nullable(get('earlyStopPatience'), (v) => int(v, 'config.earlyStopPatience', 1, 10_000)),
+    // Where a run writes is the engine's choice in the studio, never the caller's.
+    checkpointDir: null,
+    resumeDir: null,
+    exportPath: null,
+    classes: nullable(get('classes'), (v) => intList(v, 'config.classes', 10_000)),
+    perClassLimit: nullable(get('perClassLimit'), (v) => int(v, 'config.perClassLimit', 1)),
+    lrMultipliers,
+  };
+}
+
+function checkProject(x: unknown): ProjectState {
+  const p = object(x, 'project');
+  const train = object(p.train ?? {}, 'project.train');
+  return {
+    name: name(p.name, 'project.name'),
+    model: nullable(p.model, (v) => path(v, 'project.model')),
+    edits: checkEdits(p.edits),
+    data: nullable(p.data, (v) => path(v, 'project.data')),
+    dataOptions: checkDataOptions(p.dataOptions),
+    // The training panel's settings are advisory (the run re-validates them): keep plain data only.
+    train: JSON.parse(JSON.stringify(train)) as Partial<TrainConfig>,
+  };
+}
+
+const split = (x: unknown) => oneOf(x, 'split', ['train', 'val', 'test'] as const);
+
+/** Per method: the parameters rebuilt from what arrived. */
+const CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
+  appInfo: () => [],
+  listModels: () => [],
+  listRuns: () => [],
+  listProjects: () => [],
+  openModel: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ path: path(o.path, 'path'), edits: checkEdits(o.edits) }];
+  },
+  probeModel: ([r]) => [{ path: path(object(r, 'the request').path, 'path') }],
+  openDataset: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ path: path(o.path, 'path'), model: path(o.model, 'model'), options: checkDataOptions(o.options) }];
+  },
+  datasetSamples: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ path: path(o.path, 'path'), model: path(o.model, 'model'), options: checkDataOptions(o.options), split: split(o.split), indices: intList(o.indices, 'indices', MAX_INDICES) }];
+  },
+  browse: ([r]) => [{ path: nullable(object(r, 'the request').path, (v) => path(v, 'path')) }],
+  startRun: ([r]) => [{ config: checkTrainConfig(object(r, 'the request').config) }],
+  controlRun: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ id: runId(o.id), action: oneOf(o.action, 'action', ['pause', 'resume', 'stop'] as const) }];
+  },
+  exportRun: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ id: runId(o.id), path: path(o.path, 'path') }];
+  },
+  loadProject: ([r]) => [{ name: nullable(object(r, 'the request').name, (v) => name(v, 'name')) }],
+  saveProject: ([r]) => [{ project: checkProject(object(r, 'the request').project) }],
+};
 
 export type CallCheck = { ok: true; method: ApiMethod; params: unknown[] } | { ok: false; error: ApiErrorData };
 
@@ -22,18 +204,12 @@ export function checkCall(method: unknown, params: unknown): CallCheck {
   }
   if (!Array.isArray(params)) return invalid(`params of ${method} must be an array`);
   const m = method as ApiMethod;
-  if (PATH_METHODS.has(m)) {
-    const first: unknown = params[0];
-    if (typeof first !== 'object' || first === null || Array.isArray(first)) {
-      return invalid(`${m} expects { path: string } as its first parameter`);
-    }
-    const path = (first as { path?: unknown }).path;
-    if (typeof path !== 'string' || path.length === 0) return invalid(`${m} expects a non-empty string path`);
-    if (path.length > MAX_PATH_LENGTH || path.includes('\0')) return invalid(`${m}: path is not acceptable`);
-    // Pass on only the fields the contract knows, never what else the caller put there.
-    return { ok: true, method: m, params: [{ path }] };
+  try {
+    return { ok: true, method: m, params: CHECKS[m](params) };
+  } catch (e) {
+    if (e instanceof Invalid) return invalid(`${m}: ${e.message}`);
+    throw e;
   }
-  return { ok: true, method: m, params: [] };
 }
 
 export type RequestCheck = { ok: true; request: RpcRequest } | { ok: false; id: number; error: ApiErrorData };

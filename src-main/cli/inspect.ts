@@ -1,7 +1,7 @@
 // `graft inspect MODEL`: what a model is made of, and onnxruntime's verdict on it.
 import { basename } from 'node:path';
 import type { BlockView, ProbeResult, TensorInfo } from '../api/contract.js';
-import { openModelView } from '../node/studio-service.js';
+import { openModelView } from '../node/studio/service.js';
 import { probeInWorker } from '../node/probe/probe.js';
 import { parse, UsageError } from './args.js';
 import { bytesText, compactCount, pad, shapeText } from './format.js';

@@ -3,12 +3,12 @@ import { defaultModelPath } from '../node/resources.js';
 import { runServe } from '../server/serve-main.js';
 import { parse, UsageError } from './args.js';
 
-const USAGE = 'usage: graft serve [MODEL] [--port P] [--root DIR]...';
+const USAGE = 'usage: graft serve [MODEL] [--port P] [--root DIR]... [--workspace DIR]';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { port: { type: 'string', default: '0' }, root: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h' } },
+    { port: { type: 'string', default: '0' }, root: { type: 'string', multiple: true, default: [] }, workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     USAGE,
   );
   if (values.help) {
@@ -19,7 +19,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number\n${USAGE}`);
   const model = positionals[0] ?? defaultModelPath;
-  const server = await runServe({ model, port, roots: values.root as string[] });
+  const server = await runServe({ model, port, roots: values.root as string[], ...(values.workspace ? { workspace: values.workspace as string } : {}) });
   console.log(`Graft is serving ${model}`);
   console.log(`Open ${server.url}`);
   const stop = () => {

@@ -6,14 +6,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StudioApi } from '../api/contract.js';
+import type { StudioService } from '../node/studio/service.js';
 import { checkCall, invokeChecked } from '../api/validate.js';
 import type { RpcOutcome } from '../api/validate.js';
 import { defaultModelPath } from '../node/resources.js';
-import { createStudioService } from '../node/studio-service.js';
+import { createStudioService } from '../node/studio/service.js';
 import { utilityLauncher } from './utility-launcher.js';
 import { hardenApp, hardenSession } from './security.js';
 
 export const INVOKE_CHANNEL = 'graft:invoke';
+export const EVENT_CHANNEL = 'graft:event';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL ?? null;
@@ -84,13 +86,31 @@ hardenApp(isAppUrl);
 
 app.whenReady().then(() => {
   hardenSession(session.defaultSession);
-  const service = createStudioService({ mode: 'electron', initialModel: initialModelFromArgv(), roots: [], launcher: utilityLauncher });
+  const service = createStudioService({
+    mode: 'electron',
+    initialModel: initialModelFromArgv(),
+    roots: [],
+    workspace: join(app.getPath('userData'), 'workspace'),
+    launcher: utilityLauncher,
+  });
   serveIpc(service);
+  pushEvents(service);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+  app.on('before-quit', () => service.close());
 });
+
+/** Run progress to every window showing the app's own page. */
+function pushEvents(service: StudioService): void {
+  service.onEvent((e) => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      const wc = win.webContents;
+      if (!wc.isDestroyed() && isAppUrl(wc.getURL())) wc.send(EVENT_CHANNEL, e);
+    }
+  });
+}
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

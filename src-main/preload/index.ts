@@ -1,13 +1,23 @@
-// The renderer's only door into the main process: one method that forwards an API call over
-// the `graft:invoke` channel. No ipcRenderer, no Node, nothing else reaches the page.
-// Built as CommonJS: a sandboxed preload cannot be an ES module.
-import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiMethod } from '../api/contract.js';
+// The renderer's only door into the main process: API calls over `graft:invoke`, engine events
+// from `graft:event`, and the path of a dropped file. No ipcRenderer, no Node, nothing else
+// reaches the page. Built as CommonJS: a sandboxed preload cannot be an ES module.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { IpcRendererEvent } from 'electron';
+import type { ApiMethod, StudioEvent } from '../api/contract.js';
 import type { RpcOutcome } from '../api/validate.js';
 
 const bridge = {
   invoke(method: ApiMethod, params: unknown[]): Promise<RpcOutcome> {
     return ipcRenderer.invoke('graft:invoke', method, params) as Promise<RpcOutcome>;
+  },
+  onEvent(listener: (e: StudioEvent) => void): () => void {
+    // The page gets the event's data only, never the IPC event object (it carries `sender`).
+    const wrapped = (_e: IpcRendererEvent, data: StudioEvent) => listener(data);
+    ipcRenderer.on('graft:event', wrapped);
+    return () => ipcRenderer.removeListener('graft:event', wrapped);
+  },
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
   },
 };
 

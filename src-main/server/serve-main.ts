@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createStudioService } from '../node/studio-service.js';
+import { createStudioService } from '../node/studio/service.js';
 import { startServer } from './server.js';
 
 /** The repository root: this file runs from source (tsx), two folders below it. */
@@ -14,6 +14,7 @@ export interface ServeOptions {
   port: number;
   roots: string[];
   staticDir?: string;
+  workspace?: string;
 }
 
 export async function runServe(opts: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
@@ -21,7 +22,18 @@ export async function runServe(opts: ServeOptions): Promise<{ url: string; close
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new Error(`The web UI is not built (${staticDir}/index.html is missing): run "npm run build:web" first.`);
   }
-  const service = createStudioService({ mode: 'serve', initialModel: opts.model === null ? null : resolve(opts.model), roots: opts.roots.map((r) => resolve(r)) });
-  const server = await startServer({ port: opts.port, service, staticDir });
-  return { url: server.url, close: () => server.close() };
+  const service = createStudioService({
+    mode: 'serve',
+    initialModel: opts.model === null ? null : resolve(opts.model),
+    roots: opts.roots.map((r) => resolve(r)),
+    ...(opts.workspace ? { workspace: resolve(opts.workspace) } : {}),
+  });
+  const server = await startServer({ port: opts.port, service, hooks: service, staticDir });
+  return {
+    url: server.url,
+    close: async () => {
+      service.close();
+      await server.close();
+    },
+  };
 }

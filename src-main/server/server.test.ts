@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ModelView, RpcResponse, StudioApi } from '../api/contract.js';
+import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
+import { DEFAULT_TRAIN_CONFIG } from '../api/training.js';
 import { startServer } from './server.js';
 import type { RunningServer } from './server.js';
 
@@ -20,14 +22,28 @@ class CodedError extends Error {
 
 const fakeModel = { summary: { fileName: 'fake.onnx' }, root: { path: '' }, nodes: [], edges: [] } as unknown as ModelView;
 
+const notHere = async (): Promise<never> => {
+  throw new CodedError('not-available', 'not in this test');
+};
+
 const fakeService: StudioApi = {
-  appInfo: async () => ({ version: '0.0.0-test', mode: 'serve', initialModel: null }),
+  appInfo: async () => ({ version: '0.0.0-test', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS } }),
   listModels: async () => [{ path: '/m/a.onnx', label: 'a', bundled: true }],
   openModel: async ({ path }) => {
     if (path === '/broken.onnx') throw new CodedError('bad-model', 'not an ONNX model');
     return fakeModel;
   },
   probeModel: async () => ({ ok: true, outputs: [], millis: 1, error: null }),
+  openDataset: notHere,
+  datasetSamples: notHere,
+  browse: notHere,
+  startRun: notHere,
+  controlRun: notHere,
+  listRuns: notHere,
+  exportRun: notHere,
+  loadProject: notHere,
+  saveProject: notHere,
+  listProjects: notHere,
 };
 
 interface Reply {

@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import type { RpcResponse, StudioApi } from '../api/contract.js';
+import type { RpcPush, RpcResponse, StudioApi, StudioEvent } from '../api/contract.js';
 import { answerRequest } from '../api/validate.js';
 import { authCookie, hasValidCookie, isAllowedHost, isAllowedOrigin, newToken, tokensEqual } from './security.js';
 import { sendText, serveStatic } from './static-files.js';
+import { handleDownload, handleUpload, type TransferHooks } from './transfers.js';
 
 export interface ServerOptions {
   /** 0 (the default) picks a free port. */
@@ -17,6 +18,8 @@ export interface ServerOptions {
   /** Random 32 hex characters when absent. */
   token?: string;
   service: StudioApi;
+  /** Engine events pushed to every connected page; uploads and downloads. Absent: neither. */
+  hooks?: TransferHooks & { onEvent(listener: (e: StudioEvent) => void): () => void };
   /** The built renderer (out/web). */
   staticDir: string;
 }
@@ -30,6 +33,8 @@ export interface RunningServer {
 }
 
 export const API_PATH = '/api';
+export const UPLOAD_PREFIX = '/upload/';
+export const DOWNLOAD_PREFIX = '/download/';
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -47,11 +52,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, port)) return sendText(res, 421, 'Misdirected request: unexpected Host header\n');
     if (!isAllowedOrigin(req.headers.origin, port)) return sendText(res, 403, 'Forbidden: foreign Origin\n');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const upload = url.pathname.startsWith(UPLOAD_PREFIX);
+    if (req.method === 'PUT' && upload) {
+      // Writes come from our page only: a browser always names the page's Origin on a PUT.
+      if (req.headers.origin === undefined) return sendText(res, 403, 'Forbidden: an upload needs an Origin\n');
+      if (!hasValidCookie(req, token)) return sendText(res, 401, 'Unauthorized\n');
+      if (!opts.hooks) return sendText(res, 404, 'Not found\n');
+      return handleUpload(req, res, url.pathname.slice(UPLOAD_PREFIX.length), opts.hooks);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
+      res.setHeader('Allow', upload ? 'PUT' : 'GET, HEAD');
       return sendText(res, 405, 'Method not allowed\n');
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const offered = url.searchParams.get('token');
     if (offered !== null) {
       if (!tokensEqual(offered, token)) return sendText(res, 401, 'Unauthorized: wrong token\n');
@@ -64,6 +77,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return sendText(res, 401, 'Unauthorized: open the URL that `graft serve` printed (it carries the token).\n');
     }
     if (url.pathname === API_PATH) return sendText(res, 426, 'Upgrade required: the API speaks WebSocket\n');
+    if (url.pathname.startsWith(DOWNLOAD_PREFIX) && opts.hooks) return handleDownload(res, url.pathname.slice(DOWNLOAD_PREFIX.length), opts.hooks, req.method === 'HEAD');
     await serveStatic(opts.staticDir, url.pathname, res, req.method === 'HEAD');
   }
 
@@ -84,6 +98,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   function attach(ws: WebSocket): void {
     ws.on('error', () => ws.terminate());
+    const unsubscribe = opts.hooks?.onEvent((e) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ push: e } satisfies RpcPush));
+    });
+    ws.on('close', () => unsubscribe?.());
     ws.on('message', (data: RawData, isBinary: boolean) => {
       void respond(ws, data, isBinary);
     });

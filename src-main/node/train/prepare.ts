@@ -29,6 +29,7 @@ export interface PreparedModel {
 }
 
 function editsFor(config: TrainConfig, classes: string[] | null): Edit[] {
+  if (config.edits) return [...config.edits];
   const edits: Edit[] = [];
   if (config.swapCell) edits.push({ kind: 'swap-cell', cell: config.swapCell, seed: config.seed });
   if (config.head !== null) {

@@ -1,0 +1,126 @@
+// The studio's working data as the UI sees it: edits applied to a model, datasets with their
+// previews, runs with their streamed events, projects. Plain JSON, like the rest of the API.
+import type { Edit } from '../core/surgery/edits.js';
+import type { EpochSummary, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
+
+export type { Edit };
+
+/** What the edit list did to the model: the trainable set, per block, and a line per edit. */
+export interface SurgeryView {
+  edits: Edit[];
+  /** Outermost fully frozen blocks. */
+  frozenBlocks: string[];
+  trainableParams: number;
+  totalParams: number;
+  /** Trainable parameter elements per block path (the root is ""). */
+  trainableByBlock: Record<string, number>;
+  log: string[];
+}
+
+/** How a dataset is read: the same options the trainer uses, so previews match training. */
+export interface DataOptions {
+  /** Only these class indices (remapped to 0..k-1). */
+  classes: number[] | null;
+  perClassLimit: number | null;
+  valFraction: number;
+  seed: number;
+}
+
+export const DEFAULT_DATA_OPTIONS: DataOptions = { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
+
+export interface DatasetView {
+  path: string;
+  kind: 'image-folder' | 'idx' | 'csv' | 'generated';
+  task: 'classification' | 'regression';
+  /** Class names after any subset, in label order. */
+  classes: string[] | null;
+  /** Every class the source has, before any subset (for the class picker). */
+  allClasses: string[] | null;
+  counts: Record<'train' | 'val' | 'test', Record<string, number>>;
+  splits: Record<'train' | 'val' | 'test', number>;
+  skipped: { id: string; reason: string }[];
+  inputShape: number[];
+  normalisation: { mean: number[]; std: number[] };
+  warnings: string[];
+  /** Whether sample images can be shown (image data, not tables or generated series). */
+  images: boolean;
+}
+
+export interface SampleView {
+  split: 'train' | 'val' | 'test';
+  index: number;
+  id: string;
+  label: number | null;
+  className: string | null;
+  /** PNG data URL of the stored image, shown as the user knows it (null for tables). */
+  original: string | null;
+  /** PNG data URL of exactly what the network receives, de-normalised for display. */
+  input: string | null;
+  /** e.g. "1×28×28, mean 0.286, std 0.353". */
+  inputSummary: string;
+}
+
+export interface BrowseEntry {
+  name: string;
+  path: string;
+  kind: 'dir' | 'file';
+  bytes: number | null;
+}
+
+export interface BrowseResult {
+  path: string;
+  parent: string | null;
+  entries: BrowseEntry[];
+  /** Folders the studio may read (serve mode); empty when unrestricted. */
+  roots: string[];
+}
+
+export type RunStatus = 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed' | 'crashed';
+
+/** A run as stored in the project and shown in the training and compare panels. */
+export interface RunRecord {
+  id: string;
+  /** e.g. "feature extraction, 3 epochs". */
+  label: string;
+  createdAt: string;
+  status: RunStatus;
+  config: TrainConfig;
+  start: Extract<TrainEvent, { event: 'start' }> | null;
+  steps: StepPoint[];
+  epochs: EpochSummary[];
+  evaluation: Evaluation | null;
+  export: Extract<TrainEvent, { event: 'export' }> | null;
+  done: Extract<TrainEvent, { event: 'done' }> | null;
+  gradflow: { step: number; layers: GradientFlowLayer[] } | null;
+  log: string[];
+  error: { code: string; message: string } | null;
+  /** The epoch of the last checkpoint written, if any. */
+  checkpointEpoch: number | null;
+}
+
+/** What a project file holds: everything needed to pick the work up again. */
+export interface ProjectState {
+  name: string;
+  model: string | null;
+  edits: Edit[];
+  data: string | null;
+  dataOptions: DataOptions;
+  /** The training panel's settings (model, data and edits come from the fields above). */
+  train: Partial<TrainConfig>;
+}
+
+export interface ProjectSummary {
+  name: string;
+  updatedAt: string;
+  runs: number;
+}
+
+/** Pushed from the engine to every connected UI. */
+export type StudioEvent = { type: 'run'; runId: string; event: TrainEvent } | { type: 'run-status'; run: RunSummary };
+
+/** A run's status change, without its curves. */
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  error: { code: string; message: string } | null;
+}

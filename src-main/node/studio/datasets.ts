@@ -1,0 +1,144 @@
+// Datasets as the data panel sees them: opened exactly as a run will open them (the model's
+// input size and normalisation, the same split options), with sample previews: the stored
+// image and the tensor the network receives, drawn back as an image.
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import sharp from 'sharp';
+import type { DataOptions, DatasetView, SampleView } from '../../api/studio-types.js';
+import { GraftError } from '../../core/errors.js';
+import { openDataset } from '../data/index.js';
+import type { Dataset, Split } from '../data/types.js';
+import { type ModelFile, readModelFile } from '../model-file.js';
+import { modelPreprocess, shapedForModel } from '../train/data.js';
+
+const THUMB = 112;
+const CACHE_ENTRIES = 3;
+
+interface Opened {
+  key: string;
+  dataset: Dataset;
+  allClasses: string[] | null;
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** A CHW float tensor, de-normalised and clamped, as a PNG data URL. */
+async function tensorImage(x: Float32Array, shape: number[], mean: number[], std: number[]): Promise<string | null> {
+  if (shape.length !== 3 || (shape[0] !== 1 && shape[0] !== 3)) return null;
+  const [c, h, w] = shape;
+  const hwc = new Uint8Array(h * w * c);
+  for (let ch = 0; ch < c; ch++) {
+    const m = mean[ch] ?? mean[0] ?? 0;
+    const s = std[ch] ?? std[0] ?? 1;
+    for (let i = 0; i < h * w; i++) hwc[i * c + ch] = Math.max(0, Math.min(255, Math.round((x[ch * h * w + i] * s + m) * 255)));
+  }
+  const scale = Math.max(1, Math.floor(THUMB / Math.max(h, w)));
+  const png = await sharp(hwc, { raw: { width: w, height: h, channels: c as 1 | 3 } })
+    .resize(w * scale, h * scale, { kernel: 'nearest' })
+    .png()
+    .toBuffer();
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+async function fileThumbnail(path: string): Promise<string | null> {
+  try {
+    const png = await sharp(path, { limitInputPixels: 100e6 }).autoOrient().resize(THUMB, THUMB, { fit: 'inside' }).png().toBuffer();
+    return `data:image/png;base64,${png.toString('base64')}`;
+  } catch {
+    return null;
+  }
+}
+
+function summarise(x: Float32Array, shape: number[]): string {
+  let sum = 0;
+  let sq = 0;
+  for (const v of x) {
+    sum += v;
+    sq += v * v;
+  }
+  const mean = sum / Math.max(x.length, 1);
+  const std = Math.sqrt(Math.max(0, sq / Math.max(x.length, 1) - mean * mean));
+  return `${shape.join('×')}, mean ${mean.toFixed(3)}, std ${std.toFixed(3)}`;
+}
+
+export class DatasetPreviews {
+  private opened: Opened[] = [];
+  private model: { path: string; mtimeMs: number; file: ModelFile } | null = null;
+
+  private async modelFile(path: string): Promise<ModelFile> {
+    const abs = resolve(path);
+    const st = await stat(abs);
+    if (this.model?.path === abs && this.model.mtimeMs === st.mtimeMs) return this.model.file;
+    const file = await readModelFile(abs);
+    this.model = { path: abs, mtimeMs: st.mtimeMs, file };
+    return file;
+  }
+
+  private async open(path: string, modelPath: string, options: DataOptions): Promise<Opened> {
+    const file = await this.modelFile(modelPath);
+    const key = JSON.stringify([resolve(path), file.path, this.model?.mtimeMs, options]);
+    const hit = this.opened.find((o) => o.key === key);
+    if (hit) return hit;
+    const pre = modelPreprocess(file, options.seed, false);
+    const base = { seed: options.seed, valFraction: options.valFraction, ...(options.perClassLimit ? { perClassLimit: options.perClassLimit } : {}) };
+    const dataset = shapedForModel(await openDataset(path, pre, { ...base, ...(options.classes ? { classes: options.classes } : {}) }), file);
+    // The class picker lists every class the source has, also when a subset is chosen.
+    const allClasses = options.classes ? (await openDataset(path, pre, base)).info.classes : dataset.info.classes;
+    const entry = { key, dataset, allClasses };
+    this.opened = [entry, ...this.opened].slice(0, CACHE_ENTRIES);
+    return entry;
+  }
+
+  async view(path: string, modelPath: string, options: DataOptions): Promise<DatasetView> {
+    const { dataset, allClasses } = await this.open(path, modelPath, options);
+    const i = dataset.info;
+    return {
+      path: resolve(path),
+      kind: i.kind,
+      task: i.task,
+      classes: i.classes,
+      allClasses,
+      counts: i.counts,
+      splits: i.splits,
+      skipped: i.skipped.slice(0, 500),
+      inputShape: i.inputShape,
+      normalisation: i.normalisation,
+      warnings: i.warnings,
+      images: (i.kind === 'image-folder' || i.kind === 'idx') && i.inputShape.length === 3,
+    };
+  }
+
+  async samples(path: string, modelPath: string, options: DataOptions, split: Split, indices: number[]): Promise<SampleView[]> {
+    const { dataset } = await this.open(path, modelPath, options);
+    const info = dataset.info;
+    const size = dataset.size(split);
+    const out: SampleView[] = [];
+    for (const index of indices) {
+      if (index >= size) throw new GraftError('sample-range', `the ${split} split has ${size} samples; there is no sample ${index}`);
+      let s;
+      try {
+        s = await dataset.get(split, index);
+      } catch (e) {
+        out.push({ split, index, id: `#${index}`, label: null, className: null, original: null, input: null, inputSummary: `unreadable: ${(e as Error).message}` });
+        continue;
+      }
+      const label = typeof s.label === 'number' ? s.label : null;
+      const images = info.inputShape.length === 3;
+      out.push({
+        split,
+        index,
+        id: s.id,
+        label,
+        className: label !== null && info.classes ? (info.classes[label] ?? null) : null,
+        // Only files the dataset itself listed, below its own folder.
+        original: info.kind === 'image-folder' && inside(info.root, s.id) ? await fileThumbnail(s.id) : null,
+        input: images ? await tensorImage(s.x, info.inputShape, info.normalisation.mean, info.normalisation.std) : null,
+        inputSummary: summarise(s.x, info.inputShape),
+      });
+    }
+    return out;
+  }
+}

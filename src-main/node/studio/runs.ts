@@ -1,0 +1,236 @@
+// Training runs of the studio: each in its own trainer process, its events pushed to the UI as
+// they come and folded into a run record that is stored with the project (curves, evaluation,
+// export), so runs can be compared after a restart. A trainer that dies is reported; the
+// studio stays up and the run's last checkpoint stays on disk.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunAction } from '../../api/contract.js';
+import type { RunRecord, RunStatus, RunSummary, StudioEvent } from '../../api/studio-types.js';
+import type { TrainConfig, TrainEvent } from '../../api/training.js';
+import type { Edit } from '../../core/surgery/edits.js';
+import { GraftError } from '../../core/errors.js';
+import { TrainerProcess } from '../train/trainer-process.js';
+import type { WorkerLauncher } from '../worker-process.js';
+import { writeJsonAtomic } from './workspace.js';
+
+const RUN_FILE = 'run.json';
+export const EXPORT_FILE = 'model.onnx';
+/** Step points kept per stored run; beyond it every other one is dropped (curves keep their shape). */
+const MAX_STORED_STEPS = 4000;
+
+interface LiveRun {
+  record: RunRecord;
+  dir: string;
+  trainer: TrainerProcess;
+  stopRequested: boolean;
+  /** Writes of run.json, one after the other. */
+  saving: Promise<void>;
+}
+
+/** "feature extraction · 5 epochs · adamw 0.003" from a run's settings and edits. */
+export function runLabel(c: TrainConfig): string {
+  let what: string;
+  if (c.strategy === 'scratch') what = 'from scratch';
+  else if (c.edits) {
+    // The last preset, and what was frozen or unfrozen by hand after it.
+    const at = c.edits.map((e) => e.kind).lastIndexOf('freeze-preset');
+    const last = at >= 0 ? (c.edits[at] as Extract<Edit, { kind: 'freeze-preset' }>) : null;
+    const after = c.edits.slice(at + 1);
+    const frozen = after.flatMap((e) => (e.kind === 'freeze' ? e.blocks : []));
+    const custom = after.some((e) => e.kind === 'unfreeze') || (frozen.length > 0 && last?.preset !== 'full');
+    what = !last ? 'full' : last.preset === 'fine-tune' ? `fine-tune (${last.stages ?? 1} stage${(last.stages ?? 1) === 1 ? '' : 's'})` : last.preset.replace('-', ' ');
+    if (custom) what = `${what}, custom freezing`;
+    else if (frozen.length > 0) what = `frozen: ${frozen.join(', ')}`;
+  } else if (typeof c.strategy === 'object') what = `train ${c.strategy.blocks.join(', ')}`;
+  else what = c.strategy === 'fine-tune' ? `fine-tune (${c.fineTuneStages})` : c.strategy.replace('-', ' ');
+  return `${what} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · ${c.optimizer} ${c.lr}`;
+}
+
+function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+const FINISHED: ReadonlySet<RunStatus> = new Set(['done', 'stopped', 'failed', 'crashed']);
+
+/** Folds one event into the record. */
+export function applyEvent(r: RunRecord, e: TrainEvent): void {
+  switch (e.event) {
+    case 'start':
+      r.start = e;
+      r.status = 'running';
+      return;
+    case 'steps':
+      r.steps.push(...e.points);
+      if (r.steps.length > MAX_STORED_STEPS) r.steps = r.steps.filter((_, i) => i % 2 === 0);
+      return;
+    case 'epoch': {
+      const { event: _e, ...summary } = e;
+      r.epochs.push(summary);
+      return;
+    }
+    case 'checkpoint':
+      r.checkpointEpoch = e.epoch;
+      return;
+    case 'evaluation': {
+      const { event: _e, ...evaluation } = e;
+      r.evaluation = evaluation;
+      return;
+    }
+    case 'export':
+      r.export = e;
+      return;
+    case 'gradflow':
+      r.gradflow = { step: e.step, layers: e.layers };
+      return;
+    case 'log':
+      r.log.push(e.message);
+      if (r.log.length > 500) r.log.splice(0, r.log.length - 500);
+      return;
+    case 'done':
+      r.done = e;
+      r.status = 'done';
+      return;
+    case 'error':
+      r.error = { code: e.code, message: e.message };
+      r.status = 'failed';
+      return;
+  }
+}
+
+export class RunManager {
+  private readonly live = new Map<string, LiveRun>();
+
+  constructor(private readonly opts: { launcher?: WorkerLauncher; emit(e: StudioEvent): void }) {}
+
+  /** Starts a run stored under `runsDir`; the engine decides where it writes. */
+  async start(runsDir: string, config: TrainConfig): Promise<RunRecord> {
+    const id = newRunId();
+    const dir = join(runsDir, id);
+    await mkdir(dir, { recursive: true });
+    const full: TrainConfig = { ...config, checkpointDir: join(dir, 'ckpt'), exportPath: join(dir, EXPORT_FILE), resumeDir: null };
+    const record: RunRecord = {
+      id,
+      label: runLabel(config),
+      createdAt: new Date().toISOString(),
+      status: 'starting',
+      config: full,
+      start: null,
+      steps: [],
+      epochs: [],
+      evaluation: null,
+      export: null,
+      done: null,
+      gradflow: null,
+      log: [],
+      error: null,
+      checkpointEpoch: null,
+    };
+    const run: LiveRun = { record, dir, trainer: null as unknown as TrainerProcess, stopRequested: false, saving: Promise.resolve() };
+    this.live.set(id, run);
+    run.trainer = TrainerProcess.start(full, (e) => this.onEvent(run, e), this.opts.launcher);
+    void run.trainer.exited.then((exit) => {
+      const r = run.record;
+      if (!FINISHED.has(r.status)) {
+        if (run.stopRequested) r.status = 'stopped';
+        else {
+          r.status = 'crashed';
+          const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+          const kept = r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : '';
+          r.error = { code: 'trainer-crashed', message: `The trainer process ${how} before the run finished${kept}. The studio is still running.` };
+        }
+      }
+      this.statusChanged(run);
+      this.live.delete(id);
+    });
+    this.save(run);
+    return record;
+  }
+
+  private onEvent(run: LiveRun, e: TrainEvent): void {
+    const before = run.record.status;
+    applyEvent(run.record, e);
+    if (run.record.status === 'failed' && run.stopRequested) run.record.status = 'stopped';
+    this.opts.emit({ type: 'run', runId: run.record.id, event: e });
+    if (e.event !== 'steps' && e.event !== 'log' && e.event !== 'gradflow') this.save(run);
+    if (run.record.status !== before) this.statusChanged(run);
+  }
+
+  private statusChanged(run: LiveRun): void {
+    const r = run.record;
+    this.opts.emit({ type: 'run-status', run: { id: r.id, status: r.status, error: r.error } });
+    this.save(run);
+  }
+
+  private save(run: LiveRun): void {
+    const snapshot = JSON.parse(JSON.stringify(run.record)) as RunRecord;
+    run.saving = run.saving.then(() => writeJsonAtomic(join(run.dir, RUN_FILE), snapshot)).catch(() => {});
+  }
+
+  control(id: string, action: RunAction): RunSummary {
+    const run = this.live.get(id);
+    if (!run) throw new GraftError('run-not-running', `run ${id} is not running`);
+    const r = run.record;
+    if (action === 'pause') {
+      run.trainer.pause();
+      if (r.status === 'running') r.status = 'paused';
+    } else if (action === 'resume') {
+      run.trainer.resume();
+      if (r.status === 'paused') r.status = 'running';
+    } else {
+      run.stopRequested = true;
+      run.trainer.stop();
+    }
+    this.statusChanged(run);
+    return { id, status: r.status, error: r.error };
+  }
+
+  /** Every run of the project, live ones as they are now, oldest first. */
+  async list(runsDir: string): Promise<RunRecord[]> {
+    const ids = await readdir(runsDir).catch(() => [] as string[]);
+    const out: RunRecord[] = [];
+    for (const id of ids) {
+      const live = this.live.get(id);
+      if (live) {
+        out.push(live.record);
+        continue;
+      }
+      const r = await readFile(join(runsDir, id, RUN_FILE), 'utf8')
+        .then((t) => JSON.parse(t) as RunRecord)
+        .catch(() => null);
+      if (!r) continue;
+      if (!FINISHED.has(r.status)) {
+        // Stored as running, but no trainer of this studio has it: the studio itself stopped.
+        r.status = 'crashed';
+        r.error = { code: 'studio-stopped', message: `The studio stopped while this run was training${r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : ''}.` };
+      }
+      out.push(r);
+    }
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The verified export of a finished run. */
+  async exportFile(runsDir: string, id: string): Promise<string> {
+    const path = join(runsDir, id, EXPORT_FILE);
+    const st = await stat(path).catch(() => null);
+    if (!st) throw new GraftError('run-no-export', `run ${id} has no exported model (it did not finish)`);
+    return path;
+  }
+
+  async exportTo(runsDir: string, id: string, to: string): Promise<{ path: string; bytes: number }> {
+    const from = await this.exportFile(runsDir, id);
+    const dest = resolve(to);
+    // Never over an existing file (or through a link named like one): an export loses nothing.
+    await copyFile(from, dest, constants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EEXIST') throw new GraftError('export-exists', `${dest} already exists; choose another file name`);
+      throw new GraftError('export-write', `${dest}: could not write (${e.message})`);
+    });
+    return { path: dest, bytes: (await stat(dest)).size };
+  }
+
+  /** Stops every trainer (the studio is closing). */
+  killAll(): void {
+    for (const run of this.live.values()) run.trainer.kill();
+  }
+}

@@ -1,0 +1,229 @@
+// The engine behind the API: what both transports (Electron IPC and `graft serve`) call. It
+// owns the current project; models, datasets, runs and uploads are reached through it.
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { AppInfo, ModelEntry, ModelView, ProbeResult, RunAction, StudioApi } from '../../api/contract.js';
+import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent } from '../../api/studio-types.js';
+import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../api/training.js';
+import { GraftError } from '../../core/errors.js';
+import { describeModel } from '../../core/view/model-view.js';
+import { isAddingSpec } from '../data/adding.js';
+import { readModelFile } from '../model-file.js';
+import { probeInWorker } from '../probe/probe.js';
+import { bundledModelsDir, defaultDataset, packageVersion } from '../resources.js';
+import type { WorkerLauncher } from '../worker-process.js';
+import { listFolder } from './browse.js';
+import { DatasetPreviews } from './datasets.js';
+import { ModelViews } from './model-views.js';
+import { RunManager } from './runs.js';
+import { DEFAULT_PROJECT, Workspace } from './workspace.js';
+
+export interface StudioServiceOptions {
+  mode: 'electron' | 'serve';
+  initialModel: string | null;
+  /** Folders the UI may open models and datasets from, besides the bundled ones. */
+  roots: string[];
+  /** Projects, uploads and runs; default ~/.local/share/graft (or $XDG_DATA_HOME/graft). */
+  workspace?: string;
+  /** How workers are started (utilityProcess under Electron); child_process.fork by default. */
+  launcher?: WorkerLauncher;
+}
+
+/** The API plus what only the hosting process needs (pushing events, uploads, downloads). */
+export interface StudioService extends StudioApi {
+  onEvent(listener: (e: StudioEvent) => void): () => void;
+  /** Where uploaded files of the current project go. */
+  uploadsDir(): string;
+  /** The verified export of a run of the current project. */
+  runExportFile(id: string): Promise<string>;
+  close(): void;
+}
+
+/** Opens a model file and describes it for the UI (no edits). */
+export async function openModelView(path: string): Promise<Omit<ModelView, 'surgery'>> {
+  const file = await readModelFile(path);
+  const { unresolvedShapes: _unused, ...view } = describeModel(file.model, file.graph, {
+    path: file.path,
+    fileName: basename(file.path),
+    fileBytes: file.fileBytes,
+  });
+  return view;
+}
+
+export function defaultWorkspace(): string {
+  const data = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(data, 'graft');
+}
+
+async function isInside(path: string, roots: string[]): Promise<boolean> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    return false;
+  }
+  for (const root of roots) {
+    const r = await realpath(root).catch(() => null);
+    if (r && (real === r || real.startsWith(r + sep))) return true;
+  }
+  return false;
+}
+
+async function onnxFilesIn(folder: string, depth: number): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(folder, e.name);
+    if (e.isFile() && e.name.toLowerCase().endsWith('.onnx')) out.push(p);
+    else if (e.isDirectory() && depth > 0) out.push(...(await onnxFilesIn(p, depth - 1)));
+  }
+  return out.sort();
+}
+
+export function createStudioService(opts: StudioServiceOptions): StudioService {
+  const initial = opts.initialModel ? resolve(opts.initialModel) : null;
+  const initialData = defaultDataset();
+  const workspace = new Workspace(opts.workspace ?? defaultWorkspace());
+  let project = DEFAULT_PROJECT;
+  const listeners = new Set<(e: StudioEvent) => void>();
+  const emit = (e: StudioEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener that throws (a closed socket) must not stop the others.
+      }
+    }
+  };
+  const models = new ModelViews();
+  const datasets = new DatasetPreviews();
+  const runs = new RunManager({ launcher: opts.launcher, emit });
+  const userRoots = opts.roots.map((r) => resolve(r));
+  // A browser is a remote client: it may only reach files below the allowed roots. The
+  // desktop app's user picks files with the system dialog and may open any.
+  const restricted = opts.mode === 'serve';
+  const roots = () => [
+    bundledModelsDir,
+    ...userRoots,
+    ...(initial ? [dirname(initial)] : []),
+    ...(initialData ? [initialData.path] : []),
+    workspace.projectDir(project),
+  ];
+
+  async function allowedPath(path: string, what: string): Promise<string> {
+    const abs = resolve(path);
+    const st = await stat(abs).catch(() => null);
+    if (!st) throw new GraftError('file-not-found', `${abs}: no such ${what}`);
+    if (restricted && !(await isInside(abs, roots()))) {
+      throw new GraftError('path-not-allowed', `${abs} is outside the folders this studio may open (${roots().join(', ')}); start it with --root <folder> to allow more`);
+    }
+    return abs;
+  }
+
+  const allowedData = (path: string) => (isAddingSpec(path) ? Promise.resolve(path) : allowedPath(path, 'file or folder'));
+
+  function defaultProject(name: string): ProjectState {
+    return {
+      name,
+      model: initial,
+      edits: [],
+      data: initial && initialData ? initialData.path : null,
+      dataOptions: initial && initialData ? initialData.options : DEFAULT_DATA_OPTIONS,
+      train: {},
+    };
+  }
+
+  return {
+    async appInfo(): Promise<AppInfo> {
+      return {
+        version: packageVersion(),
+        mode: opts.mode,
+        initialModel: initial,
+        initialData,
+        workspace: workspace.root,
+        defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS },
+      };
+    },
+    async listModels(): Promise<ModelEntry[]> {
+      const seen = new Set<string>();
+      const out: ModelEntry[] = [];
+      const add = (path: string, bundled: boolean, label: string) => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        out.push({ path, bundled, label });
+      };
+      if (initial) add(initial, false, basename(initial));
+      for (const p of await onnxFilesIn(bundledModelsDir, 1)) add(p, true, basename(p, '.onnx'));
+      for (const root of userRoots) {
+        for (const p of await onnxFilesIn(root, 2)) add(p, false, p.slice(root.length + 1));
+      }
+      return out;
+    },
+    async openModel(req: { path: string; edits?: Edit[] }): Promise<ModelView> {
+      return models.open(await allowedPath(req.path, 'file'), req.edits ?? []);
+    },
+    async probeModel(req: { path: string }): Promise<ProbeResult> {
+      return probeInWorker(await allowedPath(req.path, 'file'), { launcher: opts.launcher });
+    },
+    async openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView> {
+      return datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options);
+    },
+    async datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]> {
+      return datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices);
+    },
+    async browse(req: { path: string | null }): Promise<BrowseResult> {
+      const shown = restricted ? roots() : [];
+      const start = req.path ?? (initialData?.path && restricted ? dirname(initialData.path) : homedir());
+      if (req.path === null && restricted) {
+        // The top of the browser in serve mode: the allowed roots themselves.
+        const entries = [];
+        for (const r of shown) if (await stat(r).catch(() => null)) entries.push({ name: r, path: r, kind: 'dir' as const, bytes: null });
+        return { path: '', parent: null, entries, roots: shown };
+      }
+      const abs = await allowedPath(start, 'folder');
+      return listFolder(abs, shown, async (p) => !restricted || isInside(p, roots()));
+    },
+    async startRun(req: { config: TrainConfig }): Promise<RunRecord> {
+      const config = { ...req.config, model: await allowedPath(req.config.model, 'model file'), data: await allowedData(req.config.data) };
+      return runs.start(workspace.runsDir(project), config);
+    },
+    async controlRun(req: { id: string; action: RunAction }): Promise<RunSummary> {
+      return runs.control(req.id, req.action);
+    },
+    async listRuns(): Promise<RunRecord[]> {
+      return runs.list(workspace.runsDir(project));
+    },
+    async exportRun(req: { id: string; path: string }): Promise<{ path: string; bytes: number }> {
+      const dest = resolve(req.path);
+      if (!dest.toLowerCase().endsWith('.onnx')) throw new GraftError('export-name', `${dest}: an exported model's file name ends in .onnx`);
+      if (restricted && !(await isInside(dirname(dest), roots()))) throw new GraftError('path-not-allowed', `${dirname(dest)} is outside the folders this studio may write to; download the file instead`);
+      return runs.exportTo(workspace.runsDir(project), req.id, dest);
+    },
+    async loadProject(req: { name: string | null }): Promise<{ project: ProjectState; runs: RunRecord[] }> {
+      const name = req.name ?? (await workspace.lastProject()) ?? DEFAULT_PROJECT;
+      const loaded = (await workspace.load(name).catch((e) => (req.name === null ? null : Promise.reject(e)))) ?? defaultProject(name);
+      project = loaded.name;
+      await workspace.remember(project);
+      return { project: loaded, runs: await runs.list(workspace.runsDir(project)) };
+    },
+    async saveProject(req: { project: ProjectState }): Promise<{ savedAt: string }> {
+      // Switch projects only once saved: a refused name must not become the current project.
+      const savedAt = await workspace.save(req.project);
+      project = req.project.name;
+      return { savedAt };
+    },
+    async listProjects(): Promise<ProjectSummary[]> {
+      return workspace.list();
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    uploadsDir: () => workspace.uploadsDir(project),
+    runExportFile: (id) => runs.exportFile(workspace.runsDir(project), id),
+    close: () => runs.killAll(),
+  };
+}
