@@ -1,6 +1,6 @@
 // The renderer's one door to the engine: a StudioApi whose transport is Electron IPC when the
 // preload bridge exists and a WebSocket to `graft serve` otherwise.
-import type { ApiErrorData, ApiMethod, RpcResponse, StudioApi } from '../../../src-main/api/contract.js';
+import type { ApiErrorData, ApiMethod, RpcPush, RpcResponse, StudioApi, StudioEvent } from '../../../src-main/api/contract.js';
 import type { Envelope, GraftBridge } from './bridge.js';
 
 /** An error that crossed the API boundary; `code` is stable, `message` is for a person. */
@@ -15,24 +15,50 @@ export class ApiError extends Error {
 
 type Send = (method: ApiMethod, params: unknown[]) => Promise<Envelope>;
 
+/** A transport: requests out, engine events in. */
+export interface Transport {
+  send: Send;
+  onEvent(listener: (e: StudioEvent) => void): () => void;
+}
+
+/** The API plus the engine's pushed events. */
+export interface StudioClient extends StudioApi {
+  onEvent(listener: (e: StudioEvent) => void): () => void;
+}
+
 function unwrap(envelope: Envelope): unknown {
   if (envelope.ok) return envelope.result;
   throw new ApiError(envelope.error);
 }
 
 /** Builds the typed facade over any envelope-returning transport. */
-function facade(send: Send): StudioApi {
-  const call = async (method: ApiMethod, params: unknown[]) => unwrap(await send(method, params));
+function facade(transport: Transport): StudioClient {
+  // One function per method: no arguments, or one request object.
+  const m =
+    <M extends ApiMethod>(method: M) =>
+    (...params: unknown[]) =>
+      transport.send(method, params).then(unwrap) as ReturnType<StudioApi[M]>;
   return {
-    appInfo: () => call('appInfo', []) as ReturnType<StudioApi['appInfo']>,
-    listModels: () => call('listModels', []) as ReturnType<StudioApi['listModels']>,
-    openModel: (req) => call('openModel', [req]) as ReturnType<StudioApi['openModel']>,
-    probeModel: (req) => call('probeModel', [req]) as ReturnType<StudioApi['probeModel']>,
+    appInfo: m('appInfo'),
+    listModels: m('listModels'),
+    openModel: m('openModel'),
+    probeModel: m('probeModel'),
+    openDataset: m('openDataset'),
+    datasetSamples: m('datasetSamples'),
+    browse: m('browse'),
+    startRun: m('startRun'),
+    controlRun: m('controlRun'),
+    listRuns: m('listRuns'),
+    exportRun: m('exportRun'),
+    loadProject: m('loadProject'),
+    saveProject: m('saveProject'),
+    listProjects: m('listProjects'),
+    onEvent: (l) => transport.onEvent(l),
   };
 }
 
-export function ipcTransport(bridge: GraftBridge): Send {
-  return (method, params) => bridge.invoke(method, params);
+export function ipcTransport(bridge: GraftBridge): Transport {
+  return { send: (method, params) => bridge.invoke(method, params), onEvent: (l) => bridge.onEvent(l) };
 }
 
 interface Pending {
@@ -44,8 +70,9 @@ interface Pending {
  * A request/response correlator over one WebSocket. It connects on first use; once the socket
  * closes, pending and later calls fail with a connection error (no reconnect yet).
  */
-export function webSocketTransport(url: string): Send {
+export function webSocketTransport(url: string): Transport {
   const pending = new Map<number, Pending>();
+  const listeners = new Set<(e: StudioEvent) => void>();
   let nextId = 1;
   let socket: Promise<WebSocket> | null = null;
   let closedReason: string | null = null;
@@ -68,10 +95,14 @@ export function webSocketTransport(url: string): Send {
         failAll(`The connection to the studio engine closed (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}). Restart \`graft serve\` and reload the page.`);
       };
       ws.onmessage = (ev) => {
-        let msg: RpcResponse;
+        let msg: RpcResponse | RpcPush;
         try {
-          msg = JSON.parse(String(ev.data)) as RpcResponse;
+          msg = JSON.parse(String(ev.data)) as RpcResponse | RpcPush;
         } catch {
+          return;
+        }
+        if ('push' in msg) {
+          for (const l of listeners) l(msg.push);
           return;
         }
         const p = pending.get(msg.id);
@@ -81,7 +112,7 @@ export function webSocketTransport(url: string): Send {
       };
     });
 
-  return async (method, params) => {
+  const send: Send = async (method, params) => {
     if (closedReason) throw new ApiError({ code: 'disconnected', message: closedReason });
     socket ??= open();
     const ws = await socket;
@@ -92,9 +123,16 @@ export function webSocketTransport(url: string): Send {
       ws.send(JSON.stringify({ id, method, params }));
     });
   };
+  return {
+    send,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
-export function createClient(): StudioApi {
+export function createClient(): StudioClient {
   if (window.graft) return facade(ipcTransport(window.graft));
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return facade(webSocketTransport(`${scheme}//${location.host}/api`));

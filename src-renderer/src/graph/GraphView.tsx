@@ -54,6 +54,7 @@ function Canvas() {
   const select = useStudio((s) => s.select);
   const toggleExpanded = useStudio((s) => s.toggleExpanded);
   const showError = useStudio((s) => s.showError);
+  const setPicked = useStudio((s) => s.setPicked);
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
   const [edges, setEdges] = useEdgesState<Edge>([]);
   // What the nodes on screen were laid out for; anything else means a layout is running.
@@ -102,6 +103,9 @@ function Canvas() {
           if (node.type !== 'op' && node.data.expandable) toggleExpanded(node.data.block.path);
         }}
         onPaneClick={() => select(null)}
+        onSelectionChange={({ nodes: picked }) => setPicked(picked.flatMap((n) => (n.type === 'op' ? [] : [n.data.block.path])))}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control']}
         nodesDraggable={false}
         nodesConnectable={false}
         zoomOnDoubleClick={false}

@@ -9,6 +9,7 @@ function block(path: string, nodeIds: string[], children: BlockView[] = []): Blo
 // stem(a) -> stage[unit1(b, c), unit2(d)] -> e (in the root itself)
 const model: ModelView = {
   summary: {} as ModelView['summary'],
+  surgery: { edits: [], frozenBlocks: [], trainableParams: 0, totalParams: 0, trainableByBlock: {}, log: [] },
   root: block('', ['e'], [block('stem', ['a']), block('stage', [], [block('stage/unit1', ['b', 'c']), block('stage/unit2', ['d'])])]),
   nodes: [
     { id: 'a', name: '/stem/Conv', opType: 'Conv', block: 'stem' },

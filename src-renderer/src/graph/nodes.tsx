@@ -7,6 +7,7 @@ import type { Node, NodeProps } from '@xyflow/react';
 import type { BlockView, GraphNodeView } from '../../../src-main/api/contract.js';
 import { compactCount, outputShapeLabel } from '../format.js';
 import { useStudio } from '../state/store.js';
+import { type FreezeState, freezeState } from './freeze-state.js';
 
 export type BlockNodeData = { block: BlockView; expandable: boolean; nodeCount: number };
 export type OpNodeData = { node: GraphNodeView };
@@ -42,6 +43,39 @@ function Chevron({ block, open }: { block: BlockView; open: boolean }) {
   );
 }
 
+function useFreezeState(block: BlockView): FreezeState {
+  return useStudio((s) => freezeState(block, s.surgery));
+}
+
+/** The per-block lock: shows the state at a glance and toggles it. */
+function Lock({ block, state }: { block: BlockView; state: FreezeState }) {
+  const applyEdit = useStudio((s) => s.applyEdit);
+  if (state === 'none') return null;
+  const freeze = state !== 'frozen';
+  const label = `${freeze ? 'Freeze' : 'Unfreeze'} ${block.name}`;
+  const onClick = (e: MouseEvent) => {
+    e.stopPropagation();
+    void applyEdit(label, [{ kind: freeze ? 'freeze' : 'unfreeze', blocks: [block.path] }]);
+  };
+  return (
+    <button
+      type="button"
+      className={`lock nodrag lock-${state}`}
+      aria-label={label}
+      aria-pressed={state === 'frozen'}
+      title={`${state === 'frozen' ? 'Frozen' : state === 'partial' ? 'Partly frozen' : 'Trainable'}: click to ${freeze ? 'freeze' : 'unfreeze'}`}
+      data-testid={`lock-${block.path}`}
+      onClick={onClick}
+      onDoubleClick={(e) => e.stopPropagation()}
+    >
+      <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+        <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
+        <path d={state === 'frozen' ? 'M5 7V5a3 3 0 016 0v2' : 'M5 7V5a3 3 0 015.8-1'} fill="none" stroke="currentColor" strokeWidth="1.6" />
+      </svg>
+    </button>
+  );
+}
+
 function Handles() {
   return (
     <>
@@ -54,14 +88,16 @@ function Handles() {
 export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNode>) {
   const { block, expandable, nodeCount } = data;
   const selected = useBlockSelected(block.path);
+  const state = useFreezeState(block);
   const shape = outputShapeLabel(block.outputs);
   return (
-    <div className={`block-card kind-${block.kind}${selected ? ' selected' : ''}`} data-testid={`block-${block.path}`} title={block.path}>
+    <div className={`block-card kind-${block.kind} state-${state}${selected ? ' selected' : ''}`} data-testid={`block-${block.path}`} data-state={state} title={block.path}>
       <Handles />
       <div className="block-title">
         {expandable && <Chevron block={block} open={false} />}
         <span className="block-name">{block.name}</span>
         <span className="block-kind">{block.kind}</span>
+        <Lock block={block} state={state} />
       </div>
       <div className="block-meta">
         <span className="block-shape" title="output shape">
@@ -78,9 +114,10 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
 export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNode>) {
   const { block } = data;
   const selected = useBlockSelected(block.path);
+  const state = useFreezeState(block);
   const shape = outputShapeLabel(block.outputs);
   return (
-    <div className={`block-group kind-${block.kind}${selected ? ' selected' : ''}`} data-testid={`block-${block.path}`} title={block.path}>
+    <div className={`block-group kind-${block.kind} state-${state}${selected ? ' selected' : ''}`} data-testid={`block-${block.path}`} data-state={state} title={block.path}>
       <Handles />
       <div className="group-header">
         <Chevron block={block} open={true} />
@@ -89,6 +126,7 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNo
         <span className="group-spacer" />
         {shape && <span className="block-shape">{shape}</span>}
         {block.params > 0 && <span className="block-params">{compactCount(block.params)}</span>}
+        <Lock block={block} state={state} />
       </div>
     </div>
   );

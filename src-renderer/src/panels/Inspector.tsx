@@ -4,6 +4,7 @@ import type { BlockView, HeadInfo, ModelView, RecurrentInfo, TensorInfo } from '
 import { compactCount, exactCount, formatBytes, formatShape } from '../format.js';
 import { useStudio } from '../state/store.js';
 import type { BlockIndex } from '../graph/blocks.js';
+import { freezeState } from '../graph/freeze-state.js';
 
 export function Inspector() {
   const model = useStudio((s) => s.model);
@@ -90,6 +91,7 @@ function BlockDetails({ block, model, index }: { block: BlockView; model: ModelV
           <Fact label="Nodes" value={exactCount(index.nodeCount.get(block.path) ?? 0)} testId="inspector-nodes" />
           {block.children.length > 0 && <Fact label="Children" value={String(block.children.length)} />}
         </dl>
+        <FreezeControl block={block} />
       </section>
       <Tensors title="Inputs" tensors={block.inputs} />
       <Tensors title="Outputs" tensors={block.outputs} />
@@ -98,6 +100,27 @@ function BlockDetails({ block, model, index }: { block: BlockView; model: ModelV
         <RecurrentSection key={r.nodeId} info={r} />
       ))}
     </>
+  );
+}
+
+/** The block's trainable state and the button that flips it. */
+function FreezeControl({ block }: { block: BlockView }) {
+  const surgery = useStudio((s) => s.surgery);
+  const applyEdit = useStudio((s) => s.applyEdit);
+  const editing = useStudio((s) => s.editing);
+  const state = freezeState(block, surgery);
+  if (state === 'none') return <p className="muted">No parameters: nothing to freeze.</p>;
+  const trainable = surgery?.trainableByBlock[block.path] ?? 0;
+  const freeze = state !== 'frozen';
+  return (
+    <div className="freeze-control">
+      <span className={`badge state-${state}`} data-testid="inspector-state">
+        {state === 'partial' ? `partly frozen (${compactCount(trainable)} train)` : state}
+      </span>
+      <button type="button" disabled={editing} data-testid="inspector-freeze" onClick={() => void applyEdit(`${freeze ? 'Freeze' : 'Unfreeze'} ${block.name}`, [{ kind: freeze ? 'freeze' : 'unfreeze', blocks: [block.path] }])}>
+        {freeze ? 'Freeze' : 'Unfreeze'} {block.name}
+      </button>
+    </div>
   );
 }
 

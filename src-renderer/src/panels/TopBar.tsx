@@ -12,6 +12,9 @@ export function TopBar() {
   const appInfo = useStudio((s) => s.appInfo);
   const openModel = useStudio((s) => s.openModel);
   const [path, setPath] = useState('');
+  const project = useStudio((s) => s.projectName);
+  const saving = useStudio((s) => s.saving);
+  const savedAt = useStudio((s) => s.savedAt);
 
   const current = model?.summary.path ?? '';
   const known = models.some((m) => m.path === current);
@@ -82,7 +85,45 @@ export function TopBar() {
         )}
         {appInfo && <span className="mode-badge" title={`Graft ${appInfo.version}`}>{appInfo.mode === 'serve' ? 'serve' : 'desktop'}</span>}
       </div>
+      <ProjectMenu />
+      <span className="save-state" data-testid="save-state" data-state={saving} title={savedAt ? `Saved at ${new Date(savedAt).toLocaleTimeString()}` : undefined}>
+        {project}: {saving === 'saving' || saving === 'pending' ? 'saving…' : saving === 'error' ? 'not saved' : savedAt ? 'saved' : ''}
+      </span>
     </header>
+  );
+}
+
+/** Open another project or save this one under a new name. */
+function ProjectMenu() {
+  const projects = useStudio((s) => s.projects);
+  const current = useStudio((s) => s.projectName);
+  const refresh = useStudio((s) => s.refreshProjects);
+  const load = useStudio((s) => s.loadProject);
+  const saveAs = useStudio((s) => s.saveProjectAs);
+  return (
+    <label className="picker">
+      <span className="visually-hidden">Project</span>
+      <select
+        data-testid="project-select"
+        value={current}
+        onFocus={() => void refresh()}
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v === '__new__') {
+            const name = window.prompt('Save this work as a new project named:', `${current} copy`);
+            if (name) void saveAs(name.trim());
+          } else if (v !== current) void load(v);
+        }}
+      >
+        {!projects.some((p) => p.name === current) && <option value={current}>{current}</option>}
+        {projects.map((p) => (
+          <option key={p.name} value={p.name}>
+            {p.name} ({p.runs} runs)
+          </option>
+        ))}
+        <option value="__new__">Save as new project…</option>
+      </select>
+    </label>
   );
 }
 

@@ -1,0 +1,79 @@
+// A uPlot line chart that follows its container's width and takes new data without being
+// rebuilt: streaming points costs one setData, not a new chart.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface SeriesSpec {
+  label: string;
+  color: string;
+  /** Draw points only (epoch values over step curves). */
+  points?: boolean;
+  /** Mark each value on the line too (few values, e.g. one per epoch). */
+  marks?: boolean;
+  dash?: number[];
+}
+
+export function LineChart({ title, xLabel, series, data, logY = false, integerX = false, height = 180, testId }: {
+  title: string;
+  xLabel: string;
+  series: SeriesSpec[];
+  /** [x, y1, y2, ...], all the same length; null where a series has no value. */
+  data: (number | null)[][];
+  logY?: boolean;
+  /** x counts whole things (epochs, time steps): no ticks in between. */
+  integerX?: boolean;
+  height?: number;
+  testId: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const key = JSON.stringify([series, logY, integerX, height, xLabel]);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      legend: { show: true, live: false },
+      cursor: { drag: { x: true, y: false } },
+      scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
+      axes: [{ label: xLabel, size: 36, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }, { size: 56 }],
+      series: [
+        { label: xLabel },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 1.5,
+          dash: s.dash,
+          spanGaps: true,
+          points: s.points || s.marks ? { show: true, size: 6, fill: s.color } : { show: false },
+          ...(s.points ? { paths: () => null } : {}),
+        })),
+      ],
+    };
+    const u = new uPlot(opts, [[]], el);
+    plot.current = u;
+    const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // The chart is rebuilt only when its series change (key), never for new data.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  useEffect(() => {
+    plot.current?.setData(data as uPlot.AlignedData);
+  }, [data, key]);
+
+  return (
+    <figure className="chart" data-testid={testId} data-points={data[0]?.length ?? 0}>
+      <figcaption>{title}</figcaption>
+      <div ref={box} className="chart-box" />
+    </figure>
+  );
+}

@@ -1,0 +1,108 @@
+// The project's runs side by side: strategy, what trained, how long, how well, on what data,
+// with their validation curves overlaid: "feature extraction vs fine-tuning" on the user's data.
+import { useMemo, useState } from 'react';
+import type { RunRecord } from '../../../../src-main/api/contract.js';
+import { LineChart } from '../../charts/LineChart.js';
+import { compactCount } from '../../format.js';
+import { useStudio } from '../../state/store.js';
+
+const COLORS = ['#1f4e9c', '#d9480f', '#2b8a3e', '#5f3dc4', '#c2255c', '#0b7285', '#e67700', '#495057'];
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
+}
+
+function dataUsed(r: RunRecord): string {
+  const name = r.config.data.split('/').filter(Boolean).pop() ?? r.config.data;
+  // Uploads land in a folder named by the upload, not by the user.
+  const parts = [/^up-[a-z0-9]+-[0-9a-f]+$/.test(name) ? 'dropped files' : name];
+  if (r.config.classes) parts.push(`classes ${r.config.classes.join(',')}`);
+  if (r.start) parts.push(`${r.start.samples.train} train`);
+  else if (r.config.perClassLimit) parts.push(`≤${r.config.perClassLimit}/class`);
+  return parts.join(' · ');
+}
+
+/** Curves over epochs, one series per run, aligned on the longest run. */
+function overlay(runs: RunRecord[], pick: (r: RunRecord) => (number | null)[]): (number | null)[][] {
+  const n = Math.max(0, ...runs.map((r) => r.epochs.length));
+  const x = Array.from({ length: n }, (_, i) => i + 1);
+  return [x, ...runs.map((r) => x.map((_, i) => pick(r)[i] ?? null))];
+}
+
+export function CompareTab() {
+  const runs = useStudio((s) => s.runs);
+  const showRun = useStudio((s) => s.showRun);
+  const setTab = useStudio((s) => s.setTab);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const shown = useMemo(() => runs.filter((r) => !hidden.has(r.id)), [runs, hidden]);
+  const series = useMemo(() => shown.map((r) => ({ label: `#${runs.indexOf(r) + 1} ${r.label.split(' · ')[0]}`, color: COLORS[runs.indexOf(r) % COLORS.length], marks: true })), [shown, runs]);
+  const acc = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valAccuracy)), [shown]);
+  const loss = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valLoss)), [shown]);
+  if (runs.length === 0) return <p className="muted empty-note">No runs in this project yet: train on the Train tab, then compare strategies here.</p>;
+  const best = Math.max(...runs.map((r) => r.done?.bestValAccuracy ?? -1));
+  return (
+    <div className="compare-tab scroll-pane">
+      <table className="compare" data-testid="compare-table">
+        <caption>Runs of this project</caption>
+        <thead>
+          <tr>
+            <th scope="col">Show</th>
+            <th scope="col">#</th>
+            <th scope="col">Strategy</th>
+            <th scope="col">Trainable params</th>
+            <th scope="col">Train time</th>
+            <th scope="col">Best val. accuracy</th>
+            <th scope="col">Test accuracy</th>
+            <th scope="col">Data</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r, i) => (
+            <tr key={r.id} className={r.done?.bestValAccuracy === best && best >= 0 ? 'best' : ''}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Show run ${i + 1} on the charts`}
+                  checked={!hidden.has(r.id)}
+                  onChange={() => {
+                    const next = new Set(hidden);
+                    if (next.has(r.id)) next.delete(r.id);
+                    else next.add(r.id);
+                    setHidden(next);
+                  }}
+                />
+              </td>
+              <td>
+                <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} />
+                {i + 1}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    showRun(r.id);
+                    setTab('train');
+                  }}
+                >
+                  {r.label}
+                </button>
+              </td>
+              <td>{r.start ? `${compactCount(r.start.trainableParams)} / ${compactCount(r.start.totalParams)}` : '–'}</td>
+              <td>{r.done ? `${r.done.trainSeconds.toFixed(1)} s` : '–'}</td>
+              <td>{pct(r.done?.bestValAccuracy)}</td>
+              <td>{pct(r.evaluation?.split === 'test' ? r.evaluation.accuracy : null)}</td>
+              <td>{dataUsed(r)}</td>
+              <td>{r.status}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="charts two">
+        <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} integerX testId="compare-accuracy" />
+        <LineChart title="Validation loss" xLabel="epoch" series={series} data={loss} integerX testId="compare-loss" />
+      </div>
+    </div>
+  );
+}

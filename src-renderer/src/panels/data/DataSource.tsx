@@ -1,0 +1,111 @@
+// Where the data comes from: a drop zone (folders and files), file pickers, a path on the
+// engine's machine with an in-app browser, and the bundled default.
+import { useRef, useState } from 'react';
+import type { DragEvent, FormEvent } from 'react';
+import { droppedFiles, inputFiles } from '../../api/uploads.js';
+import { useStudio } from '../../state/store.js';
+import { FileBrowser } from './FileBrowser.js';
+
+export function DataSource() {
+  const appInfo = useStudio((s) => s.appInfo);
+  const data = useStudio((s) => s.data);
+  const upload = useStudio((s) => s.upload);
+  const addFiles = useStudio((s) => s.addFiles);
+  const setData = useStudio((s) => s.setData);
+  const [over, setOver] = useState(false);
+  const [path, setPath] = useState('');
+  const [browsing, setBrowsing] = useState(false);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const desktop = appInfo?.mode === 'electron' && window.graft;
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    if (desktop) {
+      void addFiles([], [...e.dataTransfer.files].map((f) => window.graft!.pathForFile(f)));
+      return;
+    }
+    // Entries must be taken while the event is live; the walk continues after it.
+    const pending = droppedFiles(e.dataTransfer);
+    void pending.then((files) => addFiles(files, null));
+  };
+  const onPath = (e: FormEvent) => {
+    e.preventDefault();
+    if (path.trim()) void setData(path.trim());
+  };
+  const initial = appInfo?.initialData;
+  return (
+    <section className="data-source" aria-label="Dataset source">
+      <div
+        className={`drop-zone${over ? ' over' : ''}`}
+        data-testid="drop-zone"
+        onDragEnter={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragOver={(e) => e.preventDefault()}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        {upload ? (
+          <p aria-live="polite">
+            Uploading {upload.done} / {upload.total} files…
+            <progress max={upload.total} value={upload.done} />
+          </p>
+        ) : (
+          <>
+            <p>
+              <strong>Drop a dataset here</strong>: a folder of class folders (<code>cats/</code>, <code>dogs/</code>…; <code>train/</code> + <code>val/</code> splits are kept), MNIST-style
+              IDX files, or a CSV with a label column.
+            </p>
+            {!desktop && <p className="muted">In the browser the files are uploaded into this project ({appInfo?.workspace}).</p>}
+            <div className="row">
+              <button type="button" onClick={() => folderInput.current?.click()}>
+                Choose a folder…
+              </button>
+              <button type="button" onClick={() => filesInput.current?.click()}>
+                Choose files…
+              </button>
+            </div>
+          </>
+        )}
+        <input
+          ref={folderInput}
+          type="file"
+          hidden
+          data-testid="folder-input"
+          // React does not know the attribute; the browser does.
+          {...{ webkitdirectory: '', directory: '' }}
+          onChange={(e) => e.target.files && void addFiles(inputFiles(e.target.files), null)}
+        />
+        <input ref={filesInput} type="file" hidden multiple data-testid="files-input" onChange={(e) => e.target.files && void addFiles(inputFiles(e.target.files), null)} />
+      </div>
+      <form className="row path-row" onSubmit={onPath}>
+        <label className="visually-hidden" htmlFor="data-path">
+          Dataset path on the engine&apos;s machine
+        </label>
+        <input id="data-path" data-testid="data-path" type="text" placeholder="…or a path on the engine's machine" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+        <button type="submit" disabled={!path.trim()}>
+          Open
+        </button>
+        <button type="button" onClick={() => setBrowsing(true)}>
+          Browse…
+        </button>
+        {initial && (
+          <button type="button" data-testid="use-default-data" disabled={data?.path === initial.path} onClick={() => void setData(initial.path, initial.options)} title={initial.path}>
+            Use {initial.label.split(',')[0]}
+          </button>
+        )}
+      </form>
+      <FileBrowser
+        open={browsing}
+        onClose={() => setBrowsing(false)}
+        onPick={(p) => {
+          setBrowsing(false);
+          void setData(p);
+        }}
+      />
+    </section>
+  );
+}

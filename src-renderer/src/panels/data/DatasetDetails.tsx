@@ -1,0 +1,162 @@
+// What is in the dataset: classes and counts per split (with the imbalance warning), the
+// reading options, skipped files with their reasons, and sample previews.
+import { useState } from 'react';
+import type { DataOptions, DatasetView } from '../../../../src-main/api/contract.js';
+import { exactCount } from '../../format.js';
+import { useStudio } from '../../state/store.js';
+import { DataSource } from './DataSource.js';
+
+const SPLITS = ['train', 'val', 'test'] as const;
+
+function ClassTable({ dataset }: { dataset: DatasetView }) {
+  const classes = dataset.classes ?? [];
+  const max = Math.max(1, ...classes.map((c) => dataset.counts.train[c] ?? 0));
+  return (
+    <table className="class-table" data-testid="class-table">
+      <thead>
+        <tr>
+          <th scope="col">Class</th>
+          {SPLITS.map((s) => (
+            <th scope="col" key={s}>
+              {s} ({exactCount(dataset.splits[s])})
+            </th>
+          ))}
+          <th scope="col" aria-label="train share" />
+        </tr>
+      </thead>
+      <tbody>
+        {classes.map((c) => (
+          <tr key={c}>
+            <th scope="row">{c}</th>
+            {SPLITS.map((s) => (
+              <td key={s}>{exactCount(dataset.counts[s][c] ?? 0)}</td>
+            ))}
+            <td className="bar-cell">
+              <span className="bar" style={{ width: `${((dataset.counts.train[c] ?? 0) / max) * 100}%` }} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Options({ dataset, options }: { dataset: DatasetView; options: DataOptions }) {
+  const setDataOptions = useStudio((s) => s.setDataOptions);
+  const all = dataset.allClasses ?? [];
+  const [limit, setLimit] = useState(options.perClassLimit?.toString() ?? '');
+  const chosen = new Set(options.classes ?? all.map((_, i) => i));
+  const toggle = (i: number) => {
+    const next = new Set(chosen);
+    if (next.has(i)) next.delete(i);
+    else next.add(i);
+    const list = [...next].sort((a, b) => a - b);
+    void setDataOptions({ ...options, classes: list.length === all.length ? null : list });
+  };
+  return (
+    <fieldset className="data-options">
+      <legend>How the data is read</legend>
+      {all.length > 0 && (
+        <div className="class-picker" role="group" aria-label="Classes to use">
+          {all.map((c, i) => (
+            <label key={c} className="chip">
+              <input type="checkbox" checked={chosen.has(i)} disabled={chosen.has(i) && chosen.size <= 2} onChange={() => toggle(i)} data-testid={`class-${i}`} />
+              {c}
+            </label>
+          ))}
+        </div>
+      )}
+      <div className="row">
+        <label className="field">
+          <span>Training images per class</span>
+          <input
+            type="number"
+            min={1}
+            placeholder="all"
+            value={limit}
+            data-testid="per-class-limit"
+            onChange={(e) => setLimit(e.target.value)}
+            onBlur={() => void setDataOptions({ ...options, perClassLimit: limit ? Math.max(1, Number(limit)) : null })}
+          />
+        </label>
+        <label className="field">
+          <span>Validation share</span>
+          <input type="number" min={0} max={0.9} step={0.05} value={options.valFraction} onChange={(e) => void setDataOptions({ ...options, valFraction: Number(e.target.value) })} />
+        </label>
+        <label className="field">
+          <span>Seed</span>
+          <input type="number" min={0} value={options.seed} onChange={(e) => void setDataOptions({ ...options, seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+        </label>
+      </div>
+      <p className="muted">A validation split is taken from the training data (stratified, seeded) unless the dataset brings its own.</p>
+    </fieldset>
+  );
+}
+
+export function DatasetDetails() {
+  const dataset = useStudio((s) => s.dataset);
+  const data = useStudio((s) => s.data);
+  const samples = useStudio((s) => s.samples);
+  const loading = useStudio((s) => s.dataLoading);
+  if (!data) return <p className="muted">No dataset yet.</p>;
+  if (!dataset) return <p className="muted">{loading ? `Opening ${data.path}…` : `${data.path} could not be opened.`}</p>;
+  return (
+    <div className="dataset-details" data-testid="dataset-details" aria-busy={loading}>
+      <h2>
+        {dataset.path.split('/').pop()} <span className="muted">({dataset.kind}, {dataset.task})</span>
+      </h2>
+      <p className="muted" data-testid="dataset-summary">
+        {dataset.classes ? `${dataset.classes.length} classes · ` : ''}
+        {exactCount(dataset.splits.train)} train · {exactCount(dataset.splits.val)} validation · {exactCount(dataset.splits.test)} test · input {dataset.inputShape.join('×')}
+        {' · '}normalised with mean {dataset.normalisation.mean.map((m) => m.toFixed(3)).join(', ')}, std {dataset.normalisation.std.map((m) => m.toFixed(3)).join(', ')}
+      </p>
+      {dataset.warnings.map((w) => (
+        <p key={w} className="warning" data-testid="dataset-warning">
+          {w}
+        </p>
+      ))}
+      <Options key={dataset.path} dataset={dataset} options={data.options} />
+      {dataset.classes && <ClassTable dataset={dataset} />}
+      {dataset.skipped.length > 0 && (
+        <details className="skipped" data-testid="skipped">
+          <summary>
+            {exactCount(dataset.skipped.length)} file{dataset.skipped.length === 1 ? '' : 's'} left out
+          </summary>
+          <ul>
+            {dataset.skipped.map((s) => (
+              <li key={s.id}>
+                <code>{s.id}</code>: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {samples.length > 0 && (
+        <section aria-label="Samples">
+          <h3>What the network sees</h3>
+          <p className="muted">Training samples after resizing, colour conversion and normalisation (drawn back de-normalised), next to the stored image where there is one.</p>
+          <div className="sample-grid" data-testid="sample-grid">
+            {samples.map((s) => (
+              <figure key={`${s.split}-${s.index}`} className="sample" title={`${s.id}\n${s.inputSummary}`}>
+                <div className="sample-images">
+                  {s.original && <img src={s.original} alt={`stored image of ${s.id}`} />}
+                  {s.input ? <img src={s.input} alt={`network input of ${s.id}`} className="pixelated" /> : <code className="tabular">{s.inputSummary}</code>}
+                </div>
+                <figcaption>{s.className ?? (s.label !== null ? `label ${s.label}` : '')}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
+
+export function DataTab() {
+  return (
+    <div className="data-tab scroll-pane">
+      <DataSource />
+      <DatasetDetails />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// Choosing a dataset on the engine's machine: folders below the allowed roots (serve mode) or
+// anywhere (desktop). A folder is picked as a whole; a file (CSV, IDX) on its own.
+import { useEffect, useState } from 'react';
+import type { BrowseResult } from '../../../../src-main/api/contract.js';
+import { api } from '../../state/api.js';
+import { formatBytes } from '../../format.js';
+
+export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(): void; onPick(path: string): void }) {
+  const [at, setAt] = useState<string | null>(null);
+  const [listing, setListing] = useState<BrowseResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    api.browse({ path: at }).then(
+      (r) => {
+        if (!live) return;
+        setListing(r);
+        setError(null);
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, at]);
+  if (!open) return null;
+  return (
+    <div className="browser" role="dialog" aria-label="Choose a dataset" data-testid="file-browser">
+      <div className="browser-head">
+        <strong>{listing?.path || 'Allowed folders'}</strong>
+        <span className="group-spacer" />
+        {listing?.path && (
+          <button type="button" className="primary" onClick={() => onPick(listing.path)}>
+            Use this folder
+          </button>
+        )}
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {error && <p className="warning">{error}</p>}
+      <ul className="browser-list">
+        {listing?.parent !== null && listing?.path && (
+          <li>
+            <button type="button" onClick={() => setAt(listing.parent)}>
+              ↑ ..
+            </button>
+          </li>
+        )}
+        {listing?.path && listing.parent === null && (
+          <li>
+            <button type="button" onClick={() => setAt(null)}>
+              ↑ allowed folders
+            </button>
+          </li>
+        )}
+        {listing?.entries.map((e) => (
+          <li key={e.path}>
+            {e.kind === 'dir' ? (
+              <button type="button" onClick={() => setAt(e.path)}>
+                📁 {e.name}
+              </button>
+            ) : (
+              <button type="button" onClick={() => onPick(e.path)} title="Use this file">
+                {e.name} <span className="muted">{e.bytes !== null ? formatBytes(e.bytes) : ''}</span>
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+// The run's exported model: where it is, whether onnxruntime reproduced the trainer's outputs,
+// and getting it out (a download in the browser, a copy to a path on the engine's machine).
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { RunRecord } from '../../../../src-main/api/contract.js';
+import { api } from '../../state/api.js';
+import { useStudio } from '../../state/store.js';
+
+export function ExportBox({ run }: { run: RunRecord }) {
+  const mode = useStudio((s) => s.appInfo?.mode);
+  const showError = useStudio((s) => s.showError);
+  const [path, setPath] = useState('');
+  const [saved, setSaved] = useState<string | null>(null);
+  const x = run.export;
+  if (!x) return null;
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    api.exportRun({ id: run.id, path: path.trim() }).then(
+      (r) => setSaved(`${r.path} (${(r.bytes / 1024).toFixed(0)} KiB)`),
+      (err: unknown) => showError(err, 'Exporting the model'),
+    );
+  };
+  return (
+    <section className="export-box" data-testid="export-box" aria-label="Export">
+      <h3>Exported model</h3>
+      <p data-testid="export-verified" className={x.verified ? 'ok' : 'warning'}>
+        {x.verified ? '✓ Verified' : '✗ Not verified'}: onnxruntime ran the exported file on {x.samples} validation samples; largest difference from the trainer&apos;s own outputs{' '}
+        {x.maxAbsDiff.toExponential(1)} (allowed 1e-4).
+      </p>
+      <p className="muted">
+        The file keeps the edited graph, the trained weights, the class names and the preprocessing (size, mean, std, layout) in its metadata.
+      </p>
+      <div className="row wrap">
+        {mode === 'serve' && (
+          <a className="button primary" href={`download/run/${run.id}`} download={`graft-${run.id}.onnx`} data-testid="download-export">
+            Download .onnx
+          </a>
+        )}
+        <form className="row" onSubmit={save}>
+          <label className="visually-hidden" htmlFor={`export-path-${run.id}`}>
+            Save the model to a path
+          </label>
+          <input id={`export-path-${run.id}`} type="text" placeholder="/path/to/model.onnx" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+          <button type="submit" disabled={!path.trim().toLowerCase().endsWith('.onnx')}>
+            Save to path
+          </button>
+        </form>
+      </div>
+      {saved && <p className="ok">Saved {saved}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+// The run's settings: strategy, epochs, batch, optimizer, learning rate and schedule, clipping,
+// early stopping, augmentation and the frozen-prefix cache.
+import type { ReactNode } from 'react';
+import type { ScheduleName } from '../../../../src-main/api/contract.js';
+import { compactCount } from '../../format.js';
+import { useStudio } from '../../state/store.js';
+
+function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+  return (
+    <label className="field" title={hint}>
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+const SCHEDULES: { value: ScheduleName; label: string }[] = [
+  { value: 'constant', label: 'Constant' },
+  { value: 'step', label: 'Step decay' },
+  { value: 'cosine', label: 'Cosine' },
+  { value: 'one-cycle', label: 'One-cycle' },
+  { value: 'warmup-cosine', label: 'Warm-up + cosine' },
+];
+
+export function StrategyPicker() {
+  const applyEdit = useStudio((s) => s.applyEdit);
+  const surgery = useStudio((s) => s.surgery);
+  const scratch = useStudio((s) => s.settings.scratch);
+  const setSettings = useStudio((s) => s.setSettings);
+  const editing = useStudio((s) => s.editing);
+  const preset = (label: string, p: 'feature-extraction' | 'fine-tune' | 'full', stages?: number) => {
+    setSettings({ scratch: false });
+    void applyEdit(label, [{ kind: 'freeze-preset', preset: p, ...(stages ? { stages } : {}) }]);
+  };
+  return (
+    <fieldset className="strategy">
+      <legend>Strategy</legend>
+      <div className="row wrap">
+        <button type="button" disabled={editing} data-testid="strategy-fe" onClick={() => preset('Feature extraction (train the head only)', 'feature-extraction')}>
+          Feature extraction
+        </button>
+        <button type="button" disabled={editing} data-testid="strategy-ft" onClick={() => preset('Fine-tune the last 1 stage + head', 'fine-tune', 1)}>
+          Fine-tune last stage
+        </button>
+        <button type="button" disabled={editing} onClick={() => preset('Train everything', 'full')}>
+          Full
+        </button>
+        <button
+          type="button"
+          disabled={editing}
+          aria-pressed={scratch}
+          data-testid="strategy-scratch"
+          onClick={() => {
+            setSettings({ scratch: true });
+            void applyEdit('Train everything', [{ kind: 'freeze-preset', preset: 'full' }]);
+          }}
+        >
+          From scratch
+        </button>
+      </div>
+      <p className="muted" data-testid="strategy-summary">
+        {scratch ? 'All weights re-initialised and trained: the baseline. ' : ''}
+        {surgery ? `${compactCount(surgery.trainableParams)} of ${compactCount(surgery.totalParams)} parameters train; frozen: ${surgery.frozenBlocks.join(', ') || 'nothing'}.` : ''} Fine-grained freezing is on the Model tab.
+      </p>
+    </fieldset>
+  );
+}
+
+export function TrainSettingsForm() {
+  const s = useStudio((st) => st.settings);
+  const set = useStudio((st) => st.setSettings);
+  const num = (v: string, fallback: number) => (v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
+  return (
+    <fieldset className="train-settings">
+      <legend>Settings</legend>
+      <div className="grid2">
+        <Field label="Epochs">
+          <input type="number" min={1} value={s.epochs} data-testid="set-epochs" onChange={(e) => set({ epochs: Math.max(1, Math.floor(num(e.target.value, 1))) })} />
+        </Field>
+        <Field label="Batch size">
+          <input type="number" min={1} value={s.batchSize} data-testid="set-batch" onChange={(e) => set({ batchSize: Math.max(1, Math.floor(num(e.target.value, 32))) })} />
+        </Field>
+        <Field label="Optimizer">
+          <select value={s.optimizer} data-testid="set-optimizer" onChange={(e) => set({ optimizer: e.target.value as 'sgd' | 'adamw' })}>
+            <option value="sgd">SGD (momentum)</option>
+            <option value="adamw">AdamW</option>
+          </select>
+        </Field>
+        <Field label="Learning rate">
+          <input type="number" min={0} step="any" value={s.lr} data-testid="set-lr" onChange={(e) => set({ lr: num(e.target.value, s.lr) })} />
+        </Field>
+        <Field label="Schedule">
+          <select value={s.schedule} onChange={(e) => set({ schedule: e.target.value as ScheduleName })}>
+            {SCHEDULES.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={s.optimizer === 'sgd' ? 'Momentum' : 'Weight decay'}>
+          {s.optimizer === 'sgd' ? (
+            <input type="number" min={0} max={1} step={0.05} value={s.momentum} onChange={(e) => set({ momentum: num(e.target.value, 0.9) })} />
+          ) : (
+            <input type="number" min={0} step="any" value={s.weightDecay} onChange={(e) => set({ weightDecay: num(e.target.value, 0) })} />
+          )}
+        </Field>
+        <Field label="Clip gradient norm" hint="Global-norm clipping; empty = off">
+          <input type="number" min={0} step="any" placeholder="off" value={s.clipNorm ?? ''} data-testid="set-clip" onChange={(e) => set({ clipNorm: e.target.value === '' ? null : num(e.target.value, 1) })} />
+        </Field>
+        <Field label="Early stop after" hint="Epochs without a better validation loss; empty = off">
+          <input type="number" min={1} placeholder="off" value={s.earlyStopPatience ?? ''} onChange={(e) => set({ earlyStopPatience: e.target.value === '' ? null : Math.max(1, Math.floor(num(e.target.value, 3))) })} />
+        </Field>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={s.augment} onChange={(e) => set({ augment: e.target.checked })} /> Augment (random resized crops, flips)
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={s.cache && !s.augment} disabled={s.augment} onChange={(e) => set({ cache: e.target.checked })} /> Cache frozen features
+        {s.augment && <span className="muted"> (off: augmentation changes every epoch)</span>}
+      </label>
+    </fieldset>
+  );
+}

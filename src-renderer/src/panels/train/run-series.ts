@@ -1,0 +1,34 @@
+// Chart data from a run record: aligned arrays for uPlot, computed once per change of the run.
+import type { RunRecord } from '../../../../src-main/api/contract.js';
+
+export interface RunSeries {
+  loss: (number | null)[][];
+  accuracy: (number | null)[][];
+  lr: (number | null)[][];
+  gradNorm: (number | null)[][];
+  blocks: string[];
+  /** gradNorms[b][i]: block b at step index i. */
+  blockNorms: (number | undefined)[][];
+}
+
+export function runSeries(run: RunRecord): RunSeries {
+  const steps = run.steps;
+  const x = steps.map((p) => p.step);
+  // Epoch summaries sit on the last step of their epoch.
+  const lastStepOfEpoch = new Map<number, number>();
+  for (const p of steps) lastStepOfEpoch.set(p.epoch, p.step);
+  const at = new Map<number, { train: number; val: number }>();
+  for (const e of run.epochs) {
+    const s = lastStepOfEpoch.get(e.epoch);
+    if (s !== undefined) at.set(s, { train: e.trainLoss, val: e.valLoss });
+  }
+  const blocks = [...new Set(steps.flatMap((p) => Object.keys(p.gradNorms)))];
+  return {
+    loss: [x, steps.map((p) => p.loss), x.map((s) => at.get(s)?.train ?? null), x.map((s) => at.get(s)?.val ?? null)],
+    accuracy: [run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.trainAccuracy), run.epochs.map((e) => e.valAccuracy)],
+    lr: [x, steps.map((p) => p.lr)],
+    gradNorm: [x, steps.map((p) => (p.globalGradNorm > 0 ? p.globalGradNorm : null))],
+    blocks,
+    blockNorms: blocks.map((b) => steps.map((p) => p.gradNorms[b])),
+  };
+}

@@ -1,0 +1,82 @@
+// The dataset: where it is, how it is read (class subset, per-class limit, validation share,
+// seed), what the engine found in it, and sample previews of exactly what the network sees.
+import type { StateCreator } from 'zustand';
+import type { DataOptions, DatasetView, SampleView } from '../../../src-main/api/contract.js';
+import { type PickedFile, uploadFiles } from '../api/uploads.js';
+import { api } from './api.js';
+import { toShown } from './errors.js';
+import type { StudioState } from './store.js';
+
+const PREVIEW_SAMPLES = 16;
+
+export interface DataSlice {
+  data: { path: string; options: DataOptions } | null;
+  dataset: DatasetView | null;
+  samples: SampleView[];
+  dataLoading: boolean;
+  upload: { done: number; total: number } | null;
+  setData(path: string, options?: DataOptions): Promise<void>;
+  setDataOptions(options: DataOptions): Promise<void>;
+  /** Files dropped or picked: paths in the desktop app, uploaded in a browser. */
+  addFiles(files: PickedFile[], paths: string[] | null): Promise<void>;
+}
+
+/** Evenly spread over the train split, so every class tends to show. */
+function previewIndices(n: number): number[] {
+  const k = Math.min(PREVIEW_SAMPLES, n);
+  return Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
+}
+
+let seq = 0;
+
+export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (set, get) => ({
+  data: null,
+  dataset: null,
+  samples: [],
+  dataLoading: false,
+  upload: null,
+
+  async setData(path, options) {
+    const opts = options ?? get().data?.options ?? get().appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
+    set({ data: { path, options: opts } });
+    const model = get().model;
+    if (!model) return;
+    const mine = ++seq;
+    set({ dataLoading: true });
+    try {
+      const dataset = await api.openDataset({ path, model: model.summary.path, options: opts });
+      if (mine !== seq) return;
+      set({ dataset, samples: [] });
+      if (dataset.splits.train > 0) {
+        const samples = await api.datasetSamples({ path, model: model.summary.path, options: opts, split: 'train', indices: previewIndices(dataset.splits.train) });
+        if (mine === seq) set({ samples });
+      }
+    } catch (err) {
+      if (mine === seq) set({ dataset: null, samples: [], error: toShown(err, `Opening the dataset ${path}`) });
+    } finally {
+      if (mine === seq) set({ dataLoading: false });
+    }
+  },
+
+  async setDataOptions(options) {
+    const d = get().data;
+    if (d) await get().setData(d.path, options);
+  },
+
+  async addFiles(files, paths) {
+    try {
+      if (paths) {
+        // Desktop: one dropped folder or file is the dataset itself.
+        if (paths.length !== 1) throw new Error(`drop one folder or one file (got ${paths.length}); a folder of class folders, a CSV file or a folder of IDX files`);
+        await get().setData(paths[0], { ...(get().appInfo?.defaults.data ?? get().data!.options), classes: null, perClassLimit: null });
+        return;
+      }
+      set({ upload: { done: 0, total: files.length } });
+      const root = await uploadFiles(files, (done, total) => set({ upload: { done, total } }));
+      set({ upload: null });
+      await get().setData(root, { ...(get().appInfo?.defaults.data ?? { valFraction: 0.1, seed: 0, classes: null, perClassLimit: null }), classes: null, perClassLimit: null });
+    } catch (err) {
+      set({ upload: null, error: toShown(err, 'Adding the dropped files') });
+    }
+  },
+});

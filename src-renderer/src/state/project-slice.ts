@@ -1,0 +1,111 @@
+// The project: restored on start (so a crash loses at most the last second of work) and saved
+// automatically, atomically, whenever the model, its edits, the dataset or the settings change.
+import type { StateCreator } from 'zustand';
+import type { ProjectState, ProjectSummary } from '../../../src-main/api/contract.js';
+import { api } from './api.js';
+import { toShown } from './errors.js';
+import { flatEdits, groupsOf } from './model-slice.js';
+import { FALLBACK_SETTINGS, type TrainSettings } from './train-slice.js';
+import type { StudioState } from './store.js';
+
+export interface ProjectSlice {
+  projectName: string;
+  savedAt: string | null;
+  saving: 'idle' | 'pending' | 'saving' | 'error';
+  projects: ProjectSummary[];
+  start(): Promise<void>;
+  loadProject(name: string | null): Promise<void>;
+  saveProjectAs(name: string): Promise<void>;
+  refreshProjects(): Promise<void>;
+  /** The project as it would be saved now. */
+  projectState(): ProjectState;
+  saveNow(): Promise<void>;
+}
+
+export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice> = (set, get) => ({
+  projectName: 'untitled',
+  savedAt: null,
+  saving: 'idle',
+  projects: [],
+
+  async start() {
+    try {
+      const [info, models] = await Promise.all([api.appInfo(), api.listModels()]);
+      set({ appInfo: info, models });
+      api.onEvent((e) => get().onEngineEvent(e));
+      await get().loadProject(null);
+    } catch (err) {
+      set({ error: toShown(err, 'Connecting to the studio engine') });
+    } finally {
+      set({ started: true });
+    }
+  },
+
+  async loadProject(name) {
+    try {
+      const { project, runs } = await api.loadProject({ name });
+      const defaults = get().appInfo?.defaults.train;
+      const base: TrainSettings = defaults ? { ...FALLBACK_SETTINGS, ...pickSettings(defaults) } : FALLBACK_SETTINGS;
+      set({
+        projectName: project.name,
+        runs,
+        activeRun: runs.length ? runs[runs.length - 1].id : null,
+        settings: { ...base, ...pickSettings(project.train) },
+        savedAt: null,
+        data: null,
+        dataset: null,
+        samples: [],
+        model: null,
+        surgery: null,
+        index: null,
+      });
+      if (project.model) await get().openModel(project.model, groupsOf(project.edits));
+      if (project.data) await get().setData(project.data, project.dataOptions);
+      set({ saving: 'idle' });
+    } catch (err) {
+      set({ error: toShown(err, name ? `Opening the project "${name}"` : 'Restoring the last project') });
+    }
+  },
+
+  async saveProjectAs(name) {
+    set({ projectName: name, runs: [], activeRun: null });
+    await get().saveNow();
+    await get().refreshProjects();
+  },
+
+  async refreshProjects() {
+    try {
+      set({ projects: await api.listProjects() });
+    } catch (err) {
+      set({ error: toShown(err, 'Listing projects') });
+    }
+  },
+
+  projectState() {
+    const { projectName, model, history, data, settings, appInfo } = get();
+    return {
+      name: projectName,
+      model: model?.summary.path ?? null,
+      edits: flatEdits(history),
+      data: data?.path ?? null,
+      dataOptions: data?.options ?? appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 },
+      train: { ...settings },
+    };
+  },
+
+  async saveNow() {
+    set({ saving: 'saving' });
+    try {
+      const { savedAt } = await api.saveProject({ project: get().projectState() });
+      set({ savedAt, saving: 'idle' });
+    } catch (err) {
+      set({ saving: 'error', error: toShown(err, 'Saving the project') });
+    }
+  },
+});
+
+function pickSettings(x: Partial<TrainSettings> | Record<string, unknown>): Partial<TrainSettings> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(FALLBACK_SETTINGS)) if ((x as Record<string, unknown>)[k] !== undefined) out[k] = (x as Record<string, unknown>)[k];
+  return out as Partial<TrainSettings>;
+}

@@ -1,0 +1,143 @@
+// Training from the studio: the panel's settings, the project's runs (live ones updated by the
+// engine's pushed events), and which run the training panel shows.
+import type { StateCreator } from 'zustand';
+import type { RunAction, RunRecord, StudioEvent, TrainConfig } from '../../../src-main/api/contract.js';
+import { api } from './api.js';
+import { toShown } from './errors.js';
+import { flatEdits } from './model-slice.js';
+import { withEvent } from './run-record.js';
+import type { StudioState } from './store.js';
+
+/** What the training panel sets; model, data, edits and data options come from elsewhere. */
+export type TrainSettings = Pick<
+  TrainConfig,
+  'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'clipNorm' | 'augment' | 'cache' | 'earlyStopPatience'
+> & {
+  /** Re-initialise every weight: the baseline that transfer learning has to beat. */
+  scratch: boolean;
+};
+
+export const FALLBACK_SETTINGS: TrainSettings = {
+  epochs: 5,
+  batchSize: 32,
+  optimizer: 'adamw',
+  lr: 0.003,
+  momentum: 0.9,
+  weightDecay: 0,
+  schedule: 'cosine',
+  clipNorm: null,
+  augment: false,
+  cache: true,
+  earlyStopPatience: null,
+  scratch: false,
+};
+
+export interface TrainSlice {
+  settings: TrainSettings;
+  runs: RunRecord[];
+  /** The run the training panel shows. */
+  activeRun: string | null;
+  starting: boolean;
+  setSettings(patch: Partial<TrainSettings>): void;
+  startRun(): Promise<void>;
+  controlRun(action: RunAction): Promise<void>;
+  showRun(id: string): void;
+  onEngineEvent(e: StudioEvent): void;
+  /** Why training cannot start now, or null. */
+  trainBlocker(): string | null;
+}
+
+/** Events of a run whose startRun answer has not arrived yet. */
+const early = new Map<string, StudioEvent[]>();
+
+function replayEarly(run: RunRecord): RunRecord {
+  const events = early.get(run.id) ?? [];
+  early.delete(run.id);
+  return events.reduce((r, e) => (e.type === 'run' ? withEvent(r, e.event) : { ...r, status: e.run.status, error: e.run.error }), run);
+}
+
+export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (set, get) => ({
+  settings: FALLBACK_SETTINGS,
+  runs: [],
+  activeRun: null,
+  starting: false,
+
+  setSettings(patch) {
+    set({ settings: { ...get().settings, ...patch } });
+  },
+
+  trainBlocker() {
+    const { model, data, dataset, surgery, dataLoading, editing } = get();
+    if (!model) return 'Open a model first.';
+    if (!data) return 'Choose a dataset on the Data tab first.';
+    if (dataLoading || editing) return 'Wait for the dataset and the model to finish loading.';
+    if (!dataset) return 'The dataset could not be opened; see the Data tab.';
+    if (surgery && surgery.trainableParams === 0) return 'Everything is frozen: unfreeze at least the head on the Model tab.';
+    const head = model.summary.head;
+    const k = dataset.classes?.length;
+    if (dataset.task === 'classification' && head && k !== undefined && head.outFeatures !== k) {
+      return `The head predicts ${head.outFeatures} classes but the dataset has ${k}: swap the head first.`;
+    }
+    return null;
+  },
+
+  async startRun() {
+    const blocker = get().trainBlocker();
+    if (blocker) {
+      set({ error: { code: 'not-ready', message: blocker, context: 'Starting training' } });
+      return;
+    }
+    const { model, data, settings, history, appInfo } = get();
+    const { scratch, ...rest } = settings;
+    const config: TrainConfig = {
+      ...(appInfo!.defaults.train as Omit<TrainConfig, 'model' | 'data'>),
+      ...rest,
+      model: model!.summary.path,
+      data: data!.path,
+      edits: flatEdits(history),
+      head: null,
+      strategy: scratch ? 'scratch' : 'full',
+      classes: data!.options.classes,
+      perClassLimit: data!.options.perClassLimit,
+      valFraction: data!.options.valFraction,
+      seed: data!.options.seed,
+    };
+    set({ starting: true });
+    try {
+      const run = replayEarly(await api.startRun({ config }));
+      set({ runs: [...get().runs.filter((r) => r.id !== run.id), run], activeRun: run.id });
+    } catch (err) {
+      set({ error: toShown(err, 'Starting training') });
+    } finally {
+      set({ starting: false });
+    }
+  },
+
+  async controlRun(action) {
+    const id = get().activeRun;
+    if (!id) return;
+    try {
+      const s = await api.controlRun({ id, action });
+      set({ runs: get().runs.map((r) => (r.id === id ? { ...r, status: s.status, error: s.error } : r)) });
+    } catch (err) {
+      set({ error: toShown(err, `${action[0].toUpperCase()}${action.slice(1)} the run`) });
+    }
+  },
+
+  showRun(id) {
+    set({ activeRun: id });
+  },
+
+  onEngineEvent(e) {
+    const id = e.type === 'run' ? e.runId : e.run.id;
+    if (!get().runs.some((r) => r.id === id)) {
+      early.set(id, [...(early.get(id) ?? []), e]);
+      return;
+    }
+    if (e.type === 'run') {
+      set({ runs: get().runs.map((r) => (r.id === e.runId ? withEvent(r, e.event) : r)) });
+    } else {
+      set({ runs: get().runs.map((r) => (r.id === e.run.id ? { ...r, status: e.run.status, error: e.run.error } : r)) });
+    }
+  },
+});
