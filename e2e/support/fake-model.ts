@@ -58,6 +58,7 @@ class Builder {
       root: this.root,
       nodes: this.nodes,
       edges: this.edges,
+      surgery: everythingTrainable(this.root),
     };
   }
 }
@@ -137,4 +138,15 @@ export function syntheticLarge(path: string, stages = 30, units = 10): ModelView
   b.block('head', 'head', 330, ['batch', 10]);
   b.node('head', 'Gemm');
   return b.finish(path.split('/').pop() ?? path, path);
+}
+
+/** The surgery view of an unedited model: every parameter trainable. */
+function everythingTrainable(root: BlockView): ModelView['surgery'] {
+  const trainableByBlock: Record<string, number> = {};
+  const visit = (b: BlockView) => {
+    if (b.params > 0) trainableByBlock[b.path] = b.params;
+    b.children.forEach(visit);
+  };
+  visit(root);
+  return { edits: [], frozenBlocks: [], trainableParams: root.params, totalParams: root.params, trainableByBlock, log: [] };
 }

@@ -57,7 +57,7 @@ export async function launchStudio(args: string[]): Promise<{ url: string; child
   return { url, child };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stopStudio(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
@@ -79,11 +79,12 @@ function studioFixture(extraArgs: string[]) {
     const root = mkdtempSync(join(tmpdir(), 'graft-e2e-'));
     const brokenModel = join(root, 'broken.onnx');
     writeFileSync(brokenModel, randomBytes(4096));
-    const { url, child } = await launchStudio(['--root', root, ...extraArgs]);
+    // Projects and runs go to a folder of the test's own, never the user's workspace.
+    const { url, child } = await launchStudio(['--root', root, '--workspace', join(root, 'workspace'), ...extraArgs]);
     try {
       await use({ url, origin: new URL(url).origin, root, brokenModel });
     } finally {
-      await stop(child);
+      await stopStudio(child);
       rmSync(root, { recursive: true, force: true });
     }
   };
