@@ -173,3 +173,48 @@ test('from the bundled model to a verified, exported fine-tuned model', async ({
     rmSync(workspace, { recursive: true, force: true });
   }
 });
+
+test('a recurrent model: the gradient through time vanishes in an RNN and not in the LSTM swapped in', async ({ page }) => {
+  const workspace = mkdtempSync(join(tmpdir(), 'graft-e2e-ws-'));
+  const { url, child } = await launchStudio(['--workspace', workspace]);
+  try {
+    await openStudio(page, url);
+    await page.getByTestId('model-select').selectOption({ label: 'adding-rnn (bundled)' });
+    await expect(page.getByTestId('block-rnn')).toBeVisible();
+    await page.getByTestId('tab-data').click();
+    await page.getByTestId('use-adding').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('4,000 train');
+
+    let runs = 0;
+    const train = async (): Promise<number> => {
+      await page.getByTestId('tab-train').click();
+      await page.getByTestId('strategy-full').click();
+      // A few epochs: the LSTM learns to keep what it saw 50 steps ago, the RNN cannot.
+      await page.getByTestId('set-epochs').fill('8');
+      await page.getByTestId('set-optimizer').selectOption('adamw');
+      await page.getByTestId('set-lr').fill('0.003');
+      await page.getByTestId('train-start').click();
+      // The new run is the one shown once the run list has grown.
+      await expect(page.getByTestId('run-select').locator('option')).toHaveCount(++runs);
+      await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+      await expect(page.getByTestId('run-epoch')).toContainText('epoch 8 / 8');
+      await expect(page.getByTestId('gradflow')).toBeVisible();
+      return Number(await page.getByTestId('gradflow').getAttribute('data-ratio'));
+    };
+    const rnn = await train();
+    await shot(page, 'studio-gradflow-rnn');
+
+    await page.getByTestId('tab-model').click();
+    await page.getByTestId('swap-cell').click();
+    await page.getByTestId('cell-LSTM').check();
+    await page.getByTestId('cell-dialog-submit').click();
+    await expect(page.getByTestId('history')).toContainText('RNN → LSTM');
+    const lstm = await train();
+    await shot(page, 'studio-gradflow-lstm');
+    console.log(`gradient ratio first/last step: RNN ${rnn.toExponential(2)}, LSTM ${lstm.toExponential(2)}`);
+    expect(lstm).toBeGreaterThan(rnn * 100);
+  } finally {
+    await stopStudio(child);
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});

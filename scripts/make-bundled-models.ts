@@ -1,15 +1,23 @@
 // Makes the model bundled in resources/models: a small CNN for 28x28 gray images, pretrained
 // BY GRAFT ITSELF on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser, Pullover, Dress, Coat),
 // from Debian's dataset-fashion-mnist. Classes 5-9 are left for the transfer-learning demo.
+// And a fresh (untrained) one-layer RNN for the adding problem with T = 50, the studio's
+// recurrent demo: swap its cell for an LSTM and watch the gradient through time.
 //
-//   npx tsx scripts/make-bundled-models.ts     (about 5 minutes on 2 cores; seeded)
+//   npx tsx scripts/make-bundled-models.ts [--skip-cnn]   (about 5 minutes on 2 cores; seeded)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeModel } from '../src-main/core/onnx/codec.js';
+import { addingModel } from '../src-main/core/templates/adding-model.js';
 import { imageCnn } from '../src-main/core/templates/image-cnn.js';
-import { appRoot, defaultModelPath } from '../src-main/node/resources.js';
+import { appRoot, bundledModelsDir, defaultModelPath } from '../src-main/node/resources.js';
+
+const adding = join(bundledModelsDir, 'adding-rnn.onnx');
+writeFileSync(adding, encodeModel(addingModel({ inputSize: 2, steps: 50, cell: 'RNN', hiddenSize: 32, outputs: 1, seed: 7 })));
+console.log(`wrote ${adding}`);
+if (process.argv.includes('--skip-cnn')) process.exit(0);
 
 const DATA = '/usr/share/datasets/fashion-mnist';
 const PRETRAIN_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat'];

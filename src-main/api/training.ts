@@ -109,7 +109,8 @@ export interface Evaluation {
   perClassAccuracy: number[] | null;
   /** confusion[true][predicted] */
   confusion: number[][] | null;
-  worst: { id: string; label: number; predicted: number; loss: number }[];
+  /** `index`: the sample's index in `split`, for datasetSamples. */
+  worst: { id: string; index: number; label: number; predicted: number; loss: number }[];
 }
 
 export interface GradientFlowLayer {

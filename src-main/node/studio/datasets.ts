@@ -79,7 +79,7 @@ export class DatasetPreviews {
 
   private async open(path: string, modelPath: string, options: DataOptions): Promise<Opened> {
     const file = await this.modelFile(modelPath);
-    const key = JSON.stringify([resolve(path), file.path, this.model?.mtimeMs, options]);
+    const key = JSON.stringify([path, file.path, this.model?.mtimeMs, options]);
     const hit = this.opened.find((o) => o.key === key);
     if (hit) return hit;
     const pre = modelPreprocess(file, options.seed, false);
@@ -96,7 +96,7 @@ export class DatasetPreviews {
     const { dataset, allClasses } = await this.open(path, modelPath, options);
     const i = dataset.info;
     return {
-      path: resolve(path),
+      path,
       kind: i.kind,
       task: i.task,
       classes: i.classes,

@@ -32,6 +32,7 @@ export async function evaluateModelFile(modelPath: string, dataPath: string, opt
   const outputs: Float32Array[] = [];
   const labels: (Int32Array | Float32Array)[] = [];
   const ids: string[] = [];
+  const kept: number[] = [];
   let width = 0;
   for (let start = 0; start < dataset.size(split); start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, dataset.size(split) - start) }, (_, i) => start + i);
@@ -42,7 +43,8 @@ export async function evaluateModelFile(modelPath: string, dataPath: string, opt
     outputs.push(out.data as Float32Array);
     labels.push(b.labels);
     ids.push(...b.ids);
+    kept.push(...b.indices);
   }
   await session.release();
-  return evaluate({ outputs, width, labels, ids, regression: dataset.info.task === 'regression' }, dataset.info.classes, split === 'test' ? 'test' : 'val');
+  return evaluate({ outputs, width, labels, ids, indices: kept, regression: dataset.info.task === 'regression' }, dataset.info.classes, split === 'test' ? 'test' : 'val');
 }

@@ -8,6 +8,8 @@ export interface Predictions {
   width: number;
   labels: (Int32Array | Float32Array)[];
   ids: string[];
+  /** Each row's index in its split of the dataset, so the UI can show the sample. */
+  indices: number[];
   regression: boolean;
 }
 
@@ -47,7 +49,7 @@ export function evaluate(p: Predictions, classes: string[] | null, split: 'val' 
       lossSum += loss;
       confusion[labels[i]][arg]++;
       if (arg === labels[i]) correct++;
-      worst.push({ id: p.ids[row], label: labels[i], predicted: arg, loss });
+      worst.push({ id: p.ids[row], index: p.indices[row], label: labels[i], predicted: arg, loss });
     }
   });
   n = row;

@@ -38,7 +38,7 @@ export class FeatureStore {
     split: Split,
     frontier: FrontierValue[],
     opts: { batchSize: number; budgetBytes: number; scratchDir: string; dataInput: string; onProgress?: (done: number, total: number) => void },
-  ): Promise<{ store: FeatureStore; labels: Int32Array | Float32Array; ids: string[]; failed: number }> {
+  ): Promise<{ store: FeatureStore; labels: Int32Array | Float32Array; ids: string[]; indices: number[]; failed: number }> {
     const n = dataset.size(split);
     const slots: Slot[] = frontier.map((f) => {
       const shape = (f.type?.shape ?? []).slice(1).map((d) => (typeof d === 'number' ? d : NaN));
@@ -61,6 +61,8 @@ export class FeatureStore {
     const labelsAll: number[] = [];
     const targets: Float32Array[] = [];
     const ids: string[] = [];
+    /** The dataset index of each stored row (unreadable samples leave gaps). */
+    const rowIndices: number[] = [];
     let kept = 0;
     let failed = 0;
     for (let start = 0; start < n; start += opts.batchSize) {
@@ -77,11 +79,12 @@ export class FeatureStore {
       if (batch.labels instanceof Int32Array) labelsAll.push(...batch.labels);
       else targets.push(batch.labels);
       ids.push(...batch.ids);
+      rowIndices.push(...batch.indices);
       kept += batch.indices.length;
       opts.onProgress?.(Math.min(start + opts.batchSize, n), n);
     }
     const labels = targets.length > 0 ? concatFloat(targets) : Int32Array.from(labelsAll);
-    return { store: new FeatureStore(slots, kept, file, total), labels, ids, failed };
+    return { store: new FeatureStore(slots, kept, file, total), labels, ids, indices: rowIndices, failed };
   }
 
   /** The features of the given samples, one batch tensor per frontier value. */

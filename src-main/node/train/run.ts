@@ -44,7 +44,7 @@ function configKey(c: TrainConfig): string {
 }
 
 interface Feeder {
-  batch(indices: readonly number[], epoch: number): Promise<{ feeds: Record<string, ort.Tensor>; labels: Int32Array | Float32Array; ids: string[] }>;
+  batch(indices: readonly number[], epoch: number): Promise<{ feeds: Record<string, ort.Tensor>; labels: Int32Array | Float32Array; ids: string[]; indices: number[] }>;
   size: number;
   dispose(): void;
 }
@@ -68,6 +68,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   if (info.skipped.length > 20) log(`... and ${info.skipped.length - 20} more skipped files`);
   const prepared: PreparedModel = prepareModel(file.model, config, info.classes);
   for (const line of prepared.log) log(line);
+  checkHeadFits(prepared, info.classes, regression);
 
   const trainable = prepared.trainable;
   const useCache = config.cache && !config.augment;
@@ -114,7 +115,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   async function feeder(splitName: 'train' | 'val' | 'test'): Promise<Feeder> {
     if (split.prefix) {
       const prefixSession = await createSession(split.prefix);
-      const { store, labels, ids } = await FeatureStore.build(prefixSession, dataset, splitName, split.frontier, {
+      const { store, labels, ids, indices: rows } = await FeatureStore.build(prefixSession, dataset, splitName, split.frontier, {
         batchSize: Math.max(config.batchSize, 64),
         budgetBytes: FEATURE_BUDGET,
         scratchDir: scratch,
@@ -123,7 +124,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
       await prefixSession.release();
       return {
         size: store.count,
-        batch: async (indices) => ({ feeds: store.batch(indices), labels: pick(labels, indices, perTarget), ids: indices.map((i) => ids[i]) }),
+        batch: async (indices) => ({ feeds: store.batch(indices), labels: pick(labels, indices, perTarget), ids: indices.map((i) => ids[i]), indices: indices.map((i) => rows[i]) }),
         dispose: () => store.dispose(),
       };
     }
@@ -132,7 +133,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
       size: dataset.size(splitName),
       batch: async (indices, epoch) => {
         const b = await dataset.getBatch(splitName, indices, { epoch });
-        return { feeds: { [dataInput]: toOrtBatch(b.x, b.shape) }, labels: b.labels, ids: b.ids };
+        return { feeds: { [dataInput]: toOrtBatch(b.x, b.shape) }, labels: b.labels, ids: b.ids, indices: b.indices };
       },
       dispose: () => {},
     };
@@ -166,6 +167,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     const outputs: Float32Array[] = [];
     const labels: (Int32Array | Float32Array)[] = [];
     const ids: string[] = [];
+    const kept: number[] = [];
     let width = 0;
     for (let start = 0; start < feed.size; start += config.batchSize) {
       const indices = Array.from({ length: Math.min(config.batchSize, feed.size - start) }, (_, i) => start + i);
@@ -177,8 +179,9 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
       outputs.push(out.data as Float32Array);
       labels.push(b.labels);
       ids.push(...b.ids);
+      kept.push(...b.indices);
     }
-    return { outputs, width, labels, ids, regression };
+    return { outputs, width, labels, ids, indices: kept, regression };
   }
 
   let stoppedEarly = false;
@@ -307,6 +310,16 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     trainFeed.dispose();
     valFeed.dispose();
     log('stopped');
+  }
+}
+
+/** A head with K outputs cannot learn labels 0..C-1 when C != K: say so before training. */
+function checkHeadFits(prepared: PreparedModel, classes: string[] | null, regression: boolean): void {
+  if (regression || !classes) return;
+  const shape = graphFromModel(prepared.model).outputs[0]?.type?.shape;
+  const k = shape?.[shape.length - 1];
+  if (typeof k === 'number' && k !== classes.length) {
+    throw new GraftError('train-head-mismatch', `the model's output has ${k} classes but the dataset has ${classes.length}; swap the head for ${classes.length} classes (graft train --head auto, or "Swap head" in the studio)`);
   }
 }
 

@@ -14,6 +14,15 @@ export interface SeriesSpec {
   dash?: number[];
 }
 
+/** Small learning rates and log axes spanning decades: 3e-4 must not print as 0. */
+function tickLabel(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a < 0.01 || a >= 1e5) return v.toExponential(1).replace('.0e', 'e');
+  return String(+v.toPrecision(3));
+}
+
 export function LineChart({ title, xLabel, series, data, logY = false, integerX = false, height = 180, testId }: {
   title: string;
   xLabel: string;
@@ -39,7 +48,10 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
       legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
-      axes: [{ label: xLabel, size: 36, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }, { size: 56 }],
+      axes: [
+        { label: xLabel, size: 36, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) },
+        { size: 60, values: (_u: uPlot, ticks: (number | null)[]) => ticks.map(tickLabel) },
+      ],
       series: [
         { label: xLabel },
         ...series.map((s) => ({

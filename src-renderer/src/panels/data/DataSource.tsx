@@ -6,6 +6,12 @@ import { droppedFiles, inputFiles } from '../../api/uploads.js';
 import { useStudio } from '../../state/store.js';
 import { FileBrowser } from './FileBrowser.js';
 
+/** A model reading [N, T, 2] can learn the generated adding problem of its length. */
+function addingSpecFor(shape: (number | string | null)[] | null): string | null {
+  if (!shape || shape.length !== 3 || shape[2] !== 2 || typeof shape[1] !== 'number') return null;
+  return `task:adding?length=${shape[1]}&samples=4000`;
+}
+
 export function DataSource() {
   const appInfo = useStudio((s) => s.appInfo);
   const data = useStudio((s) => s.data);
@@ -35,6 +41,7 @@ export function DataSource() {
     if (path.trim()) void setData(path.trim());
   };
   const initial = appInfo?.initialData;
+  const adding = useStudio((s) => addingSpecFor(s.model?.summary.inputs[0]?.shape ?? null));
   return (
     <section className="data-source" aria-label="Dataset source">
       <div
@@ -95,6 +102,11 @@ export function DataSource() {
         {initial && (
           <button type="button" data-testid="use-default-data" disabled={data?.path === initial.path} onClick={() => void setData(initial.path, initial.options)} title={initial.path}>
             Use {initial.label.split(',')[0]}
+          </button>
+        )}
+        {adding && (
+          <button type="button" data-testid="use-adding" disabled={data?.path === adding} onClick={() => void setData(adding)} title="Generated sequences: add the two marked numbers (Hochreiter & Schmidhuber 1997)">
+            Use the adding problem
           </button>
         )}
       </form>

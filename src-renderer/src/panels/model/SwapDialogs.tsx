@@ -8,6 +8,8 @@ export function HeadSwapDialog({ open, onClose }: { open: boolean; onClose(): vo
   const model = useStudio((s) => s.model);
   const dataset = useStudio((s) => s.dataset);
   const applyEdit = useStudio((s) => s.applyEdit);
+  // New weights come from the project's seed: the same edits give the same model.
+  const seed = useStudio((s) => s.data?.options.seed ?? 0);
   const names = dataset?.task === 'classification' ? dataset.classes : null;
   const head = model?.summary.head ?? null;
   const [classes, setClasses] = useState<number | null>(null);
@@ -19,7 +21,7 @@ export function HeadSwapDialog({ open, onClose }: { open: boolean; onClose(): vo
     const edit: Edit = {
       kind: 'swap-head',
       classes: k,
-      seed: Date.now() % 100_000,
+      seed,
       ...(kind === 'mlp' ? { hidden, dropout } : {}),
       ...(names && names.length === k ? { classNames: names } : {}),
     };
@@ -70,6 +72,7 @@ export function HeadSwapDialog({ open, onClose }: { open: boolean; onClose(): vo
 export function CellSwapDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const model = useStudio((s) => s.model);
   const applyEdit = useStudio((s) => s.applyEdit);
+  const seed = useStudio((s) => s.data?.options.seed ?? 0);
   const layers = model?.summary.recurrent ?? [];
   const [node, setNode] = useState<string | null>(null);
   const [cell, setCell] = useState<'LSTM' | 'GRU' | 'RNN'>('GRU');
@@ -80,7 +83,7 @@ export function CellSwapDialog({ open, onClose }: { open: boolean; onClose(): vo
     onClose();
     const size = hidden ?? target.hiddenSize;
     void applyEdit(`Recurrent cell ${target.cell} → ${cell}`, [
-      { kind: 'swap-cell', node: target.nodeId, cell, seed: Date.now() % 100_000, ...(size !== target.hiddenSize ? { hiddenSize: size } : {}) },
+      { kind: 'swap-cell', node: target.nodeId, cell, seed, ...(size !== target.hiddenSize ? { hiddenSize: size } : {}) },
     ]);
   };
   return (

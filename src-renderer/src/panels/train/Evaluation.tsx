@@ -1,8 +1,65 @@
 // How the trained model does on held-out data: accuracy, the confusion matrix (rows: true
 // class, columns: predicted), per-class accuracy and the samples it got most wrong.
-import type { Evaluation } from '../../../../src-main/api/contract.js';
+import { useEffect, useState } from 'react';
+import type { Evaluation, RunRecord, SampleView } from '../../../../src-main/api/contract.js';
+import { api } from '../../state/api.js';
 
-export function EvaluationView({ evaluation }: { evaluation: Evaluation }) {
+/** The images of the worst samples, read back from the run's dataset as the run read it. */
+function useSampleImages(run: RunRecord, evaluation: Evaluation, open: boolean): Map<number, SampleView> | null {
+  const [images, setImages] = useState<Map<number, SampleView> | null>(null);
+  useEffect(() => {
+    if (!open || images) return;
+    const c = run.config;
+    let live = true;
+    api
+      .datasetSamples({
+        path: c.data,
+        model: c.model,
+        options: { classes: c.classes, perClassLimit: c.perClassLimit, valFraction: c.valFraction, seed: c.seed },
+        split: evaluation.split,
+        indices: evaluation.worst.map((w) => w.index),
+      })
+      .then(
+        (samples) => live && setImages(new Map(samples.map((s) => [s.index, s]))),
+        () => live && setImages(new Map()),
+      );
+    return () => {
+      live = false;
+    };
+  }, [open, images, run.config, evaluation]);
+  return images;
+}
+
+function WorstSamples({ run, evaluation, names }: { run: RunRecord; evaluation: Evaluation; names: string[] }) {
+  const [open, setOpen] = useState(false);
+  const images = useSampleImages(run, evaluation, open);
+  return (
+    <details className="worst" data-testid="worst-samples" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>The {evaluation.worst.length} worst-predicted samples</summary>
+      <div className="sample-grid">
+        {evaluation.worst.map((w) => {
+          const img = images?.get(w.index);
+          return (
+            <figure key={`${w.index}-${w.id}`} className="sample" title={w.id}>
+              <div className="sample-images">
+                {img?.original && <img src={img.original} alt={`stored image of ${w.id}`} />}
+                {img?.input && !img.original && <img src={img.input} alt={`network input of ${w.id}`} className="pixelated" />}
+                {!img && <span className="muted">{open ? '…' : ''}</span>}
+              </div>
+              <figcaption>
+                <strong>{names[w.label] ?? w.label}</strong> taken for <strong className="wrong">{names[w.predicted] ?? w.predicted}</strong>
+                <br />
+                <span className="muted">loss {w.loss.toFixed(2)}</span>
+              </figcaption>
+            </figure>
+          );
+        })}
+      </div>
+    </details>
+  );
+}
+
+export function EvaluationView({ run, evaluation }: { run: RunRecord; evaluation: Evaluation }) {
   const { confusion, classes, perClassAccuracy } = evaluation;
   const names = classes ?? confusion?.map((_, i) => String(i)) ?? [];
   const max = Math.max(1, ...(confusion?.flat() ?? [1]));
@@ -67,33 +124,7 @@ export function EvaluationView({ evaluation }: { evaluation: Evaluation }) {
           )}
         </div>
       )}
-      {evaluation.worst.length > 0 && (
-        <details className="worst">
-          <summary>The {evaluation.worst.length} worst-predicted samples</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Sample</th>
-                <th scope="col">True</th>
-                <th scope="col">Predicted</th>
-                <th scope="col">Loss</th>
-              </tr>
-            </thead>
-            <tbody>
-              {evaluation.worst.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <code>{w.id}</code>
-                  </td>
-                  <td>{names[w.label] ?? w.label}</td>
-                  <td>{names[w.predicted] ?? w.predicted}</td>
-                  <td>{w.loss.toFixed(3)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      )}
+      {evaluation.worst.length > 0 && <WorstSamples run={run} evaluation={evaluation} names={names} />}
     </section>
   );
 }

@@ -28,6 +28,12 @@ function seconds(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** The gradient reaching the first step, relative to the last. */
+function flowRatio(norms: number[]): number {
+  const last = norms[norms.length - 1];
+  return last > 0 ? norms[0] / last : 0;
+}
+
 export function RunStatusLine({ run }: { run: RunRecord }) {
   const last = run.epochs[run.epochs.length - 1];
   const epochs = run.config.epochs;
@@ -73,23 +79,29 @@ export function RunView({ run }: { run: RunRecord }) {
       )}
       <div className="charts">
         <LineChart title="Loss" xLabel="step" series={LOSS} data={series.loss} testId="chart-loss" />
-        <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />
+        {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}
         <LineChart title="Learning rate" xLabel="step" series={LR} data={series.lr} height={120} testId="chart-lr" />
         <LineChart title="Gradient norm" xLabel="step" series={NORM} data={series.gradNorm} logY height={120} testId="chart-gradnorm" />
         <Heatmap title="Gradient norm per block" rows={series.blocks} columns={run.steps.length} value={value} testId="chart-heatmap" />
         {flowData && (
-          <LineChart
-            title={`Gradient through time (step ${flow!.step}): ‖∂loss/∂h_t‖`}
-            xLabel="time step t"
-            integerX
-            series={flowSeries}
-            data={flowData}
-            logY
-            testId="chart-gradflow"
-          />
+          <div className="gradflow" data-testid="gradflow" data-ratio={flowRatio(flow!.layers[0].norms)}>
+            <LineChart
+              title={`Gradient through time (step ${flow!.step}): ‖∂loss/∂h_t‖`}
+              xLabel="time step t"
+              integerX
+              series={flowSeries}
+              data={flowData}
+              logY
+              testId="chart-gradflow"
+            />
+            <p className="muted">
+              ‖∂loss/∂h₁‖ / ‖∂loss/∂h_T‖ = {flowRatio(flow!.layers[0].norms).toExponential(1)}: how much of the loss&apos;s gradient reaches the first time step. A vanilla
+              RNN&apos;s vanishes; the gates of an LSTM or a GRU carry it back.
+            </p>
+          </div>
         )}
       </div>
-      {run.evaluation && <EvaluationView evaluation={run.evaluation} />}
+      {run.evaluation && <EvaluationView run={run} evaluation={run.evaluation} />}
       <ExportBox run={run} />
       {run.log.length > 0 && (
         <details className="run-log">

@@ -42,7 +42,7 @@ export function StrategyPicker() {
         <button type="button" disabled={editing} data-testid="strategy-ft" onClick={() => preset('Fine-tune the last 1 stage + head', 'fine-tune', 1)}>
           Fine-tune last stage
         </button>
-        <button type="button" disabled={editing} onClick={() => preset('Train everything', 'full')}>
+        <button type="button" disabled={editing} data-testid="strategy-full" onClick={() => preset('Train everything', 'full')}>
           Full
         </button>
         <button
