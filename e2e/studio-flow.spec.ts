@@ -3,6 +3,7 @@
 // the freeze boundary, swap the head, load a dataset by dropping files, train, watch the
 // charts move, read the confusion matrix, compare two strategies, export, and check the
 // exported file in onnxruntime.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ test.skip(!existsSync(FASHION), 'needs Debian dataset-fashion-mnist');
 
 test('from the bundled model to a verified, exported fine-tuned model', async ({ page }) => {
   const workspace = mkdtempSync(join(tmpdir(), 'graft-e2e-ws-'));
-  const { url, child } = await launchStudio(['--workspace', workspace]);
+  let { url, child } = await launchStudio(['--workspace', workspace]);
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -84,6 +85,12 @@ test('from the bundled model to a verified, exported fine-tuned model', async ({
     await page.keyboard.press('Control+z');
     await expect(page.getByTestId('block-features')).toHaveAttribute('data-state', 'trainable');
     await page.keyboard.press('Control+Shift+z');
+    await expect(page.getByTestId('block-features')).toHaveAttribute('data-state', 'frozen');
+    // The boundary is a slider for the keyboard too.
+    await page.getByTestId('freeze-handle').focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByTestId('block-features')).toHaveAttribute('data-state', 'trainable');
+    await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId('block-features')).toHaveAttribute('data-state', 'frozen');
 
     // Load a dataset by dropping IDX files: the first 2,000 training and 1,000 test images.
@@ -128,9 +135,18 @@ test('from the bundled model to a verified, exported fine-tuned model', async ({
     // The last stage of "features" trains with the head; its first two conv blocks stay frozen.
     await expect(page.getByTestId('strategy-summary')).toContainText('frozen: features/features.0, features/features.3.');
     await page.getByTestId('set-epochs').fill('2');
+    // Long tasks on the page while curves stream in: the UI must not stall.
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+    });
     await page.getByTestId('train-start').click();
     await expect(page.getByTestId('run-epoch')).toContainText('epoch 2 / 2', { timeout: 120_000 });
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log(`long tasks while training: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
+    expect(Math.max(0, ...longTasks)).toBeLessThan(300);
     await page.getByTestId('tab-compare').click();
     await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(2);
     await shot(page, 'studio-compare');
@@ -167,7 +183,30 @@ test('from the bundled model to a verified, exported fine-tuned model', async ({
     });
     // Chance is 20%; a few hundred images of transfer learning give far more.
     expect(correct / labels.length).toBeGreaterThan(0.6);
+
+    // A trainer that dies mid-run is reported; the studio stays up.
+    await page.getByTestId('set-epochs').fill('500');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('run-select').locator('option')).toHaveCount(3);
+    await expect(page.getByTestId('run-epoch')).toContainText(/epoch [1-9]\d* \/ 500/, { timeout: 60_000 });
+    execFileSync('pkill', ['-KILL', '-f', 'workers/trainer']);
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'crashed');
+    await expect(page.getByTestId('run-error')).toContainText('The trainer process was killed (SIGKILL)');
+    await expect(page.getByTestId('run-error')).toContainText('The studio is still running');
+    await page.getByTestId('tab-data').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
     expect(errors).toEqual([]);
+
+    // The studio itself crashes: the next start restores the project from its autosave.
+    child.kill('SIGKILL');
+    ({ url, child } = await launchStudio(['--workspace', workspace]));
+    await openStudio(page, url);
+    await expect(page.getByTestId('history-item')).toHaveCount(5);
+    await expect(page.getByTestId('block-features/features.0')).toHaveAttribute('data-state', 'frozen');
+    await page.getByTestId('tab-compare').click();
+    await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(3);
+    await page.getByTestId('tab-data').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
   } finally {
     await stopStudio(child);
     rmSync(workspace, { recursive: true, force: true });

@@ -103,6 +103,8 @@ export interface ProjectState {
   name: string;
   model: string | null;
   edits: Edit[];
+  /** How the edits group into user actions, for the history panel (sizes sum to edits.length). */
+  history?: { label: string; count: number }[];
   data: string | null;
   dataOptions: DataOptions;
   /** The training panel's settings (model, data and edits come from the fields above). */

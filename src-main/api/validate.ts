@@ -142,13 +142,27 @@ export function checkTrainConfig(x: unknown): TrainConfig {
   };
 }
 
+function checkHistory(x: unknown, edits: number): ProjectState['history'] {
+  if (x === undefined || x === null) return undefined;
+  if (!Array.isArray(x) || x.length > MAX_EDITS) fail('project.history must be a list');
+  const groups = x.map((g, i) => {
+    const o = object(g, `project.history[${i}]`);
+    if (typeof o.label !== 'string' || o.label.length > 500) fail(`project.history[${i}].label must be a string`);
+    return { label: o.label, count: int(o.count, `project.history[${i}].count`, 1, MAX_EDITS) };
+  });
+  if (groups.reduce((s, g) => s + g.count, 0) !== edits) fail('project.history does not add up to the edits');
+  return groups;
+}
+
 function checkProject(x: unknown): ProjectState {
   const p = object(x, 'project');
   const train = object(p.train ?? {}, 'project.train');
+  const edits = checkEdits(p.edits);
   return {
     name: name(p.name, 'project.name'),
     model: nullable(p.model, (v) => path(v, 'project.model')),
-    edits: checkEdits(p.edits),
+    edits,
+    history: checkHistory(p.history, edits.length),
     data: nullable(p.data, (v) => path(v, 'project.data')),
     dataOptions: checkDataOptions(p.dataOptions),
     // The training panel's settings are advisory (the run re-validates them): keep plain data only.

@@ -41,7 +41,14 @@ export interface ModelSlice {
 
 export const flatEdits = (groups: EditGroup[]): Edit[] => groups.flatMap((g) => g.edits);
 
-export const groupsOf = (edits: Edit[]): EditGroup[] => edits.map((e) => ({ label: editLabel(e), edits: [e] }));
+/** The history as saved (labels and sizes) regrouped; one group per edit when it does not fit. */
+export function groupsOf(edits: Edit[], saved?: { label: string; count: number }[]): EditGroup[] {
+  if (saved && saved.reduce((s, g) => s + g.count, 0) === edits.length) {
+    let at = 0;
+    return saved.map((g) => ({ label: g.label, edits: edits.slice(at, (at += g.count)) }));
+  }
+  return edits.map((e) => ({ label: editLabel(e), edits: [e] }));
+}
 
 const graphKey = (edits: Edit[]) => JSON.stringify(edits.filter(changesGraph));
 

@@ -59,7 +59,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
         surgery: null,
         index: null,
       });
-      if (project.model) await get().openModel(project.model, groupsOf(project.edits));
+      if (project.model) await get().openModel(project.model, groupsOf(project.edits, project.history));
       if (project.data) await get().setData(project.data, project.dataOptions);
       set({ saving: 'idle' });
     } catch (err) {
@@ -87,6 +87,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
       name: projectName,
       model: model?.summary.path ?? null,
       edits: flatEdits(history),
+      history: history.map((g) => ({ label: g.label, count: g.edits.length })),
       data: data?.path ?? null,
       dataOptions: data?.options ?? appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 },
       train: { ...settings },
