@@ -1,21 +1,13 @@
 // The studio's working data as the UI sees it: edits applied to a model, datasets with their
 // previews, runs with their streamed events, projects. Plain JSON, like the rest of the API.
 import type { Edit } from '../core/surgery/edits.js';
+import type { SurgeryViewData } from '../core/view/surgery-view.js';
 import type { EpochSummary, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
 
 export type { Edit };
 
 /** What the edit list did to the model: the trainable set, per block, and a line per edit. */
-export interface SurgeryView {
-  edits: Edit[];
-  /** Outermost fully frozen blocks. */
-  frozenBlocks: string[];
-  trainableParams: number;
-  totalParams: number;
-  /** Trainable parameter elements per block path (the root is ""). */
-  trainableByBlock: Record<string, number>;
-  log: string[];
-}
+export type SurgeryView = SurgeryViewData;
 
 /** How a dataset is read: the same options the trainer uses, so previews match training. */
 export interface DataOptions {

@@ -8,10 +8,13 @@ import type { Edit } from '../surgery/edits.js';
 
 export interface SurgeryViewData {
   edits: Edit[];
+  /** Outermost fully frozen blocks. */
   frozenBlocks: string[];
   trainableParams: number;
   totalParams: number;
+  /** Trainable parameter elements per block path (the root is ""); absent = none. */
   trainableByBlock: Record<string, number>;
+  /** One line per edit, from the engine. */
   log: string[];
 }
 

@@ -5,15 +5,9 @@ import type { AppInfo, Edit, ModelEntry, ModelView, SurgeryView } from '../../..
 import { defaultExpanded, indexModel } from '../graph/blocks.js';
 import type { BlockIndex } from '../graph/blocks.js';
 import { api } from './api.js';
-import { changesGraph, editLabel } from './edit-labels.js';
+import { changesGraph, type EditGroup, flatEdits } from './edit-groups.js';
 import { type ShownError, toShown } from './errors.js';
 import type { StudioState } from './store.js';
-
-/** One user action: a click may produce several edit records. */
-export interface EditGroup {
-  label: string;
-  edits: Edit[];
-}
 
 export interface ModelSlice {
   appInfo: AppInfo | null;
@@ -37,17 +31,6 @@ export interface ModelSlice {
   redo(): Promise<void>;
   showError(err: unknown, context: string): void;
   dismissError(): void;
-}
-
-export const flatEdits = (groups: EditGroup[]): Edit[] => groups.flatMap((g) => g.edits);
-
-/** The history as saved (labels and sizes) regrouped; one group per edit when it does not fit. */
-export function groupsOf(edits: Edit[], saved?: { label: string; count: number }[]): EditGroup[] {
-  if (saved && saved.reduce((s, g) => s + g.count, 0) === edits.length) {
-    let at = 0;
-    return saved.map((g) => ({ label: g.label, edits: edits.slice(at, (at += g.count)) }));
-  }
-  return edits.map((e) => ({ label: editLabel(e), edits: [e] }));
 }
 
 const graphKey = (edits: Edit[]) => JSON.stringify(edits.filter(changesGraph));

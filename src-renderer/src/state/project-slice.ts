@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { ProjectState, ProjectSummary } from '../../../src-main/api/contract.js';
 import { api } from './api.js';
 import { toShown } from './errors.js';
-import { flatEdits, groupsOf } from './model-slice.js';
+import { flatEdits, groupsOf } from './edit-groups.js';
 import { FALLBACK_SETTINGS, type TrainSettings } from './train-slice.js';
 import type { StudioState } from './store.js';
 

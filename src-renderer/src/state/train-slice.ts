@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { RunAction, RunRecord, StudioEvent, TrainConfig } from '../../../src-main/api/contract.js';
 import { api } from './api.js';
 import { toShown } from './errors.js';
-import { flatEdits } from './model-slice.js';
+import { flatEdits } from './edit-groups.js';
 import { withEvent } from './run-record.js';
 import type { StudioState } from './store.js';
 

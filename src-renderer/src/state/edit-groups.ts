@@ -1,4 +1,5 @@
-// One line per edit for the history panel and the undo/redo tooltips.
+// Edits as the history holds them: grouped into user actions, each with a line for the
+// history panel and the undo/redo tooltips.
 import type { Edit } from '../../../src-main/api/contract.js';
 
 const GRAPH_KINDS: ReadonlySet<Edit['kind']> = new Set(['swap-head', 'remove-softmax', 'insert-dropout', 'swap-cell']);
@@ -33,4 +34,21 @@ export function editLabel(e: Edit): string {
     case 'swap-cell':
       return `Recurrent cell → ${e.cell}${e.hiddenSize ? ` (${e.hiddenSize} hidden)` : ''}`;
   }
+}
+
+/** One user action: a click may produce several edit records. */
+export interface EditGroup {
+  label: string;
+  edits: Edit[];
+}
+
+export const flatEdits = (groups: EditGroup[]): Edit[] => groups.flatMap((g) => g.edits);
+
+/** The history as saved (labels and sizes) regrouped; one group per edit when it does not fit. */
+export function groupsOf(edits: Edit[], saved?: { label: string; count: number }[]): EditGroup[] {
+  if (saved && saved.reduce((s, g) => s + g.count, 0) === edits.length) {
+    let at = 0;
+    return saved.map((g) => ({ label: g.label, edits: edits.slice(at, (at += g.count)) }));
+  }
+  return edits.map((e) => ({ label: editLabel(e), edits: [e] }));
 }
