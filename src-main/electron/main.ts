@@ -90,7 +90,8 @@ app.whenReady().then(() => {
     mode: 'electron',
     initialModel: initialModelFromArgv(),
     roots: [],
-    workspace: join(app.getPath('userData'), 'workspace'),
+    // GRAFT_WORKSPACE keeps tests (and a second profile) out of the user's projects.
+    workspace: process.env.GRAFT_WORKSPACE || join(app.getPath('userData'), 'workspace'),
     launcher: utilityLauncher,
   });
   serveIpc(service);

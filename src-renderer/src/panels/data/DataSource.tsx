@@ -93,7 +93,7 @@ export function DataSource() {
           Dataset path on the engine&apos;s machine
         </label>
         <input id="data-path" data-testid="data-path" type="text" placeholder="…or a path on the engine's machine" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
-        <button type="submit" disabled={!path.trim()}>
+        <button type="submit" data-testid="data-path-open" disabled={!path.trim()}>
           Open
         </button>
         <button type="button" onClick={() => setBrowsing(true)}>

@@ -40,13 +40,17 @@ export function ExportBox({ run }: { run: RunRecord }) {
           <label className="visually-hidden" htmlFor={`export-path-${run.id}`}>
             Save the model to a path
           </label>
-          <input id={`export-path-${run.id}`} type="text" placeholder="/path/to/model.onnx" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
-          <button type="submit" disabled={!path.trim().toLowerCase().endsWith('.onnx')}>
+          <input id={`export-path-${run.id}`} data-testid="export-path" type="text" placeholder="/path/to/model.onnx" value={path} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+          <button type="submit" data-testid="export-save" disabled={!path.trim().toLowerCase().endsWith('.onnx')}>
             Save to path
           </button>
         </form>
       </div>
-      {saved && <p className="ok">Saved {saved}</p>}
+      {saved && (
+        <p className="ok" data-testid="export-saved">
+          Saved {saved}
+        </p>
+      )}
     </section>
   );
 }
