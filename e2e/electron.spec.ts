@@ -69,8 +69,8 @@ test('desktop: from the bundled model to a verified, exported fine-tuned model',
         await expect(page.getByTestId('export-saved')).toContainText(file);
         return file;
       },
-      // The built app's trainer runs as a utilityProcess from out/main/trainer.js.
-      trainerProcess: 'out/main/trainer.js',
+      // The trainer is a utilityProcess (a Node service) of this app's main process.
+      killTrainer: () => execFileSync('pkill', ['-KILL', '-P', String(app.process().pid), '-f', 'utility-sub-type=node.mojom.NodeService']),
     });
     expect(errors).toEqual([]);
   } finally {

@@ -1,6 +1,7 @@
 // The studio in a browser, as a new user drives it against the real engine (`graft serve`):
 // the journeys of support/flows.ts with files dropped and exports downloaded, plus a crash of
 // the studio itself and the recovery of the project.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,8 @@ test('from the bundled model to a verified, exported fine-tuned model', async ({
         await download.saveAs(file);
         return file;
       },
-      trainerProcess: 'workers/trainer',
+      // Only this studio's trainer: other studios may be training on this machine.
+      killTrainer: () => execFileSync('pkill', ['-KILL', '-P', String(child.pid), '-f', 'workers/trainer']),
     });
     expect(errors).toEqual([]);
 

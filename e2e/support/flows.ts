@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 // The studio's user journeys, shared by the browser (serve mode) and the desktop (Electron)
 // specs: only how files get in and the export gets out differ between the two.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -24,8 +23,8 @@ export interface StudioIo {
   loadDataset(files: FileData[]): Promise<void>;
   /** Gets the shown run's exported model onto this machine's disk; returns its path. */
   saveExport(): Promise<string>;
-  /** A `pkill -f` pattern matching the trainer process. */
-  trainerProcess: string;
+  /** Kills the trainer process (and nothing else on the machine) as a crash would. */
+  killTrainer(): void;
 }
 
 /** The first `n` records of a Fashion-MNIST IDX pair, as raw IDX files. */
@@ -200,7 +199,7 @@ export async function transferFlow(page: Page, io: StudioIo): Promise<void> {
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run-select').locator('option')).toHaveCount(3);
   await expect(page.getByTestId('run-epoch')).toContainText(/epoch [1-9]\d* \/ 500/, { timeout: 60_000 });
-  execFileSync('pkill', ['-KILL', '-f', io.trainerProcess]);
+  io.killTrainer();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'crashed');
   await expect(page.getByTestId('run-error')).toContainText('The trainer process was killed (SIGKILL)');
   await expect(page.getByTestId('run-error')).toContainText('The studio is still running');

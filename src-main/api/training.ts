@@ -153,6 +153,9 @@ export type TrainEvent =
       trainableParams: number;
       totalParams: number;
       exported: string | null;
+      /** Early stopping ended the run. */
       stoppedEarly: boolean;
+      /** The user stopped it; the epochs completed before were evaluated and exported. */
+      stoppedByUser: boolean;
     }
   | { event: 'error'; message: string; code: string };

@@ -55,7 +55,19 @@ export function App() {
   return (
     <div className="app" data-started={started}>
       <TopBar />
-      <nav className="tabs" role="tablist" aria-label="Studio">
+      <nav
+        className="tabs"
+        role="tablist"
+        aria-label="Studio"
+        onKeyDown={(e) => {
+          // Arrow keys move between tabs, as in any tab list.
+          const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+          if (!step) return;
+          const next = TABS[(TABS.findIndex((t) => t.id === tab) + step + TABS.length) % TABS.length];
+          setTab(next.id);
+          document.getElementById(`tab-${next.id}`)?.focus();
+        }}
+      >
         {TABS.map((t) => (
           <button
             key={t.id}
@@ -63,6 +75,7 @@ export function App() {
             role="tab"
             id={`tab-${t.id}`}
             aria-selected={tab === t.id}
+            tabIndex={tab === t.id ? 0 : -1}
             aria-controls={`panel-${t.id}`}
             data-testid={`tab-${t.id}`}
             title={`Alt+${t.key}`}

@@ -45,7 +45,9 @@ export function runLabel(c: TrainConfig): string {
     else if (frozen.length > 0) what = `frozen: ${frozen.join(', ')}`;
   } else if (typeof c.strategy === 'object') what = `train ${c.strategy.blocks.join(', ')}`;
   else what = c.strategy === 'fine-tune' ? `fine-tune (${c.fineTuneStages})` : c.strategy.replace('-', ' ');
-  return `${what} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · ${c.optimizer} ${c.lr}`;
+  const cells = (c.edits ?? []).flatMap((e) => (e.kind === 'swap-cell' ? [e.cell] : []));
+  const cell = cells.length ? `${cells[cells.length - 1]} · ` : c.swapCell ? `${c.swapCell} · ` : '';
+  return `${cell}${what} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · ${c.optimizer} ${c.lr}`;
 }
 
 function newRunId(): string {
@@ -90,7 +92,7 @@ export function applyEvent(r: RunRecord, e: TrainEvent): void {
       return;
     case 'done':
       r.done = e;
-      r.status = 'done';
+      r.status = e.stoppedByUser ? 'stopped' : 'done';
       return;
     case 'error':
       r.error = { code: e.code, message: e.message };

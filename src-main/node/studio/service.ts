@@ -105,12 +105,10 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   // A browser is a remote client: it may only reach files below the allowed roots. The
   // desktop app's user picks files with the system dialog and may open any.
   const restricted = opts.mode === 'serve';
+  // The projects folder as a whole: a project saved under a new name still reads the files
+  // uploaded into the one it came from.
   const roots = () => [
-    bundledModelsDir,
-    ...userRoots,
-    ...(initial ? [dirname(initial)] : []),
-    ...(initialData ? [initialData.path] : []),
-    workspace.projectDir(project),
+    ...new Set([bundledModelsDir, ...userRoots, ...(initial ? [dirname(initial)] : []), ...(initialData ? [initialData.path] : []), workspace.projectsDir()]),
   ];
 
   async function allowedPath(path: string, what: string): Promise<string> {

@@ -46,8 +46,12 @@ export class Workspace {
     this.root = resolve(root);
   }
 
+  projectsDir(): string {
+    return join(this.root, 'projects');
+  }
+
   projectDir(name: string): string {
-    return join(this.root, 'projects', checkProjectName(name));
+    return join(this.projectsDir(), checkProjectName(name));
   }
 
   runsDir(name: string): string {
@@ -84,7 +88,7 @@ export class Workspace {
   }
 
   async list(): Promise<ProjectSummary[]> {
-    const dir = join(this.root, 'projects');
+    const dir = this.projectsDir();
     const names = await readdir(dir).catch(() => [] as string[]);
     const out: ProjectSummary[] = [];
     for (const name of names.sort()) {

@@ -185,14 +185,27 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   }
 
   let stoppedEarly = false;
+  let stoppedByUser = false;
+  // Time spent paused counts in neither the training time nor an epoch's throughput.
+  let pausedMs = 0;
+  const mayGoOn = async (): Promise<boolean> => {
+    const t = performance.now();
+    const stop = await control.checkpointBoundary();
+    pausedMs += performance.now() - t;
+    return !stop;
+  };
   for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
     const epochStart = performance.now();
+    const pausedBefore = pausedMs;
     const order = seededShuffle(trainFeed.size, config.seed * 1_000_003 + epoch);
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
     for (let start = 0; start < order.length; start += config.batchSize) {
-      if (await control.checkpointBoundary()) return finishStopped();
+      if (!(await mayGoOn())) {
+        stoppedByUser = true;
+        break;
+      }
       const indices = order.slice(start, start + config.batchSize);
       const b = await trainFeed.batch(indices, epoch);
       stepNo++;
@@ -226,8 +239,10 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
       }
     }
     steps.flush();
+    // A stop mid-epoch keeps the epochs before it; the partial one is dropped.
+    if (stoppedByUser) break;
     const val = evaluate(await predict(valFeed, params), info.classes, 'val');
-    const seconds = (performance.now() - epochStart) / 1000;
+    const seconds = (performance.now() - epochStart - (pausedMs - pausedBefore)) / 1000;
     const summary: EpochSummary = {
       epoch,
       trainLoss: lossSum / Math.max(seen, 1),
@@ -270,6 +285,8 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     }
   }
 
+  if (stoppedByUser && best.epoch === 0) return finishStopped();
+  if (stoppedByUser) log(`stopped after epoch ${history.length}: evaluating and exporting the best epoch (${best.epoch})`);
   // The best epoch's weights are the result.
   const testFeed = dataset.size('test') > 0 ? await feeder('test') : valFeed;
   const finalEval = evaluate(await predict(testFeed, best.params), info.classes, testFeed === valFeed ? 'val' : 'test');
@@ -298,18 +315,18 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     bestValLoss: best.loss,
     bestValAccuracy: best.accuracy,
     bestEpoch: best.epoch,
-    trainSeconds: (performance.now() - started) / 1000,
+    trainSeconds: (performance.now() - started - pausedMs) / 1000,
     trainableParams,
     totalParams,
     exported,
     stoppedEarly,
+    stoppedByUser,
   });
 
   function finishStopped(): void {
-    steps.flush();
     trainFeed.dispose();
     valFeed.dispose();
-    log('stopped');
+    log('stopped before the first epoch ended: nothing to evaluate or export');
   }
 }
 

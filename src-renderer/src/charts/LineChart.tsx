@@ -14,13 +14,18 @@ export interface SeriesSpec {
   dash?: number[];
 }
 
-/** Small learning rates and log axes spanning decades: 3e-4 must not print as 0. */
-function tickLabel(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '';
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a < 0.01 || a >= 1e5) return v.toExponential(1).replace('.0e', 'e');
-  return String(+v.toPrecision(3));
+/**
+ * Tick labels in one notation per axis: small learning rates and log axes spanning decades
+ * read as 3e-4, never as 0, and never mix 0.01 with 9e-3.
+ */
+function tickLabels(ticks: (number | null)[]): string[] {
+  const finite = ticks.filter((v): v is number => v !== null && Number.isFinite(v) && v !== 0).map(Math.abs);
+  const exp = finite.some((a) => a < 0.01 || a >= 1e5);
+  return ticks.map((v) => {
+    if (v === null || !Number.isFinite(v)) return '';
+    if (v === 0) return '0';
+    return exp ? v.toExponential(1).replace('.0e', 'e') : String(+v.toPrecision(3));
+  });
 }
 
 export function LineChart({ title, xLabel, series, data, logY = false, integerX = false, height = 180, testId }: {
@@ -50,7 +55,8 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
       scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
       axes: [
         { label: xLabel, size: 36, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) },
-        { size: 60, values: (_u: uPlot, ticks: (number | null)[]) => ticks.map(tickLabel) },
+        // Log axes get more room between labels: a decade per tick at most.
+        { size: 60, space: logY ? 24 : 30, values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(ticks) },
       ],
       series: [
         { label: xLabel },

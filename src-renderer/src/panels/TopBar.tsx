@@ -10,8 +10,14 @@ export function TopBar() {
   const model = useStudio((s) => s.model);
   const loading = useStudio((s) => s.loading);
   const appInfo = useStudio((s) => s.appInfo);
-  const openModel = useStudio((s) => s.openModel);
+  const open = useStudio((s) => s.openModel);
+  const edits = useStudio((s) => s.history.length);
   const [path, setPath] = useState('');
+  // The edit list belongs to the model: say so before another model replaces it.
+  const openModel = async (p: string) => {
+    if (edits > 0 && !window.confirm(`Open ${baseName(p)}? The ${edits} edit${edits === 1 ? '' : 's'} made to the current model will be dropped. To keep them, first choose "Save as new project…".`)) return;
+    await open(p);
+  };
   const project = useStudio((s) => s.projectName);
   const saving = useStudio((s) => s.saving);
   const savedAt = useStudio((s) => s.savedAt);

@@ -38,11 +38,16 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
 
   async setData(path, options) {
     const opts = options ?? get().data?.options ?? get().appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
-    set({ data: { path, options: opts } });
     const model = get().model;
-    if (!model) return;
+    if (!model) {
+      set({ data: { path, options: opts } });
+      return;
+    }
     const mine = ++seq;
-    set({ dataLoading: true });
+    // Shown at once (a ticked class stays ticked); put back if the engine refuses it, so a
+    // wrong path or option loses nothing.
+    const previous = get().data;
+    set({ data: { path, options: opts }, dataLoading: true, error: null });
     try {
       const dataset = await api.openDataset({ path, model: model.summary.path, options: opts });
       if (mine !== seq) return;
@@ -52,7 +57,7 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
         if (mine === seq) set({ samples });
       }
     } catch (err) {
-      if (mine === seq) set({ dataset: null, samples: [], error: toShown(err, `Opening the dataset ${path}`) });
+      if (mine === seq) set({ data: previous, error: toShown(err, `Opening the dataset ${path}`) });
     } finally {
       if (mine === seq) set({ dataLoading: false });
     }

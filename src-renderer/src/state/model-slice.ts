@@ -39,15 +39,21 @@ let requestSeq = 0;
 
 export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (set, get) => {
   /** Asks the engine for the model with `history` applied; on refusal nothing changes. */
-  async function replay(history: EditGroup[], future: EditGroup[], context: string): Promise<boolean> {
+  async function replay(history: EditGroup[], future: EditGroup[], context: string, dropNoOp = false): Promise<boolean> {
     const model = get().model;
     if (!model) return false;
     const seq = ++requestSeq;
-    set({ editing: true });
+    set({ editing: true, error: null });
     try {
       const view = await api.openModel({ path: model.summary.path, edits: flatEdits(history) });
       if (seq !== requestSeq) return false;
-      const sameGraph = graphKey(view.surgery.edits) === graphKey(get().surgery?.edits ?? []);
+      const before = get().surgery;
+      const sameGraph = graphKey(view.surgery.edits) === graphKey(before?.edits ?? []);
+      if (dropNoOp && sameGraph && before && JSON.stringify(before.trainableByBlock) === JSON.stringify(view.surgery.trainableByBlock)) {
+        // Freezing what is already frozen: nothing changed, so nothing to undo either.
+        set({ editing: false });
+        return false;
+      }
       set({
         history,
         future,
@@ -108,7 +114,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     },
 
     async applyEdit(label, edits) {
-      await replay([...get().history, { label, edits }], [], label);
+      await replay([...get().history, { label, edits }], [], label, true);
     },
 
     async undo() {

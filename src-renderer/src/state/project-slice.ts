@@ -34,6 +34,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
       set({ appInfo: info, models });
       api.onEvent((e) => get().onEngineEvent(e));
       await get().loadProject(null);
+      void get().refreshProjects();
     } catch (err) {
       set({ error: toShown(err, 'Connecting to the studio engine') });
     } finally {

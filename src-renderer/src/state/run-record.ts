@@ -30,7 +30,7 @@ export function withEvent(r: RunRecord, e: TrainEvent): RunRecord {
     case 'log':
       return { ...r, log: [...r.log.slice(-499), e.message] };
     case 'done':
-      return { ...r, done: e, status: 'done' };
+      return { ...r, done: e, status: e.stoppedByUser ? 'stopped' : 'done' };
     case 'error':
       return { ...r, error: { code: e.code, message: e.message }, status: 'failed' };
   }

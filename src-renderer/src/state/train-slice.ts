@@ -102,7 +102,7 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       valFraction: data!.options.valFraction,
       seed: data!.options.seed,
     };
-    set({ starting: true });
+    set({ starting: true, error: null });
     try {
       const run = replayEarly(await api.startRun({ config }));
       set({ runs: [...get().runs.filter((r) => r.id !== run.id), run], activeRun: run.id });

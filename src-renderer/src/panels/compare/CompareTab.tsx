@@ -6,7 +6,8 @@ import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
 
-const COLORS = ['#1f4e9c', '#d9480f', '#2b8a3e', '#5f3dc4', '#c2255c', '#0b7285', '#e67700', '#495057'];
+// Distinct hues in a row, so neighbouring runs never look alike.
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
@@ -39,11 +40,13 @@ export function CompareTab() {
   const acc = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valAccuracy)), [shown]);
   const loss = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valLoss)), [shown]);
   if (runs.length === 0) return <p className="muted empty-note">No runs in this project yet: train on the Train tab, then compare strategies here.</p>;
-  const best = Math.max(...runs.map((r) => r.done?.bestValAccuracy ?? -1));
+  // The best run: highest validation accuracy, or lowest validation loss for regression.
+  const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -r.done.bestValLoss) : -Infinity);
+  const best = Math.max(...runs.map(score));
   return (
     <div className="compare-tab scroll-pane">
       <table className="compare" data-testid="compare-table">
-        <caption>Runs of this project</caption>
+        <caption>Runs of this project (the best validation result is highlighted)</caption>
         <thead>
           <tr>
             <th scope="col">Show</th>
@@ -51,6 +54,7 @@ export function CompareTab() {
             <th scope="col">Strategy</th>
             <th scope="col">Trainable params</th>
             <th scope="col">Train time</th>
+            <th scope="col">Best val. loss</th>
             <th scope="col">Best val. accuracy</th>
             <th scope="col">Test accuracy</th>
             <th scope="col">Data</th>
@@ -59,7 +63,7 @@ export function CompareTab() {
         </thead>
         <tbody>
           {runs.map((r, i) => (
-            <tr key={r.id} className={r.done?.bestValAccuracy === best && best >= 0 ? 'best' : ''}>
+            <tr key={r.id} className={r.done && score(r) === best ? 'best' : ''} title={r.done && score(r) === best ? 'best validation result of the project' : undefined}>
               <td>
                 <input
                   type="checkbox"
@@ -91,6 +95,7 @@ export function CompareTab() {
               </td>
               <td>{r.start ? `${compactCount(r.start.trainableParams)} / ${compactCount(r.start.totalParams)}` : '–'}</td>
               <td>{r.done ? `${r.done.trainSeconds.toFixed(1)} s` : '–'}</td>
+              <td>{r.done ? r.done.bestValLoss.toFixed(4) : '–'}</td>
               <td>{pct(r.done?.bestValAccuracy)}</td>
               <td>{pct(r.evaluation?.split === 'test' ? r.evaluation.accuracy : null)}</td>
               <td>{dataUsed(r)}</td>
@@ -100,7 +105,7 @@ export function CompareTab() {
         </tbody>
       </table>
       <div className="charts two">
-        <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} integerX testId="compare-accuracy" />
+        {acc.slice(1).some((col) => col.some((v) => v !== null)) && <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} integerX testId="compare-accuracy" />}
         <LineChart title="Validation loss" xLabel="epoch" series={series} data={loss} integerX testId="compare-loss" />
       </div>
     </div>

@@ -66,7 +66,7 @@ export function DataSource() {
               <strong>Drop a dataset here</strong>: a folder of class folders (<code>cats/</code>, <code>dogs/</code>…; <code>train/</code> + <code>val/</code> splits are kept), MNIST-style
               IDX files, or a CSV with a label column.
             </p>
-            {!desktop && <p className="muted">In the browser the files are uploaded into this project ({appInfo?.workspace}).</p>}
+            {!desktop && <p className="muted">In the browser the files are copied into the project&apos;s folder on the studio&apos;s machine.</p>}
             <div className="row">
               <button type="button" onClick={() => folderInput.current?.click()}>
                 Choose a folder…

@@ -8,6 +8,16 @@ import { DataSource } from './DataSource.js';
 
 const SPLITS = ['train', 'val', 'test'] as const;
 
+/** A name for the dataset: its folder or file, the generated task, or "dropped files". */
+function datasetTitle(d: DatasetView): string {
+  if (d.kind === 'generated') {
+    const q = new URLSearchParams(d.path.split('?')[1] ?? '');
+    return `The adding problem (generated, ${q.get('length') ?? '?'} steps)`;
+  }
+  const name = d.path.split('/').filter(Boolean).pop() ?? d.path;
+  return /^up-[a-z0-9]+-[0-9a-f]+$/.test(name) ? 'Dropped files' : name;
+}
+
 function ClassTable({ dataset }: { dataset: DatasetView }) {
   const classes = dataset.classes ?? [];
   const max = Math.max(1, ...classes.map((c) => dataset.counts.train[c] ?? 0));
@@ -88,7 +98,10 @@ function Options({ dataset, options }: { dataset: DatasetView; options: DataOpti
           <input type="number" min={0} value={options.seed} onChange={(e) => void setDataOptions({ ...options, seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
         </label>
       </div>
-      <p className="muted">A validation split is taken from the training data (stratified, seeded) unless the dataset brings its own.</p>
+      <p className="muted">
+        Validation images are set aside from the training images (the same share of every class, chosen with the seed) unless the dataset brings its own
+        split; test images come from a <code>test/</code> folder or IDX <code>t10k</code> files when there are any.
+      </p>
     </fieldset>
   );
 }
@@ -103,7 +116,7 @@ export function DatasetDetails() {
   return (
     <div className="dataset-details" data-testid="dataset-details" aria-busy={loading}>
       <h2>
-        {dataset.path.split('/').pop()} <span className="muted">({dataset.kind}, {dataset.task})</span>
+        {datasetTitle(dataset)} <span className="muted">({dataset.kind}, {dataset.task})</span>
       </h2>
       <p className="muted" data-testid="dataset-summary">
         {dataset.classes ? `${dataset.classes.length} classes · ` : ''}
@@ -115,7 +128,7 @@ export function DatasetDetails() {
           {w}
         </p>
       ))}
-      <Options key={dataset.path} dataset={dataset} options={data.options} />
+      {dataset.kind !== 'generated' && <Options key={dataset.path} dataset={dataset} options={data.options} />}
       {dataset.classes && <ClassTable dataset={dataset} />}
       {dataset.skipped.length > 0 && (
         <details className="skipped" data-testid="skipped">
@@ -125,7 +138,7 @@ export function DatasetDetails() {
           <ul>
             {dataset.skipped.map((s) => (
               <li key={s.id}>
-                <code>{s.id}</code>: {s.reason}
+                <code>{s.id.startsWith(`${dataset.path}/`) ? s.id.slice(dataset.path.length + 1) : s.id}</code>: {s.reason}
               </li>
             ))}
           </ul>
@@ -134,7 +147,11 @@ export function DatasetDetails() {
       {samples.length > 0 && (
         <section aria-label="Samples">
           <h3>What the network sees</h3>
-          <p className="muted">Training samples after resizing, colour conversion and normalisation (drawn back de-normalised), next to the stored image where there is one.</p>
+          <p className="muted">
+            {dataset.images
+              ? 'Training samples after resizing, colour conversion and normalisation (drawn back de-normalised), next to the stored image where there is one.'
+              : 'Training samples as the network receives them: shape and statistics of each input.'}
+          </p>
           <div className="sample-grid" data-testid="sample-grid">
             {samples.map((s) => (
               <figure key={`${s.split}-${s.index}`} className="sample" title={`${s.id}\n${s.inputSummary}`}>

@@ -26,7 +26,15 @@ export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(
   }, [open, at]);
   if (!open) return null;
   return (
-    <div className="browser" role="dialog" aria-label="Choose a dataset" data-testid="file-browser">
+    <div
+      className="browser"
+      role="dialog"
+      aria-label="Choose a dataset"
+      data-testid="file-browser"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
       <div className="browser-head">
         <strong>{listing?.path || 'Allowed folders'}</strong>
         <span className="group-spacer" />
@@ -59,7 +67,8 @@ export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(
           <li key={e.path}>
             {e.kind === 'dir' ? (
               <button type="button" onClick={() => setAt(e.path)}>
-                📁 {e.name}
+                <span className="dir-mark" aria-hidden="true" />
+                {e.name}/
               </button>
             ) : (
               <button type="button" onClick={() => onPick(e.path)} title="Use this file">

@@ -2,7 +2,7 @@
 // everything before the handle is frozen, everything after it trains. Arrow keys move it too.
 import { useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent } from 'react';
-import type { Edit } from '../../../../src-main/api/contract.js';
+import type { Edit, SurgeryView } from '../../../../src-main/api/contract.js';
 import { compactCount } from '../../format.js';
 import { boundaryIndex, freezeState } from '../../graph/freeze-state.js';
 import { useStudio } from '../../state/store.js';
@@ -14,12 +14,17 @@ export function FreezeBoundary() {
   const editing = useStudio((s) => s.editing);
   const strip = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<number | null>(null);
+  // Where the last key press sent the handle, until the engine's answer catches up: quick
+  // presses then add up instead of each starting from the old position.
+  const [keyTarget, setKeyTarget] = useState<{ from: SurgeryView | null; to: number } | null>(null);
   if (!model) return null;
   const blocks = model.root.children;
   const n = blocks.length;
   if (n < 2) return null;
   const current = boundaryIndex(blocks, surgery);
-  const shown = drag ?? current;
+  const pending = keyTarget && keyTarget.from === surgery ? keyTarget.to : null;
+  const shown = drag ?? pending ?? current;
+  const partlyFrozen = current === 0 && (surgery?.frozenBlocks.length ?? 0) > 0;
 
   const commit = (k: number) => {
     if (k === current) return;
@@ -50,10 +55,13 @@ export function FreezeBoundary() {
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const step = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[e.key];
-    const to = e.key === 'Home' ? 0 : e.key === 'End' ? n : step !== undefined ? current + step : null;
+    const from = pending ?? current;
+    const to = e.key === 'Home' ? 0 : e.key === 'End' ? n : step !== undefined ? from + step : null;
     if (to === null) return;
     e.preventDefault();
-    commit(Math.max(0, Math.min(n, to)));
+    const k = Math.max(0, Math.min(n, to));
+    setKeyTarget({ from: surgery, to: k });
+    commit(k);
   };
 
   const frozenParams = blocks.slice(0, shown).reduce((s, b) => s + b.params, 0);
@@ -87,7 +95,7 @@ export function FreezeBoundary() {
           aria-valuemin={0}
           aria-valuemax={n}
           aria-valuenow={shown}
-          aria-valuetext={shown === 0 ? 'nothing frozen' : `frozen up to ${blocks[shown - 1].name}`}
+          aria-valuetext={shown === 0 ? (partlyFrozen ? `frozen inside: ${surgery!.frozenBlocks.join(', ')}` : 'nothing frozen') : `frozen up to ${blocks[shown - 1].name}`}
           data-testid="freeze-handle"
           style={{ left: `${(shown / n) * 100}%` }}
           onKeyDown={onKeyDown}

@@ -1,10 +1,16 @@
 // Every edit, in order, with undo and redo (Ctrl+Z / Ctrl+Shift+Z anywhere outside a text field).
+import { useEffect, useRef } from 'react';
 import { useStudio } from '../../state/store.js';
 
 export function HistoryPanel() {
   const history = useStudio((s) => s.history);
   const future = useStudio((s) => s.future);
   const surgery = useStudio((s) => s.surgery);
+  const last = useRef<HTMLLIElement>(null);
+  // The newest edit in view.
+  useEffect(() => {
+    last.current?.scrollIntoView({ block: 'nearest' });
+  }, [history.length]);
   return (
     <section className="history" aria-label="Edit history" data-testid="history">
       <h3>Edits</h3>
@@ -13,7 +19,7 @@ export function HistoryPanel() {
       ) : (
         <ol>
           {history.map((g, i) => (
-            <li key={`h${i}`} data-testid="history-item">
+            <li key={`h${i}`} data-testid="history-item" ref={i === history.length - 1 ? last : undefined}>
               {g.label}
             </li>
           ))}

@@ -90,7 +90,7 @@ export function TrainSettingsForm() {
           <input type="number" min={0} step="any" value={s.lr} data-testid="set-lr" onChange={(e) => set({ lr: num(e.target.value, s.lr) })} />
         </Field>
         <Field label="Schedule">
-          <select value={s.schedule} onChange={(e) => set({ schedule: e.target.value as ScheduleName })}>
+          <select value={s.schedule} data-testid="set-schedule" onChange={(e) => set({ schedule: e.target.value as ScheduleName })}>
             {SCHEDULES.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -100,16 +100,16 @@ export function TrainSettingsForm() {
         </Field>
         <Field label={s.optimizer === 'sgd' ? 'Momentum' : 'Weight decay'}>
           {s.optimizer === 'sgd' ? (
-            <input type="number" min={0} max={1} step={0.05} value={s.momentum} onChange={(e) => set({ momentum: num(e.target.value, 0.9) })} />
+            <input type="number" min={0} max={1} step={0.05} value={s.momentum} data-testid="set-momentum" onChange={(e) => set({ momentum: num(e.target.value, 0.9) })} />
           ) : (
-            <input type="number" min={0} step="any" value={s.weightDecay} onChange={(e) => set({ weightDecay: num(e.target.value, 0) })} />
+            <input type="number" min={0} step="any" value={s.weightDecay} data-testid="set-weight-decay" onChange={(e) => set({ weightDecay: num(e.target.value, 0) })} />
           )}
         </Field>
         <Field label="Clip gradient norm" hint="Global-norm clipping; empty = off">
           <input type="number" min={0} step="any" placeholder="off" value={s.clipNorm ?? ''} data-testid="set-clip" onChange={(e) => set({ clipNorm: e.target.value === '' ? null : num(e.target.value, 1) })} />
         </Field>
         <Field label="Early stop after" hint="Epochs without a better validation loss; empty = off">
-          <input type="number" min={1} placeholder="off" value={s.earlyStopPatience ?? ''} onChange={(e) => set({ earlyStopPatience: e.target.value === '' ? null : Math.max(1, Math.floor(num(e.target.value, 3))) })} />
+          <input type="number" min={1} placeholder="off" value={s.earlyStopPatience ?? ''} data-testid="set-patience" onChange={(e) => set({ earlyStopPatience: e.target.value === '' ? null : Math.max(1, Math.floor(num(e.target.value, 3))) })} />
         </Field>
       </div>
       <label className="check">
