@@ -1,6 +1,6 @@
 // The walking skeleton end to end: `graft serve` + the web UI + the real engine on ResNet-18.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ARTIFACTS, RESNET18 } from './support/paths.js';
 import { expect, test } from './support/studio.js';
 
@@ -42,4 +42,16 @@ test('opens ResNet-18 as a block graph, expands a stage and inspects the head', 
   // Double-click opens a residual unit too.
   await unit0.dblclick();
   await expect(page.getByRole('button', { name: 'Collapse layer4.0', exact: true })).toBeVisible();
+});
+
+test('a model is chosen in the in-app browser, which lists only the allowed folders', async ({ page, studioPage: _ }) => {
+  await page.getByTestId('browse-models').click();
+  const browser = page.getByTestId('file-browser');
+  // The top level: the allowed roots, nothing else of the machine.
+  await expect(browser.getByRole('button', { name: `${dirname(RESNET18)}/` })).toBeVisible();
+  await expect(browser.getByRole('button', { name: '/etc/' })).toHaveCount(0);
+  await browser.getByRole('button', { name: `${dirname(RESNET18)}/` }).click();
+  await browser.getByRole('button', { name: /^model\.onnx/ }).click();
+  await expect(page.getByTestId('block-layer4')).toBeVisible();
+  await expect(page.getByTestId('file-browser')).toHaveCount(0);
 });

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { compactCount, exactCount } from '../format.js';
+import { FileBrowser } from './data/FileBrowser.js';
 import { useStudio } from '../state/store.js';
 
 export function TopBar() {
@@ -13,6 +14,7 @@ export function TopBar() {
   const open = useStudio((s) => s.openModel);
   const edits = useStudio((s) => s.history.length);
   const [path, setPath] = useState('');
+  const [browsing, setBrowsing] = useState(false);
   // The edit list belongs to the model: say so before another model replaces it.
   const openModel = async (p: string) => {
     if (edits > 0 && !window.confirm(`Open ${baseName(p)}? The ${edits} edit${edits === 1 ? '' : 's'} made to the current model will be dropped. To keep them, first choose "Save as new project…".`)) return;
@@ -75,7 +77,25 @@ export function TopBar() {
         <button type="submit" data-testid="open-path-button" disabled={loading !== null || path.trim() === ''}>
           Open
         </button>
+        <button type="button" data-testid="browse-models" onClick={() => setBrowsing(true)}>
+          Browse…
+        </button>
       </form>
+      {browsing && (
+        <div className="topbar-browser">
+          <FileBrowser
+            open
+            title="Choose a model"
+            folders={false}
+            fileFilter={(n) => n.toLowerCase().endsWith('.onnx')}
+            onClose={() => setBrowsing(false)}
+            onPick={(p) => {
+              setBrowsing(false);
+              void openModel(p);
+            }}
+          />
+        </div>
+      )}
 
       <div className="summary" data-testid="model-summary" aria-live="polite">
         {loading ? (

@@ -1,11 +1,28 @@
-// Choosing a dataset on the engine's machine: folders below the allowed roots (serve mode) or
-// anywhere (desktop). A folder is picked as a whole; a file (CSV, IDX) on its own.
+// Choosing a file on the engine's machine: folders below the allowed roots (serve mode) or
+// anywhere (desktop). For datasets a folder is picked as a whole, or a file (CSV, IDX) on its
+// own; for models, a file.
 import { useEffect, useState } from 'react';
 import type { BrowseResult } from '../../../../src-main/api/contract.js';
 import { api } from '../../state/api.js';
 import { formatBytes } from '../../format.js';
 
-export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(): void; onPick(path: string): void }) {
+export function FileBrowser({
+  open,
+  onClose,
+  onPick,
+  folders = true,
+  title = 'Choose a dataset',
+  fileFilter,
+}: {
+  open: boolean;
+  onClose(): void;
+  onPick(path: string): void;
+  /** Whether a folder can be the pick (datasets) or only files (models). */
+  folders?: boolean;
+  title?: string;
+  /** Files to list; all when absent. */
+  fileFilter?: (name: string) => boolean;
+}) {
   const [at, setAt] = useState<string | null>(null);
   const [listing, setListing] = useState<BrowseResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +46,7 @@ export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(
     <div
       className="browser"
       role="dialog"
-      aria-label="Choose a dataset"
+      aria-label={title}
       data-testid="file-browser"
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();
@@ -38,7 +55,7 @@ export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(
       <div className="browser-head">
         <strong>{listing?.path || 'Allowed folders'}</strong>
         <span className="group-spacer" />
-        {listing?.path && (
+        {folders && listing?.path && (
           <button type="button" className="primary" onClick={() => onPick(listing.path)}>
             Use this folder
           </button>
@@ -63,7 +80,7 @@ export function FileBrowser({ open, onClose, onPick }: { open: boolean; onClose(
             </button>
           </li>
         )}
-        {listing?.entries.map((e) => (
+        {listing?.entries.filter((e) => e.kind === 'dir' || !fileFilter || fileFilter(e.name)).map((e) => (
           <li key={e.path}>
             {e.kind === 'dir' ? (
               <button type="button" onClick={() => setAt(e.path)}>
