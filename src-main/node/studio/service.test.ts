@@ -1,7 +1,7 @@
 // The studio's engine end to end, as both transports call it: models with edits, path
 // restriction in serve mode, datasets with previews, projects across restarts, and training
 // runs in trainer processes (finished, exported, crashed, and interrupted by a restart).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -365,6 +365,23 @@ describe('projects', () => {
     expect(e.code).toBe('project-corrupt');
     expect(e.message).toContain(join(dir, 'project.json'));
     expect(readFileSync(join(dir, 'project.json'), 'utf8')).toBe('{"name": "broken", "edits": [');
+  });
+
+  it('reopening on start sets a damaged last project aside instead of failing or overwriting it', async () => {
+    const wsDamaged = join(work, 'ws-damaged');
+    const first = createStudioService({ mode: 'serve', initialModel: defaultModelPath, roots: [], workspace: wsDamaged });
+    await first.saveProject({ project: { name: 'damaged', model: defaultModelPath, edits: [], data: null, dataOptions: { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 }, train: {} } });
+    const dir = join(wsDamaged, 'projects', 'damaged');
+    writeFileSync(join(dir, 'project.json'), '{"name": "damaged", "ed');
+    const second = createStudioService({ mode: 'serve', initialModel: defaultModelPath, roots: [], workspace: wsDamaged });
+    const { project } = await second.loadProject({ name: null });
+    expect(project.name).toBe('damaged');
+    expect(project.edits).toEqual([]);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('project.unreadable-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe('{"name": "damaged", "ed');
+    first.close();
+    second.close();
   });
 
   it('the service itself refuses project names that are not folder names', async () => {

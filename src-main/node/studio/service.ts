@@ -202,7 +202,17 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     },
     async loadProject(req: { name: string | null }): Promise<{ project: ProjectState; runs: RunRecord[] }> {
       const name = req.name ?? (await workspace.lastProject()) ?? DEFAULT_PROJECT;
-      const loaded = (await workspace.load(name).catch((e) => (req.name === null ? null : Promise.reject(e)))) ?? defaultProject(name);
+      let stored: ProjectState | null;
+      try {
+        stored = await workspace.load(name);
+      } catch (e) {
+        // Reopening on start must not fail on a damaged file, nor let autosave overwrite it:
+        // it is set aside for the user to inspect, and the project starts afresh.
+        if (req.name !== null) throw e;
+        await workspace.setAside(name).catch(() => {});
+        stored = null;
+      }
+      const loaded = stored ?? defaultProject(name);
       project = loaded.name;
       await workspace.remember(project);
       return { project: loaded, runs: await runs.list(workspace.runsDir(project)) };

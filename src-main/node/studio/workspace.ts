@@ -2,7 +2,7 @@
 // edit list, the dataset reference and the training settings), its runs (curves, checkpoints,
 // the verified export) and the files uploaded into it. Every write is atomic, so a crash
 // leaves the previous version; `state.json` names the project to reopen on the next start.
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProjectState, ProjectSummary } from '../../api/studio-types.js';
 import { GraftError } from '../../core/errors.js';
@@ -71,6 +71,14 @@ export class Workspace {
   async load(name: string): Promise<ProjectState | null> {
     const p = await readJson<ProjectState>(join(this.projectDir(name), PROJECT_FILE));
     return p ? { ...p, name } : null;
+  }
+
+  /** Moves an unreadable project file aside (kept, never overwritten); returns where it went. */
+  async setAside(name: string): Promise<string> {
+    const file = join(this.projectDir(name), PROJECT_FILE);
+    const aside = join(this.projectDir(name), `project.unreadable-${Date.now()}.json`);
+    await rename(file, aside);
+    return aside;
   }
 
   async save(project: ProjectState): Promise<string> {
