@@ -17,6 +17,13 @@ test('a 1,200-node model opens collapsed and stays responsive', async ({ page, s
   await page.getByTestId('block-blocks.7/blocks.7.3').click();
   await expect(page.getByTestId('inspector-title')).toHaveText('blocks.7.3');
   await expect(page.getByTestId('inspector-nodes')).toHaveText('4');
+
+  // Search finds a block deep in a collapsed stage, opens the stage and selects it.
+  await page.getByTestId('block-search').fill('blocks.2.5');
+  await page.getByTestId('block-search').press('Enter');
+  await expect(page.getByTestId('block-blocks.2/blocks.2.5')).toBeVisible();
+  await expect(page.getByTestId('block-blocks.2/blocks.2.5')).toBeInViewport();
+  await expect(page.getByTestId('inspector-title')).toHaveText('blocks.2.5');
 });
 
 test('the model picker and the inspector work from the keyboard', async ({ page, studioPage: _ }) => {

@@ -5,7 +5,7 @@ import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider
 import type { Edge } from '@xyflow/react';
 import type { ModelView } from '../../../src-main/api/contract.js';
 import { useStudio } from '../state/store.js';
-import { isExpandable, visibleGraph } from './blocks.js';
+import { blockItemId, isExpandable, visibleGraph } from './blocks.js';
 import type { BlockIndex, VisibleGraph } from './blocks.js';
 import { layoutGraph } from './layout.js';
 import type { Box } from './layout.js';
@@ -55,12 +55,14 @@ function Canvas() {
   const toggleExpanded = useStudio((s) => s.toggleExpanded);
   const showError = useStudio((s) => s.showError);
   const setPicked = useStudio((s) => s.setPicked);
+  const focus = useStudio((s) => s.focus);
+  const focusDone = useStudio((s) => s.focusDone);
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
   const [edges, setEdges] = useEdgesState<Edge>([]);
   // What the nodes on screen were laid out for; anything else means a layout is running.
   const [laidOutFor, setLaidOutFor] = useState<{ model: ModelView; expanded: ReadonlySet<string> } | null>(null);
   const laying = laidOutFor?.model !== model || laidOutFor?.expanded !== expanded;
-  const { setViewport } = useReactFlow();
+  const { setViewport, setCenter, getZoom } = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
   const fittedFor = useRef<ModelView | null>(null);
 
@@ -90,6 +92,25 @@ function Canvas() {
       cancelled = true;
     };
   }, [model, index, expanded, setNodes, setEdges, setViewport, showError]);
+
+  // A searched block: centred once the layout that shows it is on screen.
+  useEffect(() => {
+    if (!focus || laying) return;
+    const node = nodes.find((n) => n.id === blockItemId(focus.path));
+    if (!node) return;
+    let x = node.position.x;
+    let y = node.position.y;
+    // Children are positioned inside their parent group.
+    for (let p = node.parentId; p; ) {
+      const parent = nodes.find((n) => n.id === p);
+      if (!parent) break;
+      x += parent.position.x;
+      y += parent.position.y;
+      p = parent.parentId;
+    }
+    void setCenter(x + (node.width ?? 0) / 2, y + (node.height ?? 0) / 2, { zoom: Math.max(getZoom(), 0.9), duration: 250 });
+    focusDone();
+  }, [focus, laying, nodes, setCenter, getZoom, focusDone]);
 
   return (
     <div className="canvas" ref={container} data-testid="graph-canvas" aria-busy={laying}>

@@ -11,11 +11,16 @@ export interface ViewSlice {
   selection: Selection;
   /** Blocks picked with a box or Shift+click, for "freeze/unfreeze selected". */
   picked: ReadonlySet<string>;
+  /** A block the canvas should bring into view once it is laid out (from search). */
+  focus: { path: string; seq: number } | null;
   setTab(tab: Tab): void;
   toggleExpanded(path: string): void;
   setExpanded(path: string, open: boolean): void;
   select(selection: Selection): void;
   setPicked(paths: Iterable<string>): void;
+  /** Opens the block's ancestors, selects it and asks the canvas to centre it. */
+  focusBlock(path: string): void;
+  focusDone(): void;
 }
 
 export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (set, get) => ({
@@ -23,6 +28,7 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
   expanded: new Set<string>(),
   selection: null,
   picked: new Set<string>(),
+  focus: null,
   setTab(tab) {
     set({ tab });
   },
@@ -40,5 +46,14 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
   },
   setPicked(paths) {
     set({ picked: new Set(paths) });
+  },
+  focusBlock(path) {
+    const expanded = new Set(get().expanded);
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) expanded.add(parts.slice(0, i).join('/'));
+    set({ expanded, selection: { type: 'block', path }, focus: { path, seq: (get().focus?.seq ?? 0) + 1 } });
+  },
+  focusDone() {
+    set({ focus: null });
   },
 });

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { compactCount, exactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
+import { BlockSearch } from './BlockSearch.js';
 import { CellSwapDialog, HeadSwapDialog } from './SwapDialogs.js';
 
 export function ModelToolbar() {
@@ -67,6 +68,7 @@ export function ModelToolbar() {
           Redo
         </button>
       </div>
+      <BlockSearch />
       <div className="trainable" data-testid="trainable-summary" aria-live="polite" title={surgery ? `${exactCount(surgery.trainableParams)} of ${exactCount(surgery.totalParams)} parameters train` : ''}>
         <span className="meter" aria-hidden="true">
           <span style={{ width: `${(share * 100).toFixed(1)}%` }} />
