@@ -138,6 +138,8 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       set({ runs: get().runs.map((r) => (r.id === e.runId ? withEvent(r, e.event) : r)) });
     } else {
       set({ runs: get().runs.map((r) => (r.id === e.run.id ? { ...r, status: e.run.status, error: e.run.error } : r)) });
+      // The project list counts runs.
+      if (e.run.status !== 'running' && e.run.status !== 'paused') void get().refreshProjects();
     }
   },
 });

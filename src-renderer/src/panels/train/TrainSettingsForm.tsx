@@ -28,6 +28,12 @@ export function StrategyPicker() {
   const scratch = useStudio((s) => s.settings.scratch);
   const setSettings = useStudio((s) => s.setSettings);
   const editing = useStudio((s) => s.editing);
+  // The preset in force: the last edit, when it was one (any later freezing makes it custom).
+  const active = useStudio((s) => {
+    const last = s.history[s.history.length - 1]?.edits;
+    const e = last?.length === 1 ? last[0] : null;
+    return e?.kind === 'freeze-preset' ? (e.preset === 'fine-tune' ? `fine-tune:${e.stages ?? 1}` : e.preset) : null;
+  });
   const preset = (label: string, p: 'feature-extraction' | 'fine-tune' | 'full', stages?: number) => {
     setSettings({ scratch: false });
     void applyEdit(label, [{ kind: 'freeze-preset', preset: p, ...(stages ? { stages } : {}) }]);
@@ -36,13 +42,13 @@ export function StrategyPicker() {
     <fieldset className="strategy">
       <legend>Strategy</legend>
       <div className="row wrap">
-        <button type="button" disabled={editing} data-testid="strategy-fe" onClick={() => preset('Feature extraction (train the head only)', 'feature-extraction')}>
+        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'feature-extraction'} data-testid="strategy-fe" onClick={() => preset('Feature extraction (train the head only)', 'feature-extraction')}>
           Feature extraction
         </button>
-        <button type="button" disabled={editing} data-testid="strategy-ft" onClick={() => preset('Fine-tune the last 1 stage + head', 'fine-tune', 1)}>
+        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'fine-tune:1'} data-testid="strategy-ft" onClick={() => preset('Fine-tune the last 1 stage + head', 'fine-tune', 1)}>
           Fine-tune last stage
         </button>
-        <button type="button" disabled={editing} data-testid="strategy-full" onClick={() => preset('Train everything', 'full')}>
+        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'full'} data-testid="strategy-full" onClick={() => preset('Train everything', 'full')}>
           Full
         </button>
         <button
