@@ -38,7 +38,7 @@ test('the desktop window opens a model over IPC', async () => {
     await expect(page.getByTestId('block-layer1')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('block-fc')).toBeVisible();
     // The page gets the narrow bridge, not Node or ipcRenderer.
-    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { graft: object }).graft).sort())).toEqual(['invoke', 'onEvent', 'pathForFile']);
+    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { graft: object }).graft).sort())).toEqual(['choosePath', 'invoke', 'onEvent', 'pathForFile']);
     expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
   } finally {
     await app.close();

@@ -11,6 +11,7 @@ import { checkCall, invokeChecked } from '../api/validate.js';
 import type { RpcOutcome } from '../api/validate.js';
 import { defaultModelPath } from '../node/resources.js';
 import { createStudioService } from '../node/studio/service.js';
+import { serveDialogs } from './dialogs.js';
 import { utilityLauncher } from './utility-launcher.js';
 import { hardenApp, hardenSession } from './security.js';
 
@@ -41,11 +42,15 @@ function initialModelFromArgv(): string | null {
   return existsSync(defaultModelPath) ? defaultModelPath : null;
 }
 
+/** Only the app's own top-level page may call the engine, never an iframe or a page that got navigated elsewhere. */
+function isAppFrame(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return !!frame && frame.parent === null && isAppUrl(frame.url);
+}
+
 function serveIpc(service: StudioApi): void {
   ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown): Promise<RpcOutcome> => {
-    const frame = event.senderFrame;
-    // Only the app's own top-level page may call the engine, never an iframe or a page that got navigated elsewhere.
-    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
+    if (!isAppFrame(event)) {
       return { ok: false, error: { code: 'forbidden', message: 'this page may not call the studio engine' } };
     }
     const call = checkCall(method, params);
@@ -95,6 +100,7 @@ app.whenReady().then(() => {
     launcher: utilityLauncher,
   });
   serveIpc(service);
+  serveDialogs(isAppFrame);
   pushEvents(service);
   createWindow();
   app.on('activate', () => {

@@ -19,6 +19,10 @@ const bridge = {
   pathForFile(file: File): string {
     return webUtils.getPathForFile(file);
   },
+  /** The system's open or save dialog; resolves with the chosen path, or null. */
+  choosePath(kind: 'open-model' | 'open-dataset-folder' | 'open-dataset-file' | 'save-model', suggestedName = ''): Promise<string | null> {
+    return ipcRenderer.invoke('graft:dialog', kind, suggestedName) as Promise<string | null>;
+  },
 };
 
 contextBridge.exposeInMainWorld('graft', bridge);

@@ -10,6 +10,8 @@ export interface GraftBridge {
   onEvent(listener: (e: StudioEvent) => void): () => void;
   /** The path of a dropped or picked file (Electron's webUtils.getPathForFile). */
   pathForFile(file: File): string;
+  /** The system's open or save dialog (desktop only); the chosen path, or null. */
+  choosePath(kind: 'open-model' | 'open-dataset-folder' | 'open-dataset-file' | 'save-model', suggestedName?: string): Promise<string | null>;
 }
 
 declare global {

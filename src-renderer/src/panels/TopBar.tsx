@@ -77,7 +77,15 @@ export function TopBar() {
         <button type="submit" data-testid="open-path-button" disabled={loading !== null || path.trim() === ''}>
           Open
         </button>
-        <button type="button" data-testid="browse-models" onClick={() => setBrowsing(true)}>
+        <button
+          type="button"
+          data-testid="browse-models"
+          onClick={() => {
+            // The desktop app has the system's dialog; a browser gets the list of allowed folders.
+            if (appInfo?.mode === 'electron' && window.graft) void window.graft.choosePath('open-model').then((p) => (p ? openModel(p) : undefined));
+            else setBrowsing(true);
+          }}
+        >
           Browse…
         </button>
       </form>

@@ -36,6 +36,11 @@ export function DataSource() {
     const pending = droppedFiles(e.dataTransfer);
     void pending.then((files) => addFiles(files, null));
   };
+  /** The desktop app's own dialog: the dataset is opened where it is, nothing copied. */
+  const pickNative = async (kind: 'open-dataset-folder' | 'open-dataset-file') => {
+    const p = await window.graft!.choosePath(kind);
+    if (p) await setData(p, { ...(appInfo!.defaults.data), classes: null, perClassLimit: null });
+  };
   const onPath = (e: FormEvent) => {
     e.preventDefault();
     if (path.trim()) void setData(path.trim());
@@ -68,11 +73,11 @@ export function DataSource() {
             </p>
             {!desktop && <p className="muted">In the browser the files are copied into the project&apos;s folder on the studio&apos;s machine.</p>}
             <div className="row">
-              <button type="button" onClick={() => folderInput.current?.click()}>
+              <button type="button" onClick={() => (desktop ? void pickNative('open-dataset-folder') : folderInput.current?.click())}>
                 Choose a folder…
               </button>
-              <button type="button" onClick={() => filesInput.current?.click()}>
-                Choose files…
+              <button type="button" onClick={() => (desktop ? void pickNative('open-dataset-file') : filesInput.current?.click())}>
+                Choose {desktop ? 'a file' : 'files'}…
               </button>
             </div>
           </>

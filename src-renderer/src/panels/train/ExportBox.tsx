@@ -13,13 +13,16 @@ export function ExportBox({ run }: { run: RunRecord }) {
   const [saved, setSaved] = useState<string | null>(null);
   const x = run.export;
   if (!x) return null;
-  const save = (e: FormEvent) => {
-    e.preventDefault();
-    api.exportRun({ id: run.id, path: path.trim() }).then(
+  const saveTo = (to: string) =>
+    api.exportRun({ id: run.id, path: to }).then(
       (r) => setSaved(`${r.path} (${(r.bytes / 1024).toFixed(0)} KiB)`),
       (err: unknown) => showError(err, 'Exporting the model'),
     );
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    void saveTo(path.trim());
   };
+  const desktop = mode === 'electron' && window.graft;
   return (
     <section className="export-box" data-testid="export-box" aria-label="Export">
       <h3>Exported model</h3>
@@ -31,6 +34,11 @@ export function ExportBox({ run }: { run: RunRecord }) {
         The file keeps the edited graph, the trained weights, the class names and the preprocessing (size, mean, std, layout) in its metadata.
       </p>
       <div className="row wrap">
+        {desktop && (
+          <button type="button" className="primary" data-testid="save-export-dialog" onClick={() => void window.graft!.choosePath('save-model', `graft-${run.id}.onnx`).then((p) => (p ? saveTo(p) : undefined))}>
+            Save as…
+          </button>
+        )}
         {mode === 'serve' && (
           <a className="button primary" href={`download/run/${run.id}`} download={`graft-${run.id}.onnx`} data-testid="download-export">
             Download .onnx
