@@ -12,6 +12,8 @@ export interface ProjectSlice {
   projectName: string;
   savedAt: string | null;
   saving: 'idle' | 'pending' | 'saving' | 'error';
+  /** A project is being opened: its half-restored state must not be autosaved. */
+  restoring: boolean;
   projects: ProjectSummary[];
   start(): Promise<void>;
   loadProject(name: string | null): Promise<void>;
@@ -26,6 +28,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
   projectName: 'untitled',
   savedAt: null,
   saving: 'idle',
+  restoring: false,
   projects: [],
 
   async start() {
@@ -43,6 +46,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
   },
 
   async loadProject(name) {
+    set({ restoring: true });
     try {
       const { project, runs } = await api.loadProject({ name });
       const defaults = get().appInfo?.defaults.train;
@@ -65,6 +69,8 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
       set({ saving: 'idle' });
     } catch (err) {
       set({ error: toShown(err, name ? `Opening the project "${name}"` : 'Restoring the last project') });
+    } finally {
+      set({ restoring: false });
     }
   },
 

@@ -21,16 +21,19 @@ export const useStudio = create<StudioState>()((...a) => ({
 }));
 
 // Autosave: what the project file holds changed, so write it (debounced; the engine writes
-// atomically). Nothing is saved before the project has been restored.
+// atomically). Nothing is saved while a project is being restored.
 const AUTOSAVE_MS = 500;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let lastSaved = '';
 useStudio.subscribe((s) => {
-  if (!s.started || s.loading !== null) return;
+  if (!s.started || s.restoring || s.loading !== null) return;
   const key = JSON.stringify(s.projectState());
   if (key === lastSaved) return;
   lastSaved = key;
   if (timer) clearTimeout(timer);
   useStudio.setState({ saving: 'pending' });
-  timer = setTimeout(() => void useStudio.getState().saveNow(), AUTOSAVE_MS);
+  timer = setTimeout(() => {
+    // A restore that began meanwhile saves its own result when it ends.
+    if (!useStudio.getState().restoring) void useStudio.getState().saveNow();
+  }, AUTOSAVE_MS);
 });

@@ -17,6 +17,7 @@ export type TrainSettings = Pick<
   scratch: boolean;
 };
 
+/** Until the engine's defaults arrive; loadProject replaces them with the engine's own. */
 export const FALLBACK_SETTINGS: TrainSettings = {
   epochs: 5,
   batchSize: 32,
