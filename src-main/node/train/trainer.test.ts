@@ -109,6 +109,43 @@ describe('a training run', () => {
     expect(d.bestValAccuracy).toBe(reference.bestValAccuracy);
   }, 180_000);
 
+  it('stopped after its second epoch, evaluates and exports the best epoch so far; paused time is not training time', async () => {
+    const out = join(work, 'stopped.onnx');
+    let paused = false;
+    const t0 = performance.now();
+    const { events } = await run(config({ epochs: 50, exportPath: out }), (e, t) => {
+      if (e.event === 'epoch' && e.epoch === 1 && !paused) {
+        // A long pause: it must not count in the training time.
+        paused = true;
+        t.pause();
+        setTimeout(() => t.resume(), 3000);
+      }
+      if (e.event === 'epoch' && e.epoch === 2) t.stop();
+    });
+    const d = done(events)!;
+    expect(d.stoppedByUser).toBe(true);
+    expect(events.filter((e) => e.event === 'epoch').length).toBe(2);
+    expect(d.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(d.bestEpoch).toBeLessThanOrEqual(2);
+    expect(events.some((e) => e.event === 'evaluation')).toBe(true);
+    const exported = events.find((e) => e.event === 'export') as Extract<TrainEvent, { event: 'export' }>;
+    expect(exported.verified).toBe(true);
+    expect(existsSync(out)).toBe(true);
+    // Two short epochs and an export take well under the 3 s pause.
+    const epochSeconds = events.filter((e): e is Extract<TrainEvent, { event: 'epoch' }> => e.event === 'epoch').reduce((s, e) => s + e.seconds, 0);
+    expect(epochSeconds).toBeLessThan(2.5);
+    const wallSeconds = (performance.now() - t0) / 1000;
+    expect(wallSeconds).toBeGreaterThan(3);
+    expect(d.trainSeconds).toBeLessThan(wallSeconds - 2.5);
+  }, 120_000);
+
+  it('refuses a head that does not fit the dataset, naming both class counts', async () => {
+    const { events } = await run(config({ head: null, epochs: 1 }));
+    const error = events.find((e) => e.event === 'error') as Extract<TrainEvent, { event: 'error' }>;
+    expect(error.code).toBe('train-head-mismatch');
+    expect(error.message).toMatch(/10 classes but the dataset has 3/);
+  }, 60_000);
+
   it('refuses a dataset with one class, with the reason', async () => {
     const one = join(work, 'one');
     mkdirSync(join(one, 'only'), { recursive: true });
