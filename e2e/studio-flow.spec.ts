@@ -2,9 +2,10 @@
 // the journeys of support/flows.ts with files dropped and exports downloaded, plus a crash of
 // the studio itself and the recovery of the project.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { FASHION, dropFiles, pageErrors, recurrentFlow, transferFlow } from './support/flows.js';
 import { expect, launchStudio, openStudio, stopStudio, test } from './support/studio.js';
 
@@ -56,5 +57,32 @@ test('a recurrent model: the gradient through time vanishes in an RNN and not in
   } finally {
     await stopStudio(child);
     rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('a dataset opened by path starts with all its classes; a refused path keeps the dataset in use', async ({ page }) => {
+  const workspace = mkdtempSync(join(tmpdir(), 'graft-e2e-ws-'));
+  const data = mkdtempSync(join(tmpdir(), 'graft-e2e-data-'));
+  for (const [name, colour] of [['red', { r: 220, g: 30, b: 30 }], ['blue', { r: 30, g: 30, b: 220 }]] as const) {
+    mkdirSync(join(data, name));
+    for (let i = 0; i < 6; i++) await sharp({ create: { width: 40, height: 30, channels: 3, background: colour } }).png().toFile(join(data, name, `${i}.png`));
+  }
+  const { url, child } = await launchStudio(['--workspace', workspace, '--root', data]);
+  try {
+    await openStudio(page, url);
+    // The project starts on Fashion-MNIST's classes 5-9; another dataset must not inherit them.
+    await page.getByTestId('tab-data').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
+    await page.getByTestId('data-path').fill(data);
+    await page.getByTestId('data-path-open').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('2 classes');
+    await page.getByTestId('data-path').fill('/etc');
+    await page.getByTestId('data-path-open').click();
+    await expect(page.getByTestId('error-banner')).toContainText('path-not-allowed');
+    await expect(page.getByTestId('dataset-summary')).toContainText('2 classes');
+  } finally {
+    await stopStudio(child);
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
   }
 });

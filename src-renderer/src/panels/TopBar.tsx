@@ -152,7 +152,7 @@ function ProjectMenu() {
         {!projects.some((p) => p.name === current) && <option value={current}>{current}</option>}
         {projects.map((p) => (
           <option key={p.name} value={p.name}>
-            {p.name} ({p.runs} runs)
+            {p.name} ({p.runs} run{p.runs === 1 ? '' : 's'})
           </option>
         ))}
         <option value="__new__">Save as new project…</option>

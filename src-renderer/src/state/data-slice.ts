@@ -37,7 +37,10 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
   upload: null,
 
   async setData(path, options) {
-    const opts = options ?? get().data?.options ?? get().appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
+    // Another dataset starts with all its classes and samples; the split settings carry over.
+    const prev = get().data;
+    const base = prev?.options ?? get().appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
+    const opts = options ?? (prev?.path === path ? base : { ...base, classes: null, perClassLimit: null });
     const model = get().model;
     if (!model) {
       set({ data: { path, options: opts } });
@@ -46,7 +49,6 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
     const mine = ++seq;
     // Shown at once (a ticked class stays ticked); put back if the engine refuses it, so a
     // wrong path or option loses nothing.
-    const previous = get().data;
     set({ data: { path, options: opts }, dataLoading: true, error: null });
     try {
       const dataset = await api.openDataset({ path, model: model.summary.path, options: opts });
@@ -57,7 +59,7 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
         if (mine === seq) set({ samples });
       }
     } catch (err) {
-      if (mine === seq) set({ data: previous, error: toShown(err, `Opening the dataset ${path}`) });
+      if (mine === seq) set({ data: prev, error: toShown(err, `Opening the dataset ${path}`) });
     } finally {
       if (mine === seq) set({ dataLoading: false });
     }

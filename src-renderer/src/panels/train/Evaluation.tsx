@@ -47,7 +47,15 @@ function WorstSamples({ run, evaluation, names }: { run: RunRecord; evaluation: 
                 {!img && <span className="muted">{open ? '…' : ''}</span>}
               </div>
               <figcaption>
-                <strong>{names[w.label] ?? w.label}</strong> taken for <strong className="wrong">{names[w.predicted] ?? w.predicted}</strong>
+                {w.label === w.predicted ? (
+                  <>
+                    <strong>{names[w.label] ?? w.label}</strong>, right but unsure
+                  </>
+                ) : (
+                  <>
+                    <strong>{names[w.label] ?? w.label}</strong> taken for <strong className="wrong">{names[w.predicted] ?? w.predicted}</strong>
+                  </>
+                )}
                 <br />
                 <span className="muted">loss {w.loss.toFixed(2)}</span>
               </figcaption>

@@ -88,7 +88,7 @@ export function TrainSettingsForm() {
         </Field>
         <Field label="Optimizer">
           <select value={s.optimizer} data-testid="set-optimizer" onChange={(e) => set({ optimizer: e.target.value as 'sgd' | 'adamw' })}>
-            <option value="sgd">SGD (momentum)</option>
+            <option value="sgd">SGD</option>
             <option value="adamw">AdamW</option>
           </select>
         </Field>
