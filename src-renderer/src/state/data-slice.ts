@@ -75,13 +75,13 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
       if (paths) {
         // Desktop: one dropped folder or file is the dataset itself.
         if (paths.length !== 1) throw new Error(`drop one folder or one file (got ${paths.length}); a folder of class folders, a CSV file or a folder of IDX files`);
-        await get().setData(paths[0], { ...(get().appInfo?.defaults.data ?? get().data!.options), classes: null, perClassLimit: null });
+        await get().setData(paths[0]);
         return;
       }
       set({ upload: { done: 0, total: files.length } });
       const root = await uploadFiles(files, (done, total) => set({ upload: { done, total } }));
       set({ upload: null });
-      await get().setData(root, { ...(get().appInfo?.defaults.data ?? { valFraction: 0.1, seed: 0, classes: null, perClassLimit: null }), classes: null, perClassLimit: null });
+      await get().setData(root);
     } catch (err) {
       set({ upload: null, error: toShown(err, 'Adding the dropped files') });
     }

@@ -39,7 +39,7 @@ export function DataSource() {
   /** The desktop app's own dialog: the dataset is opened where it is, nothing copied. */
   const pickNative = async (kind: 'open-dataset-folder' | 'open-dataset-file') => {
     const p = await window.graft!.choosePath(kind);
-    if (p) await setData(p, { ...(appInfo!.defaults.data), classes: null, perClassLimit: null });
+    if (p) await setData(p);
   };
   const onPath = (e: FormEvent) => {
     e.preventDefault();
