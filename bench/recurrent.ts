@@ -7,7 +7,6 @@
 //
 //   npm run bench:recurrent                      (writes bench/results/recurrent.json)
 //   npx tsx bench/recurrent.ts --iters 8 --warmup 2 --cells RNN,LSTM,GRU --no-pytorch
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -17,7 +16,7 @@ import { sgd } from '../src-main/core/train/optimizers.js';
 import { createSession } from '../src-main/node/train/session.js';
 import { readFloats, tensorDims } from '../src-main/core/onnx/tensor.js';
 import type { CellKind } from '../src-main/core/surgery/swap-cell.js';
-import { median, ms, randomFloats } from './support.js';
+import { median, ms, PythonServer, randomFloats } from './support.js';
 
 const here = import.meta.dirname;
 const results = join(here, 'results');
@@ -38,54 +37,6 @@ const REFERENCE: Record<string, number> = { RNN: 1010, LSTM: 394, GRU: 259 };
 
 
 // ---------------------------------------------------------------------------- PyTorch
-
-class TorchServer {
-  private proc: ChildProcessWithoutNullStreams;
-  private buf = '';
-  private lines: string[] = [];
-  private waiting: ((l: string) => void)[] = [];
-  private closed: string | null = null;
-  private stderr = '';
-  constructor() {
-    this.proc = spawn('/usr/bin/python3', [join(here, 'pytorch/recurrent.py'), String(THREADS)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stdout.on('data', (d: Buffer) => {
-      this.buf += d.toString();
-      let i;
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        const line = this.buf.slice(0, i);
-        this.buf = this.buf.slice(i + 1);
-        const w = this.waiting.shift();
-        if (w) w(line);
-        else this.lines.push(line);
-      }
-    });
-    this.proc.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
-    const fail = (why: string) => {
-      this.closed = why;
-      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: why }));
-    };
-    this.proc.on('error', (e) => fail(String(e)));
-    this.proc.on('close', (code) => fail(`python exited with ${code}: ${this.stderr}`));
-  }
-  hello() { return this.next(); }
-  next(): Promise<Record<string, unknown>> {
-    const parse = (line: string) => {
-      const r = JSON.parse(line) as Record<string, unknown>;
-      if (r.error) throw new Error(`PyTorch: ${String(r.error)}`);
-      return r;
-    };
-    const ready = this.lines.shift();
-    if (ready !== undefined) return Promise.resolve(parse(ready));
-    if (this.closed) return Promise.reject(new Error(this.closed));
-    return new Promise((resolve, reject) => this.waiting.push((l) => { try { resolve(parse(l)); } catch (e) { reject(e); } }));
-  }
-  call(msg: Record<string, string>) {
-    if (this.closed) return Promise.reject(new Error(this.closed));
-    this.proc.stdin.write(`${JSON.stringify(msg)}\n`);
-    return this.next();
-  }
-  close() { this.proc.stdin.end(); }
-}
 
 // ---------------------------------------------------------------------------- main
 
@@ -109,7 +60,7 @@ async function main() {
   mkdirSync(results, { recursive: true });
   console.log(`recurrent training step: T=${T}, hidden ${H}, batch ${N}, ${F} features, ${C} classes, SGD momentum 0.9; ${THREADS} threads`);
   console.log(`onnxruntime-node ${ort.env.versions.common}; warm-up ${WARMUP}, median of ${ITERS} steps\n`);
-  const torch = flag('no-pytorch') ? null : new TorchServer();
+  const torch = flag('no-pytorch') ? null : new PythonServer([join(here, 'pytorch/recurrent.py'), String(THREADS)]);
   let torchInfo: Record<string, unknown> | null = null;
   if (torch) {
     try { torchInfo = await torch.hello(); } catch (e) { console.log(`PyTorch unavailable: ${e instanceof Error ? e.message : String(e)}`); }

@@ -1,4 +1,5 @@
 // Small helpers the benchmarks share.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,4 +28,75 @@ export function randomFloats(n: number, seed: number): Float32Array {
     out[i] = (acc - 1.5) * 2;
   }
   return out;
+}
+
+/**
+ * A Python script serving PyTorch on request, one JSON object per line each way, so that its
+ * steps interleave with Graft's (one side computes at a time; both see the same machine load).
+ * The first line the script prints is its hello (versions, threads).
+ */
+export class PythonServer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private lines: string[] = [];
+  private waiting: ((line: string) => void)[] = [];
+  private stderr = '';
+  private closed: string | null = null;
+
+  constructor(args: string[]) {
+    this.proc = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let buf = '';
+    this.proc.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        const w = this.waiting.shift();
+        if (w) w(line);
+        else this.lines.push(line);
+      }
+    });
+    this.proc.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
+    const fail = (why: string) => {
+      this.closed = why;
+      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: why }));
+    };
+    this.proc.on('error', (e) => fail(String(e)));
+    this.proc.on('close', (code) => fail(`python exited with ${code}: ${this.stderr}`));
+  }
+
+  private next(): Promise<Record<string, unknown>> {
+    const parse = (line: string) => {
+      const r = JSON.parse(line) as Record<string, unknown>;
+      if (r.error) throw new Error(`PyTorch: ${String(r.error)}`);
+      return r;
+    };
+    const ready = this.lines.shift();
+    if (ready !== undefined) return Promise.resolve(parse(ready));
+    if (this.closed) return Promise.reject(new Error(this.closed));
+    return new Promise((resolve, reject) =>
+      this.waiting.push((line) => {
+        try {
+          resolve(parse(line));
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+  }
+
+  /** The script's first line. */
+  hello(): Promise<Record<string, unknown>> {
+    return this.next();
+  }
+
+  async call(msg: Record<string, string>): Promise<Record<string, unknown>> {
+    if (this.closed) throw new Error(this.closed);
+    this.proc.stdin.write(`${JSON.stringify(msg)}\n`);
+    return this.next();
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
 }

@@ -12,7 +12,6 @@
 //     --no-profile      skip the onnxruntime profile of the full fine-tune
 //     --static-batch    declare the batch dimension as 16 instead of symbolic N
 //     --threads K       intraOpNumThreads for Graft and torch threads (default 2)
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -25,7 +24,7 @@ import { inferShapes, modelOpset } from '../src-main/core/shape/infer.js';
 import { buildBlockTree, detectHead, headAndLastStages, paramsOfBlocks } from '../src-main/core/blocks/index.js';
 import { compileTrainingStep, type CompiledStep } from '../src-main/core/train/compile.js';
 import type { Optimizer } from '../src-main/core/train/optimizer.js';
-import { median, ms, randomFloats } from './support.js';
+import { median, ms, PythonServer, randomFloats } from './support.js';
 
 const here = import.meta.dirname;
 const fixture = join(here, '../../shared/fixtures/resnet18/model.onnx');
@@ -295,75 +294,6 @@ interface TorchResult {
 }
 interface TorchInfo { torch: string; torchvision: string; threads: number }
 
-/**
- * bench/pytorch/train_step.py --serve: PyTorch steps on request, so that they interleave with
- * Graft's (one process computes at a time; both see the same load from the rest of the machine).
- */
-class TorchServer {
-  private proc;
-  private lines: string[] = [];
-  private waiting: ((line: string) => void)[] = [];
-  private stderr = '';
-  private closed: string | null = null;
-
-  constructor() {
-    const args = [join(here, 'pytorch/train_step.py'), '--serve', '--batch', String(BATCH), '--size', String(SIZE),
-      '--threads', String(THREADS), '--lr', String(LR)];
-    this.proc = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let buf = '';
-    this.proc.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        const w = this.waiting.shift();
-        if (w) w(line);
-        else this.lines.push(line);
-      }
-    });
-    this.proc.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
-    const fail = (why: string) => {
-      this.closed = why;
-      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: why }));
-    };
-    this.proc.on('error', (e) => fail(String(e)));
-    this.proc.on('close', (code) => fail(`python exited with ${code}: ${this.stderr}`));
-  }
-
-  private next(): Promise<Record<string, unknown>> {
-    const parse = (line: string) => {
-      const r = JSON.parse(line) as Record<string, unknown>;
-      if (r.error) throw new Error(`PyTorch: ${String(r.error)}`);
-      return r;
-    };
-    const ready = this.lines.shift();
-    if (ready !== undefined) return Promise.resolve(parse(ready));
-    if (this.closed) return Promise.reject(new Error(this.closed));
-    return new Promise((resolve, reject) => this.waiting.push((line) => {
-      try {
-        resolve(parse(line));
-      } catch (e) {
-        reject(e);
-      }
-    }));
-  }
-
-  async hello(): Promise<TorchInfo> {
-    return (await this.next()) as unknown as TorchInfo;
-  }
-
-  async call(msg: Record<string, string>): Promise<Record<string, unknown>> {
-    if (this.closed) throw new Error(this.closed);
-    this.proc.stdin.write(`${JSON.stringify(msg)}\n`);
-    return this.next();
-  }
-
-  close(): void {
-    this.proc.stdin.end();
-  }
-}
-
 // ---------------------------------------------------------------------------- main
 
 interface GraftRow {
@@ -439,11 +369,13 @@ async function main() {
   const rows: GraftRow[] = [];
   const torchRows: TorchResult[] = [];
   const torchErrors: string[] = [];
-  const torch = flag('no-pytorch') ? null : new TorchServer();
+  const torch = flag('no-pytorch') ? null : new PythonServer([
+        join(here, 'pytorch/train_step.py'), '--serve', '--batch', String(BATCH), '--size', String(SIZE), '--threads', String(THREADS), '--lr', String(LR),
+      ]);
   let torchInfo: TorchInfo | null = null;
   if (torch) {
     try {
-      torchInfo = await torch.hello();
+      torchInfo = (await torch.hello()) as unknown as TorchInfo;
     } catch (e) {
       torchErrors.push(e instanceof Error ? e.message : String(e));
     }
