@@ -5,7 +5,7 @@ import type { ProjectState, ProjectSummary } from '../../../src-main/api/contrac
 import { api } from './api.js';
 import { toShown } from './errors.js';
 import { flatEdits, groupsOf } from './edit-groups.js';
-import { FALLBACK_SETTINGS, type TrainSettings } from './train-slice.js';
+import { settingsFrom } from './train-slice.js';
 import type { StudioState } from './store.js';
 
 export interface ProjectSlice {
@@ -49,13 +49,11 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
     set({ restoring: true });
     try {
       const { project, runs } = await api.loadProject({ name });
-      const defaults = get().appInfo?.defaults.train;
-      const base: TrainSettings = defaults ? { ...FALLBACK_SETTINGS, ...pickSettings(defaults) } : FALLBACK_SETTINGS;
       set({
         projectName: project.name,
         runs,
         activeRun: runs.length ? runs[runs.length - 1].id : null,
-        settings: { ...base, ...pickSettings(project.train) },
+        settings: settingsFrom(get().appInfo?.defaults.train ?? {}, project.train),
         savedAt: null,
         data: null,
         dataset: null,
@@ -111,9 +109,3 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
     }
   },
 });
-
-function pickSettings(x: Partial<TrainSettings> | Record<string, unknown>): Partial<TrainSettings> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(FALLBACK_SETTINGS)) if ((x as Record<string, unknown>)[k] !== undefined) out[k] = (x as Record<string, unknown>)[k];
-  return out as Partial<TrainSettings>;
-}

@@ -17,24 +17,21 @@ export type TrainSettings = Pick<
   scratch: boolean;
 };
 
-/** Until the engine's defaults arrive; loadProject replaces them with the engine's own. */
-export const FALLBACK_SETTINGS: TrainSettings = {
-  epochs: 5,
-  batchSize: 32,
-  optimizer: 'adamw',
-  lr: 0.003,
-  momentum: 0.9,
-  weightDecay: 0,
-  schedule: 'cosine',
-  clipNorm: null,
-  augment: false,
-  cache: true,
-  earlyStopPatience: null,
-  scratch: false,
-};
+/** The settings the panel keeps; their defaults are the engine's (AppInfo.defaults.train). */
+export const SETTING_KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'clipNorm', 'augment', 'cache', 'earlyStopPatience', 'scratch'] as const;
+
+/** The panel's settings from stored ones over the engine's defaults; unknown fields dropped. */
+export function settingsFrom(defaults: Partial<TrainConfig>, stored: Partial<TrainSettings> = {}): TrainSettings {
+  const out: Record<string, unknown> = { scratch: false };
+  for (const source of [defaults, stored] as Record<string, unknown>[]) {
+    for (const k of SETTING_KEYS) if (source[k] !== undefined) out[k] = source[k];
+  }
+  return out as TrainSettings;
+}
 
 export interface TrainSlice {
-  settings: TrainSettings;
+  /** Null until the engine's defaults have arrived. */
+  settings: TrainSettings | null;
   runs: RunRecord[];
   /** The run the training panel shows. */
   activeRun: string | null;
@@ -58,13 +55,14 @@ function replayEarly(run: RunRecord): RunRecord {
 }
 
 export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (set, get) => ({
-  settings: FALLBACK_SETTINGS,
+  settings: null,
   runs: [],
   activeRun: null,
   starting: false,
 
   setSettings(patch) {
-    set({ settings: { ...get().settings, ...patch } });
+    const settings = get().settings;
+    if (settings) set({ settings: { ...settings, ...patch } });
   },
 
   trainBlocker() {
@@ -89,7 +87,7 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       return;
     }
     const { model, data, settings, history, appInfo } = get();
-    const { scratch, ...rest } = settings;
+    const { scratch, ...rest } = settings!;
     const config: TrainConfig = {
       ...(appInfo!.defaults.train as Omit<TrainConfig, 'model' | 'data'>),
       ...rest,

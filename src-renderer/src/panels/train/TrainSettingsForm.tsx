@@ -25,7 +25,7 @@ const SCHEDULES: { value: ScheduleName; label: string }[] = [
 export function StrategyPicker() {
   const applyEdit = useStudio((s) => s.applyEdit);
   const surgery = useStudio((s) => s.surgery);
-  const scratch = useStudio((s) => s.settings.scratch);
+  const scratch = useStudio((s) => s.settings?.scratch ?? false);
   const setSettings = useStudio((s) => s.setSettings);
   const editing = useStudio((s) => s.editing);
   // The preset in force: the last edit, when it was one (any later freezing makes it custom).
@@ -75,6 +75,7 @@ export function StrategyPicker() {
 export function TrainSettingsForm() {
   const s = useStudio((st) => st.settings);
   const set = useStudio((st) => st.setSettings);
+  if (!s) return <p className="muted">Connecting to the engine…</p>;
   const num = (v: string, fallback: number) => (v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
   return (
     <fieldset className="train-settings">
