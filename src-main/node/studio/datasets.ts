@@ -1,21 +1,23 @@
 // Datasets as the data panel sees them: opened exactly as a run will open them (the model's
 // input size and normalisation, the same split options), with sample previews: the stored
 // image and the tensor the network receives, drawn back as an image.
-import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { DataOptions, DatasetView, SampleView } from '../../api/studio-types.js';
 import { GraftError } from '../../core/errors.js';
 import { openDataset } from '../data/index.js';
 import type { Dataset, Split } from '../data/types.js';
-import { type ModelFile, readModelFile } from '../model-file.js';
+import type { ModelFile } from '../model-file.js';
 import { modelPreprocess, shapedForModel } from '../train/data.js';
+import type { ModelFiles } from './model-files.js';
 
 const THUMB = 112;
 const CACHE_ENTRIES = 3;
 
 interface Opened {
+  /** The data options, as JSON, for the model file below. */
   key: string;
+  file: ModelFile;
   dataset: Dataset;
   allClasses: string[] | null;
 }
@@ -66,28 +68,23 @@ function summarise(x: Float32Array, shape: number[]): string {
 
 export class DatasetPreviews {
   private opened: Opened[] = [];
-  private model: { path: string; mtimeMs: number; file: ModelFile } | null = null;
+  /** Every class of a source (path), whatever subset is chosen: read once per source. */
+  private classesOf = new Map<string, string[] | null>();
 
-  private async modelFile(path: string): Promise<ModelFile> {
-    const abs = resolve(path);
-    const st = await stat(abs);
-    if (this.model?.path === abs && this.model.mtimeMs === st.mtimeMs) return this.model.file;
-    const file = await readModelFile(abs);
-    this.model = { path: abs, mtimeMs: st.mtimeMs, file };
-    return file;
-  }
+  constructor(private readonly files: ModelFiles) {}
 
   private async open(path: string, modelPath: string, options: DataOptions): Promise<Opened> {
-    const file = await this.modelFile(modelPath);
-    const key = JSON.stringify([path, file.path, this.model?.mtimeMs, options]);
-    const hit = this.opened.find((o) => o.key === key);
+    const file = await this.files.get(modelPath);
+    const key = JSON.stringify([path, options]);
+    const hit = this.opened.find((o) => o.file === file && o.key === key);
     if (hit) return hit;
     const pre = modelPreprocess(file, options.seed, false);
     const base = { seed: options.seed, valFraction: options.valFraction, ...(options.perClassLimit ? { perClassLimit: options.perClassLimit } : {}) };
     const dataset = shapedForModel(await openDataset(path, pre, { ...base, ...(options.classes ? { classes: options.classes } : {}) }), file);
+    if (!options.classes) this.classesOf.set(path, dataset.info.classes);
     // The class picker lists every class the source has, also when a subset is chosen.
-    const allClasses = options.classes ? (await openDataset(path, pre, base)).info.classes : dataset.info.classes;
-    const entry = { key, dataset, allClasses };
+    if (!this.classesOf.has(path)) this.classesOf.set(path, (await openDataset(path, pre, base)).info.classes);
+    const entry = { key, file, dataset, allClasses: this.classesOf.get(path) ?? null };
     this.opened = [entry, ...this.opened].slice(0, CACHE_ENTRIES);
     return entry;
   }

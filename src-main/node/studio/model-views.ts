@@ -1,28 +1,19 @@
 // Models as the graph editor sees them: the file's model with the user's edit list replayed,
-// described for drawing, with what the edits froze. The last file read and the last
-// graph-changing edit prefix are kept, so a freeze toggle on a 1,000-node model replays the
+// described for drawing, with what the edits froze. The description of the last
+// graph-changing edit prefix is kept, so a freeze toggle on a 1,000-node model replays the
 // freezing only, not the description.
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { ModelView } from '../../api/contract.js';
 import type { Graph } from '../../core/ir/graph.js';
 import { graphFromModel } from '../../core/ir/proto.js';
-import type { ModelProto } from '../../core/onnx/gen/onnx_pb.js';
 import { applyEdits, changesGraph, type Edit } from '../../core/surgery/index.js';
 import { describeModel } from '../../core/view/model-view.js';
 import { surgeryView } from '../../core/view/surgery-view.js';
-import { readModelProto } from '../model-file.js';
-
-interface FileEntry {
-  path: string;
-  mtimeMs: number;
-  size: number;
-  model: ModelProto;
-  fileBytes: number;
-}
+import type { ModelFile } from '../model-file.js';
+import type { ModelFiles } from './model-files.js';
 
 interface Described {
-  file: FileEntry;
+  file: ModelFile;
   /** The graph-changing edits, as JSON: the key of this description. */
   key: string;
   view: Omit<ModelView, 'surgery'>;
@@ -31,21 +22,12 @@ interface Described {
 }
 
 export class ModelViews {
-  private file: FileEntry | null = null;
   private described: Described | null = null;
 
-  private async read(path: string): Promise<FileEntry> {
-    const abs = resolve(path);
-    const st = await stat(abs);
-    const f = this.file;
-    if (f && f.path === abs && f.mtimeMs === st.mtimeMs && f.size === st.size) return f;
-    const { model, fileBytes } = await readModelProto(abs);
-    this.described = null;
-    return (this.file = { path: abs, mtimeMs: st.mtimeMs, size: st.size, model, fileBytes });
-  }
+  constructor(private readonly files: ModelFiles) {}
 
   async open(path: string, edits: readonly Edit[] = []): Promise<ModelView> {
-    const file = await this.read(path);
+    const file = await this.files.get(path);
     const result = applyEdits(file.model, edits);
     const key = JSON.stringify(edits.filter(changesGraph));
     let d = this.described;

@@ -16,6 +16,7 @@ import { bundledModelsDir, defaultDataset, packageVersion } from '../resources.j
 import type { WorkerLauncher } from '../worker-process.js';
 import { listFolder } from './browse.js';
 import { DatasetPreviews } from './datasets.js';
+import { ModelFiles } from './model-files.js';
 import { ModelViews } from './model-views.js';
 import { RunManager } from './runs.js';
 import { DEFAULT_PROJECT, Workspace } from './workspace.js';
@@ -98,8 +99,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       }
     }
   };
-  const models = new ModelViews();
-  const datasets = new DatasetPreviews();
+  const files = new ModelFiles();
+  const models = new ModelViews(files);
+  const datasets = new DatasetPreviews(files);
   const runs = new RunManager({ launcher: opts.launcher, emit });
   const userRoots = opts.roots.map((r) => resolve(r));
   // A browser is a remote client: it may only reach files below the allowed roots. The
