@@ -44,6 +44,20 @@ export function inputFiles(list: FileList): PickedFile[] {
   return [...list].map((file) => ({ file, relativePath: file.webkitRelativePath || file.name }));
 }
 
+const BATCH_ID = /^up-[a-z0-9]+-[0-9a-f]+$/;
+
+/** What to call a dataset: its folder or file name, "Dropped files" for an upload, or the generated task. */
+export function datasetName(path: string): string {
+  if (path.startsWith('task:adding')) {
+    const q = new URLSearchParams(path.split('?')[1] ?? '');
+    return `The adding problem (generated, ${q.get('length') ?? '?'} steps)`;
+  }
+  const name = path.split('/').filter(Boolean).pop() ?? path;
+  // Uploads land in a folder named by the upload, not by the user.
+  return BATCH_ID.test(name) ? 'Dropped files' : name;
+}
+
+/** Matches BATCH_ID: the folder name of one upload. */
 export function newBatchId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   return `up-${Date.now().toString(36)}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;

@@ -2,6 +2,7 @@
 // with their validation curves overlaid: "feature extraction vs fine-tuning" on the user's data.
 import { useMemo, useState } from 'react';
 import type { RunRecord } from '../../../../src-main/api/contract.js';
+import { datasetName } from '../../api/uploads.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
@@ -14,9 +15,7 @@ function pct(x: number | null | undefined): string {
 }
 
 function dataUsed(r: RunRecord): string {
-  const name = r.config.data.split('/').filter(Boolean).pop() ?? r.config.data;
-  // Uploads land in a folder named by the upload, not by the user.
-  const parts = [/^up-[a-z0-9]+-[0-9a-f]+$/.test(name) ? 'dropped files' : name];
+  const parts = [datasetName(r.config.data)];
   if (r.config.classes) parts.push(`classes ${r.config.classes.join(',')}`);
   if (r.start) parts.push(`${r.start.samples.train} train`);
   else if (r.config.perClassLimit) parts.push(`≤${r.config.perClassLimit}/class`);

@@ -3,20 +3,11 @@
 import { useState } from 'react';
 import type { DataOptions, DatasetView } from '../../../../src-main/api/contract.js';
 import { exactCount } from '../../format.js';
+import { datasetName } from '../../api/uploads.js';
 import { useStudio } from '../../state/store.js';
 import { DataSource } from './DataSource.js';
 
 const SPLITS = ['train', 'val', 'test'] as const;
-
-/** A name for the dataset: its folder or file, the generated task, or "dropped files". */
-function datasetTitle(d: DatasetView): string {
-  if (d.kind === 'generated') {
-    const q = new URLSearchParams(d.path.split('?')[1] ?? '');
-    return `The adding problem (generated, ${q.get('length') ?? '?'} steps)`;
-  }
-  const name = d.path.split('/').filter(Boolean).pop() ?? d.path;
-  return /^up-[a-z0-9]+-[0-9a-f]+$/.test(name) ? 'Dropped files' : name;
-}
 
 function ClassTable({ dataset }: { dataset: DatasetView }) {
   const classes = dataset.classes ?? [];
@@ -116,7 +107,7 @@ export function DatasetDetails() {
   return (
     <div className="dataset-details" data-testid="dataset-details" aria-busy={loading}>
       <h2>
-        {datasetTitle(dataset)} <span className="muted">({dataset.kind}, {dataset.task})</span>
+        {datasetName(dataset.path)} <span className="muted">({dataset.kind}, {dataset.task})</span>
       </h2>
       <p className="muted" data-testid="dataset-summary">
         {dataset.classes ? `${dataset.classes.length} classes · ` : ''}
