@@ -61,6 +61,16 @@ def load_onnx_weights(model, path):
     return loaded
 
 
+def eval_transform(size):
+    """The recipe's preprocessing: resize, centre crop, ImageNet normalisation."""
+    return transforms.Compose([
+        transforms.Resize(size),
+        transforms.CenterCrop(size),
+        transforms.ToTensor(),
+        transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+    ])
+
+
 def calibrate(args):
     """Writes a copy of the ONNX model whose conv weights are rescaled so that every conv's
     output has zero mean and unit variance per channel on (a sample of) the training images:
@@ -68,12 +78,7 @@ def calibrate(args):
     would be. The random-init fixture's activations otherwise grow to std ~6 at layer4 and
     plain SGD at lr 0.01 diverges on both sides, which makes the accuracy comparison void."""
     torch.set_num_threads(args.threads)
-    tf = transforms.Compose([
-        transforms.Resize(args.size),
-        transforms.CenterCrop(args.size),
-        transforms.ToTensor(),
-        transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
-    ])
+    tf = eval_transform(args.size)
     train_set = datasets.ImageFolder(f'{args.data}/train', tf)
     step = max(1, len(train_set) // args.calibration_images)
     x = torch.stack([train_set[i][0] for i in range(0, len(train_set), step)][:args.calibration_images])
@@ -143,12 +148,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
 
-    tf = transforms.Compose([
-        transforms.Resize(args.size),
-        transforms.CenterCrop(args.size),
-        transforms.ToTensor(),
-        transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
-    ])
+    tf = eval_transform(args.size)
     train_set = datasets.ImageFolder(f'{args.data}/train', tf)
     val_set = datasets.ImageFolder(f'{args.data}/val', tf)
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=args.batch, shuffle=True, num_workers=args.workers)
