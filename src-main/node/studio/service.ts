@@ -176,14 +176,14 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     },
     async browse(req: { path: string | null }): Promise<BrowseResult> {
       const shown = restricted ? roots() : [];
-      const start = req.path ?? (initialData?.path && restricted ? dirname(initialData.path) : homedir());
       if (req.path === null && restricted) {
         // The top of the browser in serve mode: the allowed roots themselves.
         const entries = [];
         for (const r of shown) if (await stat(r).catch(() => null)) entries.push({ name: r, path: r, kind: 'dir' as const, bytes: null });
         return { path: '', parent: null, entries, roots: shown };
       }
-      const abs = await allowedPath(start, 'folder');
+      // Unrestricted (desktop), the browser starts at the user's home.
+      const abs = await allowedPath(req.path ?? homedir(), 'folder');
       return listFolder(abs, shown, async (p) => !restricted || isInside(p, roots()));
     },
     async startRun(req: { config: TrainConfig }): Promise<RunRecord> {
