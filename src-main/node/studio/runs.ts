@@ -142,8 +142,9 @@ export class RunManager {
           const kept = r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : '';
           r.error = { code: 'trainer-crashed', message: `The trainer process ${how} before the run finished${kept}. The studio is still running.` };
         }
+        // A run that finished has said so with its last event already.
+        this.statusChanged(run);
       }
-      this.statusChanged(run);
       this.live.delete(id);
     });
     this.save(run);
