@@ -12,6 +12,8 @@
 //     --no-profile      skip the onnxruntime profile of the full fine-tune
 //     --static-batch    declare the batch dimension as 16 instead of symbolic N
 //     --threads K       intraOpNumThreads for Graft and torch threads (default 2)
+//     --plain-convs     also time the step without the NCHWc convolution lowering, and with it on
+//                       forward convolutions only, interleaved with the default
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -23,6 +25,8 @@ import { graphFromModel } from '../src-main/core/ir/proto.js';
 import { inferShapes, modelOpset } from '../src-main/core/shape/infer.js';
 import { buildBlockTree, detectHead, headAndLastStages, paramsOfBlocks } from '../src-main/core/blocks/index.js';
 import { compileTrainingStep, type CompiledStep } from '../src-main/core/train/compile.js';
+import { useNchwcConvs } from '../src-main/core/train/nchwc-convs.js';
+import { nchwcBlockSize } from '../src-main/node/train/nchwc-probe.js';
 import type { Optimizer } from '../src-main/core/train/optimizer.js';
 import { median, ms, PythonServer, randomFloats } from './support.js';
 
@@ -45,6 +49,9 @@ const ITERS = Number(opt('iters', '7'));
 const THREADS = Number(opt('threads', '2'));
 const CONFIGS = opt('configs', 'head,layer4+head,all').split(',') as ConfigName[];
 const STATIC_BATCH = flag('static-batch');
+const PLAIN_TOO = flag('plain-convs');
+const PLAIN = 'graft without the NCHWc lowering';
+const FORWARD_ONLY = 'graft with NCHWc forward convolutions only (ConvTranspose kept)';
 const CLASSES = 5;
 // The fixture's BN-folded weights leave features unnormalised: lr 0.01 diverges on random
 // input, and the step time must not depend on overflow. The rate does not change the work.
@@ -309,6 +316,8 @@ interface GraftRow {
   minStepMs: number | null;
   stepsMs: number[];
   imagesPerSec: number | null;
+  /** Images/s of the same step without the NCHWc lowering and with it on forward convolutions only (--plain-convs), interleaved. */
+  loweringVariants?: { plainConvs?: number; forwardOnlyNchwc?: number };
   losses: number[];
   error?: string;
 }
@@ -365,6 +374,8 @@ async function main() {
   console.log(`onnxruntime-node ${ort.env.versions.common}; warm-up ${WARMUP}, median of ${ITERS} steps\n`);
 
   const chosen = variants()[0];
+  const blockSize = await nchwcBlockSize();
+  console.log(`NCHWc block size ${blockSize || 'none (lowering off)'}`);
   const compiled = new Map<ConfigName, { step: CompiledStep; bytes: Uint8Array }>();
   const rows: GraftRow[] = [];
   const torchRows: TorchResult[] = [];
@@ -398,7 +409,7 @@ async function main() {
       const step = compileTrainingStep(model, { trainable, loss: 'cross-entropy', optimizer });
       row.compileMs = ms(t0);
       t0 = performance.now();
-      const bytes = encodeModel(step.model);
+      const bytes = encodeModel(useNchwcConvs(step.model, blockSize));
       row.encodeMs = ms(t0);
       row.modelMiB = mib(bytes.byteLength);
       row.nodes = step.model.graph!.node.length;
@@ -417,6 +428,25 @@ async function main() {
         },
         done: () => session.release(),
       });
+      if (PLAIN_TOO && blockSize > 1) {
+        const others: [string, ModelProto][] = [
+          [PLAIN, step.model],
+          [FORWARD_ONLY, useNchwcConvs(step.model, blockSize, { inputGradients: false })],
+        ];
+        for (const [name, model] of others) {
+          const other = await createSession(encodeModel(model), chosen.options, step);
+          const otherFeeds = makeFeeds(step);
+          contenders.push({
+            name,
+            step: async (i) => {
+              const t = performance.now();
+              const loss = await runStep(other.session, otherFeeds, i, true);
+              return { ms: ms(t), loss };
+            },
+            done: () => other.session.release(),
+          });
+        }
+      }
     } catch (e) {
       row.error = e instanceof Error ? e.message : String(e);
       console.log(`[graft]   ${config.padEnd(12)} FAILED: ${row.error}`);
@@ -464,6 +494,12 @@ async function main() {
       const t = times.get(name) ?? [];
       return t.length ? { medianStepMs: median(t), minStepMs: Math.min(...t), stepsMs: t, imagesPerSec: BATCH / (median(t) / 1000), losses: losses.get(name)! } : null;
     };
+    for (const [name, key] of [[PLAIN, 'plainConvs'], [FORWARD_ONLY, 'forwardOnlyNchwc']] as const) {
+      const p = summary(name);
+      if (!p) continue;
+      row.loweringVariants = { ...row.loweringVariants, [key]: p.imagesPerSec };
+      console.log(`[graft]   ${config.padEnd(12)} ${p.imagesPerSec.toFixed(2).padStart(6)} images/s  ${name}`);
+    }
     const g = summary('graft');
     if (g && !row.error) {
       Object.assign(row, g);

@@ -2,11 +2,11 @@
 // dLoss/dparam for every trainable parameter.
 import * as ort from 'onnxruntime-node';
 import type { ModelProto, TensorProto } from '../../core/onnx/gen/onnx_pb.js';
-import { encodeModel } from '../../core/onnx/codec.js';
 import { dtypeName } from '../../core/onnx/dtype.js';
 import { readTensor, tensorDims } from '../../core/onnx/tensor.js';
 import type { LossKind } from '../../core/train/loss.js';
 import { compileTrainingStep } from '../../core/train/compile.js';
+import { createSession } from './session.js';
 
 export interface GradientResult {
   loss: number;
@@ -27,7 +27,7 @@ export async function computeGradients(
   loss: LossKind = 'cross-entropy',
 ): Promise<GradientResult> {
   const step = compileTrainingStep(model, { trainable, loss, optimizer: null });
-  const session = await ort.InferenceSession.create(encodeModel(step.model), { intraOpNumThreads: 2 });
+  const session = await createSession(step.model);
   try {
     const feeds: Record<string, ort.Tensor> = { [step.data]: ortTensorOf(input), [step.target]: ortTensorOf(labels) };
     // The trainable parameters are inputs of the step: feed their current values.

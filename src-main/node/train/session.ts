@@ -4,14 +4,23 @@ import * as ort from 'onnxruntime-node';
 import type { ModelProto, TensorProto } from '../../core/onnx/gen/onnx_pb.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { readFloats, tensorDims } from '../../core/onnx/tensor.js';
+import { useNchwcConvs } from '../../core/train/nchwc-convs.js';
+import { nchwcBlockSize } from './nchwc-probe.js';
 
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+};
+
+/**
+ * A session for a compiled step (or any graph the trainer runs), with weight-input
+ * convolutions lowered to onnxruntime's blocked kernels where this CPU has them
+ * (core/train/nchwc-convs.ts; GRAFT_NCHWC=0 turns that off).
+ */
 export async function createSession(model: ModelProto, threads = 2): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(encodeModel(model), {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-  });
+  const lowered = useNchwcConvs(model, await nchwcBlockSize());
+  return ort.InferenceSession.create(encodeModel(lowered), { ...SESSION_OPTIONS, intraOpNumThreads: threads });
 }
 
 /** A float tensor the trainer owns: the parameters and optimizer state between steps. */
