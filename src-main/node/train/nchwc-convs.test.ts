@@ -97,7 +97,7 @@ describe.skipIf(b === 0)(`NCHWc lowering of weight-input convolutions (block ${b
     const lowered = useNchwcConvs(newModel(g, { opset: 17 }), b);
     const ops = lowered.graph!.node.map((n) => n.opType);
     expect(ops.filter((o) => o === 'Conv').length).toBe(3);
-    // Forward blocking: 2 Transposes; the flipped filter: 1 more for [C, M] and its own 2.
+    // Forward blocking: 2 Transposes; the flipped filter: 3 of its own.
     expect(ops.filter((o) => o === 'Transpose').length).toBe(5);
     expect(ops.filter((o) => o === 'Slice').length).toBe(1);
   });
