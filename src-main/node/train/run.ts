@@ -24,7 +24,7 @@ import { FeatureStore } from './features.js';
 import { openRunData } from './data.js';
 import { prepareModel, type PreparedModel } from './prepare.js';
 import { makeSchedule } from './schedule.js';
-import { createSession, fromOrt, labelsTensor, type OwnedTensor, ownedFromProto, scalar, toOrt } from './session.js';
+import { copyTensor, copyTensors, createSession, labelsTensor, type OwnedTensor, ownedFromProto, scalar, toOrt } from './session.js';
 import { seededShuffle } from './shuffle.js';
 
 export interface RunControl {
@@ -90,7 +90,8 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   const key = configKey(config);
   let firstEpoch = 1;
   let stepNo = 0;
-  let best = { loss: Infinity, accuracy: null as number | null, epoch: 0, params };
+  // `best` holds copies: the step writes into the buffers of the previous parameters.
+  let best = { loss: Infinity, accuracy: null as number | null, epoch: 0, params: copyTensors(params) };
   let sinceBest = 0;
   const history: EpochSummary[] = [];
   if (config.resumeDir) {
@@ -98,7 +99,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     if (ck.configKey !== key) throw new GraftError('checkpoint-mismatch', `the checkpoint in ${config.resumeDir} was made with other settings (model, data, strategy or hyper-parameters); resume needs the same ones`);
     params = new Map(step.params.map((n) => [n, ck.tensors.get(`param:${n}`)!]));
     state = new Map(step.state.map((s) => [s.name, ck.tensors.get(`state:${s.name}`)!]));
-    const bestParams = new Map(step.params.map((n) => [n, ck.tensors.get(`best:${n}`) ?? params.get(n)!]));
+    const bestParams = new Map(step.params.map((n) => [n, ck.tensors.get(`best:${n}`) ?? copyTensor(params.get(n)!)]));
     firstEpoch = ck.epoch + 1;
     stepNo = ck.step;
     best = { loss: ck.bestValLoss, accuracy: ck.bestValAccuracy, epoch: ck.bestEpoch, params: bestParams };
@@ -194,6 +195,9 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     pausedMs += performance.now() - t;
     return !stop;
   };
+  // What the loop reads of each step besides the updated parameters and state.
+  const readOutputs = [step.loss, step.prediction, ...step.gradNorms.values(), step.globalGradNorm, ...step.gradientFlow.map((f) => f.output)];
+  let spare: { params: Map<string, OwnedTensor>; state: Map<string, OwnedTensor> } | null = null;
   for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
     const epochStart = performance.now();
     const pausedBefore = pausedMs;
@@ -213,9 +217,15 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
       const feeds: Record<string, ort.Tensor> = { ...b.feeds, [step.target]: labelsTensor(b.labels, [indices.length, ...targetShape]), [step.lr!]: scalar(lr), [step.step!]: scalar(stepNo) };
       for (const [n, t] of params) feeds[n] = toOrt(t);
       for (const [n, t] of state) feeds[n] = toOrt(t);
-      const out = await stepSession.run(feeds);
-      params = new Map(step.params.map((n) => [n, fromOrt(out[step.updatedParams.get(n)!])]));
-      state = new Map(step.state.map((s) => [s.name, fromOrt(out[step.updatedState.get(s.name)!])]));
+      // onnxruntime writes the updated parameters and state into a second set of buffers,
+      // and the two sets swap: no step allocates (or page-faults in) tensors of their size.
+      spare ??= { params: copyTensors(params), state: copyTensors(state) };
+      const fetches: Record<string, ort.Tensor | null> = Object.fromEntries(readOutputs.map((name) => [name, null]));
+      for (const [n, t] of spare.params) fetches[step.updatedParams.get(n)!] = toOrt(t);
+      for (const [n, t] of spare.state) fetches[step.updatedState.get(n)!] = toOrt(t);
+      const out = await stepSession.run(feeds, fetches);
+      [params, spare.params] = [spare.params, params];
+      [state, spare.state] = [spare.state, state];
       const loss = (out[step.loss].data as Float32Array)[0];
       if (!Number.isFinite(loss)) throw new GraftError('train-diverged', `the loss became ${loss} at step ${stepNo} (epoch ${epoch}); lower the learning rate or clip gradients (--clip)`);
       lossSum += loss * indices.length;
@@ -257,7 +267,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     history.push(summary);
     control.emit({ event: 'epoch', ...summary });
     if (val.loss < best.loss) {
-      best = { loss: val.loss, accuracy: val.accuracy, epoch, params };
+      best = { loss: val.loss, accuracy: val.accuracy, epoch, params: copyTensors(params) };
       sinceBest = 0;
     } else sinceBest++;
     if (config.checkpointDir) {

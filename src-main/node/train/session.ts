@@ -33,12 +33,16 @@ export function ownedFromProto(t: TensorProto): OwnedTensor {
   return { dims: tensorDims(t), data: readFloats(t) };
 }
 
-export function toOrt(t: OwnedTensor): ort.Tensor {
-  return new ort.Tensor('float32', t.data, t.dims);
+export function copyTensor(t: OwnedTensor): OwnedTensor {
+  return { dims: t.dims, data: t.data.slice() };
 }
 
-export function fromOrt(t: ort.Tensor): OwnedTensor {
-  return { dims: [...t.dims], data: t.data as Float32Array };
+export function copyTensors(m: ReadonlyMap<string, OwnedTensor>): Map<string, OwnedTensor> {
+  return new Map([...m].map(([n, t]) => [n, copyTensor(t)]));
+}
+
+export function toOrt(t: OwnedTensor): ort.Tensor {
+  return new ort.Tensor('float32', t.data, t.dims);
 }
 
 export function labelsTensor(labels: Int32Array | Float32Array, shape: number[]): ort.Tensor {
