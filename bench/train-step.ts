@@ -231,9 +231,13 @@ function category(e: ProfileEvent): string {
   const dims = (i: number, io: 'input_type_shape' | 'output_type_shape' = 'input_type_shape') =>
     Object.values(e.args?.[io]?.[i] ?? {})[0] ?? [];
   const inputs = e.args?.input_type_shape?.length ?? 0;
+  if (op.startsWith('Reorder')) return 'layout reorders (NCHWc)';
+  if (e.name.startsWith('nchwc-weights/')) return 'NCHWc weight reorders (blocked, flipped)';
   if (e.name.startsWith('optim/')) return 'optimizer (SGD update, grad norms)';
   if (e.name.startsWith('train/')) return 'loss';
-  if (!e.name.startsWith('grad/')) return op.startsWith('Reorder') ? 'layout reorders (NCHWc)' : `forward ${op}`;
+  if (!e.name.startsWith('grad/')) return `forward ${op}`;
+  // A stride-1 ConvTranspose lowered to a blocked Conv (core/train/nchwc-convs.ts).
+  if (op === 'Conv' && e.name.includes('/nchwc/')) return 'backward Conv dX (NCHWc Conv)';
   // The Conv rule: dX by ConvTranspose; dW by im2col (a depthwise Conv with one-hot kernels
   // [C·k·k, 1, k, k]) then a MatMul per image and a sum over the batch; or a Conv over
   // transposed x and dy.

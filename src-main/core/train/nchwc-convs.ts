@@ -53,11 +53,12 @@ class Lowering {
     opset: number,
     private readonly b: number,
   ) {
-    this.e = new Emitter(g, opset, 'nchwc/');
+    this.e = new Emitter(g, opset, 'nchwc-weights/');
   }
 
-  private nchwc(opType: string, inputs: (Value | null)[], attributes: Record<string, AttrValue | undefined>): Value {
-    const name = this.g.uniqueName(`nchwc/${opType}`);
+  /** A node of the NCHWc domain, named after the node it replaces (so grad/... stays backward). */
+  private nchwc(replaced: Node, opType: string, inputs: (Value | null)[], attributes: Record<string, AttrValue | undefined>): Value {
+    const name = this.g.uniqueName(`${replaced.name || replaced.id}/nchwc/${opType}`);
     const node = this.g.addNode({ opType, domain: NCHWC_DOMAIN, inputs, outputs: [`${name}_out0`], attributes: attrs(attributes), name });
     return node.outputs[0]!;
   }
@@ -105,9 +106,9 @@ class Lowering {
 
   private wrap(node: Node, x: Value, filter: Value, bias: Value | null, outChannels: number, inChannels: number, conv: Record<string, AttrValue | undefined>): void {
     this.g.replaceNode(node, () => {
-      const xin = inChannels >= this.b ? this.nchwc('ReorderInput', [x], {}) : x;
-      const y = this.nchwc('Conv', bias ? [xin, filter, bias] : [xin, filter], conv);
-      return [this.nchwc('ReorderOutput', [y], { channels: outChannels })];
+      const xin = inChannels >= this.b ? this.nchwc(node, 'ReorderInput', [x], {}) : x;
+      const y = this.nchwc(node, 'Conv', bias ? [xin, filter, bias] : [xin, filter], conv);
+      return [this.nchwc(node, 'ReorderOutput', [y], { channels: outChannels })];
     });
   }
 
