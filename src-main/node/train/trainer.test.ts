@@ -87,11 +87,13 @@ describe('a training run', () => {
   }, 120_000);
 
   it('killed mid-epoch, resumes from the last checkpoint to the same result', async () => {
-    const reference = done((await run(config({ checkpointDir: join(work, 'ck-ref') }))).events)!;
+    // Six epochs, killed once epoch 3 is under way: the kill lands in epoch 3 or, on a fast
+    // machine, a later one; either way mid-epoch, with the run far from done.
+    const epochs = 6;
+    const reference = done((await run(config({ epochs, checkpointDir: join(work, 'ck-ref') }))).events)!;
     const dir = join(work, 'ck-kill');
     let killed = false;
-    const first = await run(config({ checkpointDir: dir }), (e, t) => {
-      // After epoch 2's checkpoint, kill at the next batch of epoch 3.
+    const first = await run(config({ epochs, checkpointDir: dir }), (e, t) => {
       if (e.event === 'steps' && e.points.some((p) => p.epoch === 3) && !killed) {
         killed = true;
         t.kill();
@@ -99,10 +101,15 @@ describe('a training run', () => {
     });
     expect(killed).toBe(true);
     expect(first.crashed).toBe(true);
+    expect(done(first.events)).toBeUndefined();
+    const checkpoints = first.events.filter((e): e is Extract<TrainEvent, { event: 'checkpoint' }> => e.event === 'checkpoint');
+    const lastSaved = checkpoints.at(-1)!.epoch;
+    expect(lastSaved).toBeGreaterThanOrEqual(2);
+    expect(lastSaved).toBeLessThan(epochs);
     expect(existsSync(join(dir, 'last.ckpt'))).toBe(true);
-    const resumed = await run(config({ checkpointDir: dir, resumeDir: dir }));
+    const resumed = await run(config({ epochs, checkpointDir: dir, resumeDir: dir }));
     const start = resumed.events.find((e) => e.event === 'start') as Extract<TrainEvent, { event: 'start' }>;
-    expect(start.resumedFromEpoch).toBe(2);
+    expect(start.resumedFromEpoch).toBe(lastSaved);
     const d = done(resumed.events)!;
     expect(d.bestEpoch).toBe(reference.bestEpoch);
     expect(d.bestValLoss).toBeCloseTo(reference.bestValLoss, 5);
