@@ -116,30 +116,43 @@ describe('a training run', () => {
     expect(d.bestValAccuracy).toBe(reference.bestValAccuracy);
   }, 180_000);
 
-  it('stopped after its second epoch, evaluates and exports the best epoch so far; paused time is not training time', async () => {
+  it('stopped after its second epoch or later, evaluates and exports the best epoch so far; paused time is not training time', async () => {
     const out = join(work, 'stopped.onnx');
     let paused = false;
+    let resumed = false;
+    let stopped = false;
     const t0 = performance.now();
+    // Pause and stop land at the trainer's next batch, which may be an epoch later than the
+    // event that sent them: stop only once the pause is over, so that the pause happened.
     const { events } = await run(config({ epochs: 50, exportPath: out }), (e, t) => {
-      if (e.event === 'epoch' && e.epoch === 1 && !paused) {
+      if (e.event !== 'epoch') return;
+      if (e.epoch === 1 && !paused) {
         // A long pause: it must not count in the training time.
         paused = true;
         t.pause();
-        setTimeout(() => t.resume(), 3000);
+        setTimeout(() => {
+          resumed = true;
+          t.resume();
+        }, 3000);
       }
-      if (e.event === 'epoch' && e.epoch === 2) t.stop();
+      if (e.epoch >= 2 && resumed && !stopped) {
+        stopped = true;
+        t.stop();
+      }
     });
     const d = done(events)!;
     expect(d.stoppedByUser).toBe(true);
-    expect(events.filter((e) => e.event === 'epoch').length).toBe(2);
+    const epochs = events.filter((e): e is Extract<TrainEvent, { event: 'epoch' }> => e.event === 'epoch');
+    expect(epochs.length).toBeGreaterThanOrEqual(2);
+    expect(epochs.length).toBeLessThan(10);
     expect(d.bestEpoch).toBeGreaterThanOrEqual(1);
-    expect(d.bestEpoch).toBeLessThanOrEqual(2);
+    expect(d.bestEpoch).toBeLessThanOrEqual(epochs.length);
     expect(events.some((e) => e.event === 'evaluation')).toBe(true);
     const exported = events.find((e) => e.event === 'export') as Extract<TrainEvent, { event: 'export' }>;
     expect(exported.verified).toBe(true);
     expect(existsSync(out)).toBe(true);
-    // Two short epochs and an export take well under the 3 s pause.
-    const epochSeconds = events.filter((e): e is Extract<TrainEvent, { event: 'epoch' }> => e.event === 'epoch').reduce((s, e) => s + e.seconds, 0);
+    // A few short epochs and an export take well under the 3 s pause.
+    const epochSeconds = epochs.reduce((s, e) => s + e.seconds, 0);
     expect(epochSeconds).toBeLessThan(2.5);
     const wallSeconds = (performance.now() - t0) / 1000;
     expect(wallSeconds).toBeGreaterThan(3);
