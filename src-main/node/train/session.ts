@@ -7,7 +7,7 @@ import { readFloats, tensorDims } from '../../core/onnx/tensor.js';
 import { useNchwcConvs } from '../../core/train/nchwc-convs.js';
 import { nchwcBlockSize } from './nchwc-probe.js';
 
-export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
   executionMode: 'sequential',
