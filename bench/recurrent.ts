@@ -16,16 +16,10 @@ import { sgd } from '../src-main/core/train/optimizers.js';
 import { createSession } from '../src-main/node/train/session.js';
 import { readFloats, tensorDims } from '../src-main/core/onnx/tensor.js';
 import type { CellKind } from '../src-main/core/surgery/swap-cell.js';
-import { median, ms, PythonServer, randomFloats } from './support.js';
+import { flag, median, ms, opt, PythonServer, randomFloats } from './support.js';
 
 const here = import.meta.dirname;
 const results = join(here, 'results');
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const opt = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
 const WARMUP = Number(opt('warmup', '2'));
 const ITERS = Number(opt('iters', '8'));
 const THREADS = Number(opt('threads', '2'));

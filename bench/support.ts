@@ -7,6 +7,17 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+const argv = process.argv.slice(2);
+
+/** Whether `--name` was given on the command line. */
+export const flag = (name: string) => argv.includes(`--${name}`);
+
+/** The value after `--name`, or `dflt`. */
+export const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
+};
+
 /** Milliseconds since `t0` (a performance.now() reading). */
 export const ms = (t0: number) => performance.now() - t0;
 

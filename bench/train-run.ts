@@ -36,6 +36,7 @@ import sharp from 'sharp';
 import { create } from '@bufbuild/protobuf';
 import { decodeModel, encodeModel } from '../src-main/core/onnx/codec.js';
 import { TensorShapeProto_DimensionSchema } from '../src-main/core/onnx/gen/onnx_pb.js';
+import { flag, opt } from './support.js';
 
 const here = import.meta.dirname;
 const root = join(here, '..');
@@ -45,12 +46,6 @@ const PYTHON = '/usr/bin/python3';
 
 // ---------------------------------------------------------------------------- arguments
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const opt = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
 const EPOCHS = Number(opt('epochs', '10'));
 const BATCH = Number(opt('batch', '32'));
 const LR = Number(opt('lr', '0.01'));

@@ -28,7 +28,7 @@ import { compileTrainingStep, type CompiledStep } from '../src-main/core/train/c
 import { useNchwcConvs } from '../src-main/core/train/nchwc-convs.js';
 import { nchwcBlockSize } from '../src-main/node/train/nchwc-probe.js';
 import type { Optimizer } from '../src-main/core/train/optimizer.js';
-import { median, ms, PythonServer, randomFloats } from './support.js';
+import { flag, median, ms, opt, PythonServer, randomFloats } from './support.js';
 
 const here = import.meta.dirname;
 const fixture = join(here, '../../shared/fixtures/resnet18/model.onnx');
@@ -36,12 +36,6 @@ const results = join(here, 'results');
 
 // ---------------------------------------------------------------------------- arguments
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const opt = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
 const BATCH = Number(opt('batch', '16'));
 const SIZE = Number(opt('size', '224'));
 const WARMUP = Number(opt('warmup', '2'));
