@@ -2,23 +2,14 @@
 // previews, runs with their streamed events, projects. Plain JSON, like the rest of the API.
 import type { Edit } from '../core/surgery/edits.js';
 import type { SurgeryViewData } from '../core/view/surgery-view.js';
-import type { EpochSummary, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
+import type { DataOptions, EpochSummary, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
+
+export { DEFAULT_DATA_OPTIONS, type DataOptions } from './training.js';
 
 export type { Edit };
 
 /** What the edit list did to the model: the trainable set, per block, and a line per edit. */
 export type SurgeryView = SurgeryViewData;
-
-/** How a dataset is read: the same options the trainer uses, so previews match training. */
-export interface DataOptions {
-  /** Only these class indices (remapped to 0..k-1). */
-  classes: number[] | null;
-  perClassLimit: number | null;
-  valFraction: number;
-  seed: number;
-}
-
-export const DEFAULT_DATA_OPTIONS: DataOptions = { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
 
 export interface DatasetView {
   path: string;

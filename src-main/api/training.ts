@@ -3,27 +3,37 @@
 
 import type { Edit } from '../core/surgery/edits.js';
 
-export type Strategy = 'feature-extraction' | 'fine-tune' | 'full' | 'scratch' | { blocks: string[] };
 export type ScheduleName = 'constant' | 'step' | 'cosine' | 'one-cycle' | 'warmup-cosine';
+
+/** How a dataset is read: the same options for previews and training, so they match. */
+export interface DataOptions {
+  /** Only these class indices (remapped to 0..k-1). */
+  classes: number[] | null;
+  perClassLimit: number | null;
+  valFraction: number;
+  /** The split's seed. */
+  seed: number;
+}
+
+export const DEFAULT_DATA_OPTIONS: DataOptions = { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
+
+/** A dataset (folder, IDX files, CSV, or a generated task spec) and how it is read. */
+export interface DataSpec {
+  path: string;
+  options: DataOptions;
+}
 
 export interface TrainConfig {
   model: string;
-  data: string;
+  data: DataSpec;
   /**
-   * The studio's edit list (freezing, head and cell swaps), replayed on the model as it is.
-   * When set, it replaces `head`, `headHidden`, `swapCell` and the freezing of `strategy`
-   * ('scratch' still re-initialises every weight).
+   * What trains and how the model is changed (freezing, head and cell swaps), replayed on the
+   * model as it is: the studio's edit list, or what the CLI's flags became
+   * (core/surgery/presets.ts).
    */
-  edits: Edit[] | null;
-  /** Swap the head for this many classes; 'auto' = the dataset's classes; null = keep it. */
-  head: number | 'auto' | null;
-  /** A small MLP head of this width instead of one Linear layer. */
-  headHidden: number | null;
-  /** Replace the model's recurrent cell (fresh weights) before training. */
-  swapCell: 'LSTM' | 'GRU' | 'RNN' | null;
-  strategy: Strategy;
-  /** For 'fine-tune': how many stages before the head are trained with it. */
-  fineTuneStages: number;
+  edits: Edit[];
+  /** From scratch: the edited architecture with every weight re-initialised. */
+  reinit: boolean;
   epochs: number;
   batchSize: number;
   optimizer: 'sgd' | 'adamw';
@@ -35,27 +45,19 @@ export interface TrainConfig {
   augment: boolean;
   /** Cache the frozen prefix's outputs (ignored, and said so, when augmenting). */
   cache: boolean;
+  /** Initialisation (new heads, from scratch) and shuffling. */
   seed: number;
-  valFraction: number;
   earlyStopPatience: number | null;
   checkpointDir: string | null;
   resumeDir: string | null;
   exportPath: string | null;
-  /** Only these class indices of the dataset (remapped to 0..k-1), e.g. Fashion-MNIST 5-9. */
-  classes: number[] | null;
-  /** At most this many training samples per class. */
-  perClassLimit: number | null;
   /** Learning-rate multiplier per block path (discriminative learning rates). */
   lrMultipliers: Record<string, number>;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
-  edits: null,
-  head: 'auto',
-  headHidden: null,
-  swapCell: null,
-  strategy: 'feature-extraction',
-  fineTuneStages: 1,
+  edits: [],
+  reinit: false,
   epochs: 5,
   batchSize: 32,
   optimizer: 'sgd',
@@ -67,13 +69,10 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   augment: false,
   cache: true,
   seed: 0,
-  valFraction: 0.1,
   earlyStopPatience: null,
   checkpointDir: null,
   resumeDir: null,
   exportPath: null,
-  classes: null,
-  perClassLimit: null,
   lrMultipliers: {},
 };
 

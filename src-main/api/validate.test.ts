@@ -143,7 +143,7 @@ describe('the other requests', () => {
 });
 
 describe('startRun: checkTrainConfig', () => {
-  const base = { model: '/m.onnx', data: '/d' };
+  const base = { model: '/m.onnx', data: { path: '/d', options: { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 } } };
 
   it('fills every missing setting from DEFAULT_TRAIN_CONFIG', () => {
     const [{ config }] = accepted(checkCall('startRun', [{ config: base }])) as { config: TrainConfig }[];
@@ -154,23 +154,19 @@ describe('startRun: checkTrainConfig', () => {
 
   it('keeps the caller\'s valid settings', () => {
     const settings = {
-      edits: [{ kind: 'swap-head', classes: 5, seed: 0 }],
-      head: 7,
-      strategy: { blocks: ['features/conv2', 'classifier'] },
+      edits: [{ kind: 'swap-head', classes: 5, seed: 0 }, { kind: 'freeze-preset', preset: 'none' }, { kind: 'unfreeze', blocks: ['features/conv2', 'classifier'] }],
+      reinit: true,
+      data: { path: '/d', options: { classes: [5, 6, 7], perClassLimit: 50, valFraction: 0.2, seed: 3 } },
       epochs: 2,
       batchSize: 8,
       optimizer: 'adamw',
       lr: 0.003,
       schedule: 'one-cycle',
       clipNorm: 1,
-      classes: [5, 6, 7],
-      perClassLimit: 50,
       lrMultipliers: { features: 0.1 },
       earlyStopPatience: 3,
     };
     expect(checkTrainConfig({ ...base, ...settings })).toMatchObject({ ...settings, momentum: DEFAULT_TRAIN_CONFIG.momentum });
-    expect(checkTrainConfig({ ...base, head: null }).head).toBeNull();
-    expect(checkTrainConfig({ ...base, head: 'auto' }).head).toBe('auto');
   });
 
   it('refuses bad learning rates, epochs, optimizers and other settings, naming the field', () => {
@@ -184,17 +180,16 @@ describe('startRun: checkTrainConfig', () => {
       [{ epochs: 1e6 }, /config\.epochs/],
       [{ optimizer: 'adam' }, /config\.optimizer must be one of sgd, adamw/],
       [{ schedule: 'linear' }, /config\.schedule/],
-      [{ strategy: 'everything' }, /config\.strategy/],
-      [{ strategy: { blocks: [] } }, /config\.strategy\.blocks/],
-      [{ head: 1 }, /config\.head/],
-      [{ head: 'many' }, /config\.head/],
+      [{ reinit: 'yes' }, /config\.reinit must be true or false/],
+      [{ data: '/d' }, /config\.data must be an object/],
+      [{ data: { path: '/d', options: { ...base.data.options, valFraction: 2 } } }, /options\.valFraction/],
       [{ augment: 'yes' }, /config\.augment must be true or false/],
       [{ batchSize: 0 }, /config\.batchSize/],
       [{ lrMultipliers: { features: -1 } }, /config\.lrMultipliers\["features"\]/],
       [{ lrMultipliers: [] }, /config\.lrMultipliers must be an object/],
       [{ edits: [{ seed: 0 }] }, /edit 1 needs a "kind"/],
       [{ model: '' }, /config\.model/],
-      [{ data: 'a\0b' }, /config\.data/],
+      [{ data: { path: 'a\0b', options: base.data.options } }, /config\.data\.path/],
     ];
     for (const [over, re] of bad) {
       expect(refused(checkCall('startRun', [{ config: { ...base, ...over } }])), JSON.stringify(over)).toMatch(re);

@@ -6,7 +6,7 @@
 import { API_METHODS } from './contract.js';
 import type { ApiErrorData, ApiMethod, RpcRequest, RpcResponse, StudioApi } from './contract.js';
 import type { DataOptions, Edit, ProjectState } from './studio-types.js';
-import { DEFAULT_TRAIN_CONFIG, type ScheduleName, type Strategy, type TrainConfig } from './training.js';
+import { type DataSpec, DEFAULT_TRAIN_CONFIG, type ScheduleName, type TrainConfig } from './training.js';
 
 /** Longest path a request may carry; far above any real file path. */
 const MAX_PATH_LENGTH = 4096;
@@ -93,32 +93,23 @@ export function checkDataOptions(x: unknown): DataOptions {
   };
 }
 
-function strategy(x: unknown): Strategy {
-  if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
-    const blocks = (x as Obj).blocks;
-    if (!Array.isArray(blocks) || blocks.length === 0 || !blocks.every((b) => typeof b === 'string' && b.length < 1024)) fail('config.strategy.blocks must list block paths');
-    return { blocks: blocks as string[] };
-  }
-  return oneOf(x, 'config.strategy', ['feature-extraction', 'fine-tune', 'full', 'scratch'] as const);
+function checkDataSpec(x: unknown): DataSpec {
+  const d = object(x, 'config.data');
+  return { path: path(d.path, 'config.data.path'), options: checkDataOptions(d.options) };
 }
 
 export function checkTrainConfig(x: unknown): TrainConfig {
   const c = object(x, 'config');
   const d = DEFAULT_TRAIN_CONFIG;
   const get = <K extends keyof TrainConfig>(k: K): unknown => (c[k] === undefined ? (d as Partial<TrainConfig>)[k] : c[k]);
-  const head = get('head');
   const multipliers = object(get('lrMultipliers'), 'config.lrMultipliers');
   const lrMultipliers: Record<string, number> = {};
   for (const [k, v] of Object.entries(multipliers)) lrMultipliers[k] = num(v, `config.lrMultipliers["${k}"]`, 0, 1000);
   return {
     model: path(c.model, 'config.model'),
-    data: path(c.data, 'config.data'),
-    edits: c.edits === undefined || c.edits === null ? null : checkEdits(c.edits),
-    head: head === null || head === 'auto' ? head : int(head, 'config.head', 2, 100_000),
-    headHidden: nullable(get('headHidden'), (v) => int(v, 'config.headHidden', 1, 100_000)),
-    swapCell: nullable(get('swapCell'), (v) => oneOf(v, 'config.swapCell', ['LSTM', 'GRU', 'RNN'] as const)),
-    strategy: strategy(get('strategy')),
-    fineTuneStages: int(get('fineTuneStages'), 'config.fineTuneStages', 0, 1000),
+    data: checkDataSpec(c.data),
+    edits: c.edits === undefined || c.edits === null ? [] : checkEdits(c.edits),
+    reinit: bool(get('reinit'), 'config.reinit'),
     epochs: int(get('epochs'), 'config.epochs', 1, 10_000),
     batchSize: int(get('batchSize'), 'config.batchSize', 1, 65_536),
     optimizer: oneOf(get('optimizer'), 'config.optimizer', ['sgd', 'adamw'] as const),
@@ -130,14 +121,11 @@ export function checkTrainConfig(x: unknown): TrainConfig {
     augment: bool(get('augment'), 'config.augment'),
     cache: bool(get('cache'), 'config.cache'),
     seed: int(get('seed'), 'config.seed', 0, 2 ** 31 - 1),
-    valFraction: num(get('valFraction'), 'config.valFraction', 0, 0.9),
     earlyStopPatience: nullable(get('earlyStopPatience'), (v) => int(v, 'config.earlyStopPatience', 1, 10_000)),
     // Where a run writes is the engine's choice in the studio, never the caller's.
     checkpointDir: null,
     resumeDir: null,
     exportPath: null,
-    classes: nullable(get('classes'), (v) => intList(v, 'config.classes', 10_000)),
-    perClassLimit: nullable(get('perClassLimit'), (v) => int(v, 'config.perClassLimit', 1)),
     lrMultipliers,
   };
 }

@@ -3,9 +3,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TRAIN_CONFIG, type GradientFlowLayer, type Strategy, type TrainConfig, type TrainEvent } from '../api/training.js';
+import { DEFAULT_DATA_OPTIONS, DEFAULT_TRAIN_CONFIG, type GradientFlowLayer, type TrainConfig, type TrainEvent } from '../api/training.js';
+import type { Edit } from '../core/surgery/edits.js';
+import { type HeadOptions, strategyEdits, swapCellEdit, swapHeadEdit } from '../core/surgery/presets.js';
 import { addingModel, type RecurrentCell } from '../core/templates/adding-model.js';
 import { addingSpec } from '../node/data/adding.js';
+import { runDatasetClasses } from '../node/train/data.js';
 import { writeModelProto } from '../node/model-file.js';
 import { TrainerProcess } from '../node/train/trainer-process.js';
 import { parse, UsageError } from './args.js';
@@ -40,20 +43,11 @@ function number(v: string | undefined, name: string, dflt: number): number {
   return n;
 }
 
-function swapCellOption(v: string | undefined): TrainConfig['swapCell'] {
-  if (v === undefined) return null;
+function swapCellEdits(v: string | undefined, seed: number): Edit[] {
+  if (v === undefined) return [];
   const cell = v.toUpperCase();
   if (cell !== 'LSTM' && cell !== 'GRU' && cell !== 'RNN') throw new UsageError(`--swap-cell must be lstm, gru or rnn, not "${v}"`);
-  return cell;
-}
-
-export function parseStrategy(spec: string): { strategy: Strategy; stages: number } {
-  const ft = /^fine-tune(?::(\d+))?$/.exec(spec);
-  if (ft) return { strategy: 'fine-tune', stages: Number(ft[1] ?? 1) };
-  if (spec === 'feature-extraction' || spec === 'full' || spec === 'scratch') return { strategy: spec, stages: 1 };
-  const blocks = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  if (blocks.length === 0) throw new UsageError(`--strategy: "${spec}" names no blocks`);
-  return { strategy: { blocks }, stages: 1 };
+  return [swapCellEdit(cell, seed)];
 }
 
 /** A generated task: the CLI builds its model and writes it to a temporary file before the run. */
@@ -64,7 +58,17 @@ export interface TaskModel {
   hidden: number;
 }
 
-export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json: boolean; task: TaskModel | null } {
+/** A head swap the dataset completes: its class count (for `--head auto`) and class names. */
+export interface PendingHead {
+  classes: number | 'auto';
+  hidden: number | null;
+}
+
+/**
+ * The run the flags describe. Strategy, head and cell flags become edit records; a head swap
+ * waits for the dataset's classes (`pendingHead`, see {@link withHeadEdit}).
+ */
+export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json: boolean; task: TaskModel | null; pendingHead: PendingHead | null } {
   const { values } = parse(
     argv,
     {
@@ -126,9 +130,15 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
   } else if (values.length || values.cell || values.hidden || values.samples) throw new UsageError('--length, --cell, --hidden and --samples go with --task adding');
   if (!values.model || !values.data) throw new UsageError(USAGE);
   const d = DEFAULT_TRAIN_CONFIG;
-  const head = values.head === undefined || values.head === 'auto' ? 'auto' : values.head === 'keep' ? null : number(values.head, '--head', 0);
+  const head: PendingHead['classes'] | null = values.head === undefined || values.head === 'auto' ? 'auto' : values.head === 'keep' ? null : number(values.head, '--head', 0);
   if (typeof head === 'number' && (!Number.isInteger(head) || head < 2)) throw new UsageError('--head needs a whole number of classes, at least 2');
-  const { strategy, stages } = parseStrategy(values.strategy ?? 'feature-extraction');
+  const seed = number(values.seed, '--seed', d.seed);
+  let strategy;
+  try {
+    strategy = strategyEdits(values.strategy ?? 'feature-extraction');
+  } catch (e) {
+    throw new UsageError(`--strategy: ${(e as Error).message}`);
+  }
   const optimizer = values.optimizer ?? d.optimizer;
   if (optimizer !== 'sgd' && optimizer !== 'adamw') throw new UsageError('--optimizer must be sgd or adamw');
   const schedule = (values.schedule ?? d.schedule) as TrainConfig['schedule'];
@@ -136,12 +146,18 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
   const config: TrainConfig = {
     ...d,
     model: values.model,
-    data: values.data,
-    head,
-    headHidden: values['head-hidden'] ? number(values['head-hidden'], '--head-hidden', 0) : null,
-    swapCell: swapCellOption(values['swap-cell']),
-    strategy,
-    fineTuneStages: stages,
+    data: {
+      path: values.data,
+      options: {
+        seed,
+        valFraction: number(values['val-fraction'], '--val-fraction', DEFAULT_DATA_OPTIONS.valFraction),
+        classes: values.classes ? values.classes.split(',').map((c) => number(c, '--classes', 0)) : null,
+        perClassLimit: values['per-class'] ? number(values['per-class'], '--per-class', 0) : null,
+      },
+    },
+    // The head swap, once the dataset's classes are known, goes between these two.
+    edits: [...swapCellEdits(values['swap-cell'], seed), ...strategy.edits],
+    reinit: strategy.reinit,
     epochs: number(values.epochs, '--epochs', d.epochs),
     batchSize: number(values.batch, '--batch', d.batchSize),
     optimizer,
@@ -152,17 +168,25 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     clipNorm: values.clip ? number(values.clip, '--clip', 0) : null,
     augment: values.augment ?? false,
     cache: !values['no-cache'],
-    seed: number(values.seed, '--seed', d.seed),
-    valFraction: number(values['val-fraction'], '--val-fraction', d.valFraction),
+    seed,
     earlyStopPatience: values.patience ? number(values.patience, '--patience', 0) : null,
-    classes: values.classes ? values.classes.split(',').map((c) => number(c, '--classes', 0)) : null,
-    perClassLimit: values['per-class'] ? number(values['per-class'], '--per-class', 0) : null,
     checkpointDir: values.checkpoint ?? null,
     resumeDir: values.resume ?? null,
     exportPath: values.export ?? null,
   };
+  const pendingHead = head === null ? null : { classes: head, hidden: values['head-hidden'] ? number(values['head-hidden'], '--head-hidden', 0) : null };
   if (config.resumeDir && !config.checkpointDir) config.checkpointDir = config.resumeDir;
-  return { config, json: values.json ?? false, task };
+  return { config, json: values.json ?? false, task, pendingHead };
+}
+
+/** The config with its head swap, sized (`auto`) and named by the dataset's classes. */
+export function withHeadEdit(config: TrainConfig, head: PendingHead, classes: string[] | null): TrainConfig {
+  const k = head.classes === 'auto' ? classes?.length : head.classes;
+  if (k === undefined) throw new UsageError('--head auto needs a classification dataset (its classes give the head size); use --head K or --head keep');
+  const opts: HeadOptions = { classes: k, seed: config.seed, hidden: head.hidden, classNames: classes };
+  const cells = config.edits.filter((e) => e.kind === 'swap-cell');
+  const rest = config.edits.filter((e) => e.kind !== 'swap-cell');
+  return { ...config, edits: [...cells, swapHeadEdit(opts), ...rest] };
 }
 
 function pct(x: number | null): string {
@@ -203,7 +227,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { config, json, task } = trainConfigFromArgs(argv);
+  const parsed = trainConfigFromArgs(argv);
+  const { json, task, pendingHead } = parsed;
+  let config = parsed.config;
   let tempDir: string | null = null;
   if (task) {
     tempDir = await mkdtemp(join(tmpdir(), 'graft-task-'));
@@ -211,6 +237,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     await writeModelProto(config.model, addingModel({ inputSize: 2, steps: task.length, cell: task.cell, hiddenSize: task.hidden, outputs: 1, seed: config.seed }));
   }
   try {
+    if (pendingHead) config = withHeadEdit(config, pendingHead, await runDatasetClasses(config));
     return await runTrainer(config, json);
   } finally {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });

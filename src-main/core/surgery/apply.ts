@@ -14,6 +14,22 @@ import { type RemovedSoftmax, removeTrailingSoftmax } from './softmax.js';
 import { swapHead } from './swap-head.js';
 import { recurrentNodes, swapCell } from './swap-cell.js';
 
+/** Replaying on a graph in place: what the graph became and what trains. */
+export interface ReplayedGraph {
+  /** The edited graph (the one passed in), sorted and with shapes inferred. */
+  graph: Graph;
+  /** Its block tree, built after the last edit. */
+  tree: BlockTree;
+  trainable: Set<string>;
+  frozenBlocks: string[];
+  log: string[];
+  removedSoftmax: RemovedSoftmax | null;
+  /** True when an edit changed the graph (not only what trains). */
+  graphChanged: boolean;
+  /** The `class_names` metadata to write: undefined = keep the model's, null = remove it. */
+  classNames: string | null | undefined;
+}
+
 export interface SurgeryResult {
   /** The edited inference graph; the very object passed in when no edit changed the model. */
   model: ModelProto;
@@ -39,9 +55,17 @@ class Replay {
   readonly log: string[] = [];
   private cachedTree: BlockTree | null = null;
 
-  constructor(readonly model: ModelProto) {
-    this.graph = graphFromModel(model);
-    this.opset = modelOpset(model);
+  constructor(
+    graph: Graph,
+    opset: number,
+    /** Whether the model carries `class_names` metadata (a new head makes it stale). */
+    private readonly hadClassNames: boolean,
+  ) {
+    this.graph = graph;
+    this.opset = opset;
+    // The tree is built on inferred shapes, as the studio's view builds it: block paths in
+    // freeze edits mean what the user saw.
+    inferShapes(graph, { opset });
   }
 
   get tree(): BlockTree {
@@ -69,7 +93,7 @@ class Replay {
         const stages = edit.stages ?? 1;
         const { frozen, trained } = presetFrozen(this.graph, this.tree, edit.preset, stages);
         this.frozen = frozen;
-        const what = edit.preset === 'full' ? 'everything trainable' : `training ${trained.map((b) => `"${b}"`).join(', ')}`;
+        const what = edit.preset === 'full' ? 'everything trainable' : edit.preset === 'none' ? 'everything frozen' : `training ${trained.map((b) => `"${b}"`).join(', ')}`;
         this.log.push(`freeze-preset: ${edit.preset}${edit.preset === 'fine-tune' ? ` (${stages} stages)` : ''}, ${what}`);
         return;
       }
@@ -80,7 +104,7 @@ class Replay {
         this.graphEdited();
         this.log.push(out.log);
         if (edit.classNames) this.classNames = JSON.stringify(edit.classNames);
-        else if (metadataValue(this.model, CLASS_NAMES_KEY) !== null || this.classNames) {
+        else if (this.hadClassNames || this.classNames) {
           this.classNames = null;
           this.log.push('swap-head: the old class names no longer apply and were removed from the metadata');
         }
@@ -117,34 +141,34 @@ class Replay {
     }
   }
 
-  result(): SurgeryResult {
-    let model = this.model;
+  result(): ReplayedGraph {
     if (this.graphChanged) {
       this.graph.topologicalSort();
       // Fresh types, so the saved outputs declare the new shapes ([N, 1000] -> [N, K]).
       inferShapes(this.graph, { opset: this.opset });
-      model = modelWithGraph(this.model, this.graph);
     }
-    if (this.classNames !== undefined) model = withMetadata(model, CLASS_NAMES_KEY, this.classNames);
     const params = parameterValues(this.graph).map((v) => v.name);
     const frozen = new Set(params.filter((n) => this.frozen.has(n)));
     return {
-      model,
+      graph: this.graph,
+      tree: this.tree,
       trainable: new Set(params.filter((n) => !frozen.has(n))),
       frozenBlocks: frozenBlockPaths(this.graph, this.tree, frozen),
       log: this.log,
       removedSoftmax: this.removedSoftmax,
+      graphChanged: this.graphChanged,
+      classNames: this.classNames,
     };
   }
 }
 
 /**
- * Applies `edits` in order to `model` (which is not modified). Throws a GraftError naming
- * the edit (1-based) that failed and why.
+ * Applies `edits` in order to `graph`, in place, at `opset`. Throws a GraftError naming the
+ * edit (1-based) that failed and why. `hadClassNames`: the model's metadata lists class names.
  */
-export function applyEdits(model: ModelProto, edits: readonly Edit[]): SurgeryResult {
+export function replayEdits(graph: Graph, opset: number, edits: readonly Edit[], hadClassNames: boolean): ReplayedGraph {
   edits.forEach((e, i) => checkEdit(e, i));
-  const replay = new Replay(model);
+  const replay = new Replay(graph, opset, hadClassNames);
   edits.forEach((edit, i) => {
     try {
       replay.apply(edit);
@@ -154,4 +178,20 @@ export function applyEdits(model: ModelProto, edits: readonly Edit[]): SurgeryRe
     }
   });
   return replay.result();
+}
+
+/** The model `replayEdits` made: the graph saved back, and the class-names metadata. */
+export function editedModel(base: ModelProto, replayed: ReplayedGraph): ModelProto {
+  const model = replayed.graphChanged ? modelWithGraph(base, replayed.graph) : base;
+  return replayed.classNames === undefined ? model : withMetadata(model, CLASS_NAMES_KEY, replayed.classNames);
+}
+
+/**
+ * Applies `edits` in order to `model` (which is not modified). Throws a GraftError naming
+ * the edit (1-based) that failed and why.
+ */
+export function applyEdits(model: ModelProto, edits: readonly Edit[]): SurgeryResult {
+  const replayed = replayEdits(graphFromModel(model), modelOpset(model), edits, metadataValue(model, CLASS_NAMES_KEY) !== null);
+  const { trainable, frozenBlocks, log, removedSoftmax } = replayed;
+  return { model: editedModel(model, replayed), trainable, frozenBlocks, log, removedSoftmax };
 }

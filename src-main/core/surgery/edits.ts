@@ -3,7 +3,11 @@
 // every record must be JSON-serialisable and carry its own seed.
 import { GraftError } from '../errors.js';
 
-export type FreezePreset = 'feature-extraction' | 'fine-tune' | 'full';
+/** What trains: the head alone, the head and the last stages, everything, or nothing (the
+ * start for "only these blocks": unfreeze edits follow it). */
+export type FreezePreset = 'feature-extraction' | 'fine-tune' | 'full' | 'none';
+
+export const FREEZE_PRESETS: readonly FreezePreset[] = ['feature-extraction', 'fine-tune', 'full', 'none'];
 
 export interface FreezeEdit {
   kind: 'freeze';
@@ -16,7 +20,7 @@ export interface UnfreezeEdit {
   blocks: string[];
 }
 
-/** Replaces the whole freeze state: the head alone, the head and the last `stages`, or all. */
+/** Replaces the whole freeze state (see FreezePreset). */
 export interface FreezePresetEdit {
   kind: 'freeze-preset';
   preset: FreezePreset;
@@ -109,8 +113,8 @@ export function checkEdit(edit: unknown, index: number): asserts edit is Edit {
     case 'unfreeze':
       return checkBlockList(index, e.kind, e.blocks);
     case 'freeze-preset':
-      if (!['feature-extraction', 'fine-tune', 'full'].includes(e.preset)) {
-        invalid(index, e.kind, `unknown preset "${String(e.preset)}" (feature-extraction, fine-tune or full)`);
+      if (!FREEZE_PRESETS.includes(e.preset)) {
+        invalid(index, e.kind, `unknown preset "${String(e.preset)}" (${FREEZE_PRESETS.join(', ')})`);
       }
       if (e.stages !== undefined && (!isInt(e.stages) || e.stages < 0)) invalid(index, e.kind, `"stages" must be a whole number >= 0 (got ${String(e.stages)})`);
       return;

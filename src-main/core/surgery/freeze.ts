@@ -15,7 +15,7 @@ export function headBlockPath(tree: BlockTree, head: HeadInfo): string {
 }
 
 /** The blocks a preset trains. */
-export function presetBlocks(graph: Graph, tree: BlockTree, preset: Exclude<FreezePreset, 'full'>, stages: number): string[] {
+export function presetBlocks(graph: Graph, tree: BlockTree, preset: 'feature-extraction' | 'fine-tune', stages: number): string[] {
   const head = detectHead(graph, tree);
   if (!head) throw new GraftError('no-head', `freeze-preset ${preset}: no classification head found in this model, so there is nothing to keep trainable`);
   const headBlock = headBlockPath(tree, head);
@@ -28,6 +28,7 @@ export function presetBlocks(graph: Graph, tree: BlockTree, preset: Exclude<Free
 export function presetFrozen(graph: Graph, tree: BlockTree, preset: FreezePreset, stages: number): { frozen: Set<string>; trained: string[] } {
   const all = parameterValues(graph).map((v) => v.name);
   if (preset === 'full') return { frozen: new Set(), trained: [] };
+  if (preset === 'none') return { frozen: new Set(all), trained: [] };
   const trained = presetBlocks(graph, tree, preset, stages);
   const keep = paramsOfBlocks(graph, tree, trained);
   return { frozen: new Set(all.filter((n) => !keep.has(n))), trained };

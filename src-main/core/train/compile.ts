@@ -95,7 +95,8 @@ function trainingOpset(graph: Graph, opset: number): number {
   return raise ? 16 : opset;
 }
 
-function withDefaultOpset(model: ModelProto, version: number): ModelProto {
+/** `model` declaring `version` of the default ONNX domain. */
+export function withDefaultOpset(model: ModelProto, version: number): ModelProto {
   const opsetImport = model.opsetImport.map((o) =>
     o.domain === '' || o.domain === 'ai.onnx' ? Object.assign(Object.create(Object.getPrototypeOf(o)), o, { version: BigInt(version) }) : o,
   );
@@ -103,11 +104,22 @@ function withDefaultOpset(model: ModelProto, version: number): ModelProto {
 }
 
 export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions): CompiledStep {
-  const modelOpsetVersion = modelOpset(model);
+  const graph = graphFromModel(model, 'training step');
+  const { step, opset } = compileStepGraph(graph, modelOpset(model), opts);
+  return { ...step, model: withDefaultOpset(modelWithGraph(model, graph), opset) };
+}
+
+/** A compiled step as a graph: the names, and the graph with the opset it declares. */
+export type CompiledStepGraph = Omit<CompiledStep, 'model'>;
+
+/**
+ * Compiles the step into `graph` itself (pass a clone to keep the forward graph): the
+ * forward graph at the model's `modelOpsetVersion` becomes the step, which declares `opset`.
+ */
+export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: TrainingStepOptions): { step: CompiledStepGraph; opset: number } {
   if (modelOpsetVersion < MIN_OPSET) {
     throw new GraftError('train-opset', `training needs ONNX opset ${MIN_OPSET} or newer; this model uses opset ${modelOpsetVersion}`);
   }
-  const graph = graphFromModel(model, 'training step');
   inferShapes(graph, { opset: modelOpsetVersion });
   const opset = trainingOpset(graph, modelOpsetVersion);
 
@@ -184,8 +196,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
     }
   }
 
-  const result: CompiledStep = {
-    model,
+  const result: CompiledStepGraph = {
     data: dataInputs[0].name,
     dataInputs: dataInputs.map((v) => v.name),
     target: target.name,
@@ -241,6 +252,5 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
 
   graph.outputs = [prediction, ...outputs];
   graph.topologicalSort();
-  result.model = withDefaultOpset(modelWithGraph(model, graph), opset);
-  return result;
+  return { step: result, opset };
 }

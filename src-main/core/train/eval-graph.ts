@@ -2,6 +2,7 @@
 // the training step just produced, without rebuilding a session per epoch.
 import type { ModelProto, TensorProto } from '../onnx/gen/onnx_pb.js';
 import { tensorDims } from '../onnx/tensor.js';
+import type { Graph } from '../ir/graph.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 
 export interface EvalGraph {
@@ -13,6 +14,12 @@ export interface EvalGraph {
 
 export function compileEvalGraph(model: ModelProto, trainable: ReadonlySet<string>): EvalGraph {
   const graph = graphFromModel(model, 'evaluation');
+  const names = evalGraphOf(graph, trainable);
+  return { model: modelWithGraph(model, graph), ...names };
+}
+
+/** Turns `graph` itself into the evaluation graph (pass a clone to keep the forward graph). */
+export function evalGraphOf(graph: Graph, trainable: ReadonlySet<string>): Omit<EvalGraph, 'model'> {
   const dataInputs = graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
   const params: string[] = [];
   for (const name of [...graph.initializerOrder]) {
@@ -28,5 +35,5 @@ export function compileEvalGraph(model: ModelProto, trainable: ReadonlySet<strin
   const prediction = graph.outputs[0].name;
   graph.outputs = [graph.outputs[0]];
   graph.cleanup();
-  return { model: modelWithGraph(model, graph), dataInputs, params, prediction };
+  return { dataInputs, params, prediction };
 }

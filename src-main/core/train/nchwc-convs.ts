@@ -158,18 +158,28 @@ class Lowering {
 export function useNchwcConvs(model: ModelProto, blockSize: number, opts: { inputGradients?: boolean } = {}): ModelProto {
   if (blockSize < 2) return model;
   const g = graphFromModel(model, 'training step');
-  const lower = new Lowering(g, modelOpset(model), blockSize);
+  if (lowerNchwcConvs(g, modelOpset(model), blockSize, opts) === 0) return model;
+  return withNchwcDomain(modelWithGraph(model, g));
+}
+
+/** Lowers `g` in place; returns how many nodes it rewrote (declare the domain when > 0). */
+export function lowerNchwcConvs(g: Graph, opset: number, blockSize: number, opts: { inputGradients?: boolean } = {}): number {
+  if (blockSize < 2) return 0;
+  const lower = new Lowering(g, opset, blockSize);
   let changed = 0;
   for (const n of [...g.nodes]) {
     if (n.domain !== '' && n.domain !== 'ai.onnx') continue;
     if (n.opType === 'Conv' && lower.conv(n)) changed++;
     else if (opts.inputGradients !== false && n.opType === 'ConvTranspose' && lower.convTranspose(n)) changed++;
   }
-  if (changed === 0) return model;
-  g.topologicalSort();
-  const out = modelWithGraph(model, g);
-  if (!out.opsetImport.some((o) => o.domain === NCHWC_DOMAIN)) {
-    out.opsetImport = [...out.opsetImport, create(OperatorSetIdProtoSchema, { domain: NCHWC_DOMAIN, version: 1n })];
-  }
-  return out;
+  if (changed > 0) g.topologicalSort();
+  return changed;
+}
+
+/** The model declaring onnxruntime's NCHWc domain, which the lowered nodes use. */
+export function withNchwcDomain(model: ModelProto): ModelProto {
+  if (model.opsetImport.some((o) => o.domain === NCHWC_DOMAIN)) return model;
+  return Object.assign(Object.create(Object.getPrototypeOf(model) as object) as ModelProto, model, {
+    opsetImport: [...model.opsetImport, create(OperatorSetIdProtoSchema, { domain: NCHWC_DOMAIN, version: 1n })],
+  });
 }

@@ -3,6 +3,7 @@
 // Feature extraction then costs one forward pass per image for the whole run.
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import type { Graph, TensorType, Value } from '../ir/graph.js';
+import { cloneGraph } from '../ir/clone.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import { inferShapes, modelOpset } from '../shape/infer.js';
 
@@ -51,31 +52,47 @@ function frontierOf(graph: Graph, trainable: ReadonlySet<string>): Value[] {
 }
 
 export function splitFrozenPrefix(model: ModelProto, trainable: ReadonlySet<string>): PrefixSplit {
-  const opset = modelOpset(model);
   const graph = graphFromModel(model, 'model');
-  inferShapes(graph, { opset });
+  inferShapes(graph, { opset: modelOpset(model) });
+  const split = splitPrefixGraph(graph, trainable);
+  return {
+    prefix: split.prefix ? modelWithGraph(model, split.prefix) : null,
+    frontier: split.frontier,
+    suffix: split.suffix === graph && !split.prefix ? model : modelWithGraph(model, split.suffix),
+  };
+}
+
+export interface PrefixGraphSplit {
+  prefix: Graph | null;
+  frontier: FrontierValue[];
+  /** `graph` itself, cut down to the trainable part when there is a prefix. */
+  suffix: Graph;
+}
+
+/**
+ * Splits a shape-inferred forward graph at the frozen frontier: the prefix is a new graph,
+ * and `graph` itself becomes the suffix (pass a clone to keep the forward graph).
+ */
+export function splitPrefixGraph(graph: Graph, trainable: ReadonlySet<string>): PrefixGraphSplit {
   const frontier = frontierOf(graph, trainable);
   const frontierInfo = frontier.map((v) => ({ name: v.name, type: v.type }));
-  if (frontier.every((v) => v.isGraphInput)) return { prefix: null, frontier: frontierInfo, suffix: model };
+  if (frontier.every((v) => v.isGraphInput)) return { prefix: null, frontier: frontierInfo, suffix: graph };
   // The cache stores features per sample: each frontier value must keep the batch first (a
   // sequence model's time-major Transpose does not). Otherwise there is nothing to cache.
-  const batch = graph.inputs.find((v) => !v.initializer)?.type?.shape?.[0];
+  const dataInputs = graph.inputs.filter((v) => !v.initializer);
+  const batch = dataInputs[0]?.type?.shape?.[0];
   if (batch === undefined || frontier.some((v) => v.type?.shape?.[0] !== batch)) {
-    const inputs = graph.inputs.filter((v) => !v.initializer).map((v) => ({ name: v.name, type: v.type }));
-    return { prefix: null, frontier: inputs, suffix: model };
+    return { prefix: null, frontier: dataInputs.map((v) => ({ name: v.name, type: v.type })), suffix: graph };
   }
 
-  const prefixGraph = graphFromModel(model, 'prefix');
-  inferShapes(prefixGraph, { opset });
-  prefixGraph.outputs = frontier.map((v) => prefixGraph.value(v.name));
-  prefixGraph.cleanup();
+  const prefix = cloneGraph(graph, graph.name);
+  prefix.outputs = frontier.map((v) => prefix.value(v.name));
+  prefix.cleanup();
 
-  const dataInputs = graph.inputs.filter((v) => !v.initializer);
   for (const v of frontier) graph.makeInput(v);
   // The original data inputs stay only if the trainable part still reads them directly.
   graph.inputs = graph.inputs.filter((v) => !dataInputs.includes(v) || frontier.includes(v) || v.uses.length > 0);
   graph.cleanup();
   graph.inputs = graph.inputs.filter((v) => v.initializer || frontier.includes(v) || v.uses.length > 0);
-
-  return { prefix: modelWithGraph(model, prefixGraph), frontier: frontierInfo, suffix: modelWithGraph(model, graph) };
+  return { prefix, frontier: frontierInfo, suffix: graph };
 }

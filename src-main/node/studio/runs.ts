@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import type { RunAction } from '../../api/contract.js';
 import type { RunRecord, RunStatus, RunSummary, StudioEvent } from '../../api/studio-types.js';
 import type { TrainConfig, TrainEvent } from '../../api/training.js';
-import type { Edit } from '../../core/surgery/edits.js';
 import { GraftError } from '../../core/errors.js';
+import { describeTraining } from '../../core/surgery/presets.js';
 import { TrainerProcess } from '../train/trainer-process.js';
 import type { WorkerLauncher } from '../worker-process.js';
 import { writeJsonAtomic } from './workspace.js';
@@ -31,23 +31,20 @@ interface LiveRun {
 
 /** "feature extraction · 5 epochs · adamw 0.003" from a run's settings and edits. */
 export function runLabel(c: TrainConfig): string {
-  let what: string;
-  if (c.strategy === 'scratch') what = 'from scratch';
-  else if (c.edits) {
-    // The last preset, and what was frozen or unfrozen by hand after it.
-    const at = c.edits.map((e) => e.kind).lastIndexOf('freeze-preset');
-    const last = at >= 0 ? (c.edits[at] as Extract<Edit, { kind: 'freeze-preset' }>) : null;
-    const after = c.edits.slice(at + 1);
-    const frozen = after.flatMap((e) => (e.kind === 'freeze' ? e.blocks : []));
-    const custom = after.some((e) => e.kind === 'unfreeze') || (frozen.length > 0 && last?.preset !== 'full');
-    what = !last ? 'full' : last.preset === 'fine-tune' ? `fine-tune (${last.stages ?? 1} stage${(last.stages ?? 1) === 1 ? '' : 's'})` : last.preset.replace('-', ' ');
-    if (custom) what = `${what}, custom freezing`;
-    else if (frozen.length > 0) what = `frozen: ${frozen.join(', ')}`;
-  } else if (typeof c.strategy === 'object') what = `train ${c.strategy.blocks.join(', ')}`;
-  else what = c.strategy === 'fine-tune' ? `fine-tune (${c.fineTuneStages})` : c.strategy.replace('-', ' ');
-  const cells = (c.edits ?? []).flatMap((e) => (e.kind === 'swap-cell' ? [e.cell] : []));
-  const cell = cells.length ? `${cells[cells.length - 1]} · ` : c.swapCell ? `${c.swapCell} · ` : '';
-  return `${cell}${what} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · ${c.optimizer} ${c.lr}`;
+  const cells = c.edits.flatMap((e) => (e.kind === 'swap-cell' ? [e.cell] : []));
+  const cell = cells.length ? `${cells[cells.length - 1]} · ` : '';
+  return `${cell}${describeTraining(c.edits, c.reinit)} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · ${c.optimizer} ${c.lr}`;
+}
+
+/**
+ * A run stored by an earlier version kept the data's options beside its path and the strategy
+ * as fields: read it in today's shape (what trains is already in its label and its edits).
+ */
+function upgradedConfig(c: TrainConfig): TrainConfig {
+  const old = c as unknown as { data: unknown; classes?: number[] | null; perClassLimit?: number | null; valFraction?: number; seed: number; edits: unknown; strategy?: unknown };
+  if (typeof old.data !== 'string') return c;
+  const options = { classes: old.classes ?? null, perClassLimit: old.perClassLimit ?? null, valFraction: old.valFraction ?? 0.1, seed: old.seed };
+  return { ...c, data: { path: old.data, options }, edits: Array.isArray(old.edits) ? c.edits : [], reinit: old.strategy === 'scratch' };
 }
 
 function newRunId(): string {
@@ -203,6 +200,7 @@ export class RunManager {
         .then((t) => JSON.parse(t) as RunRecord)
         .catch(() => null);
       if (!r) continue;
+      r.config = upgradedConfig(r.config);
       if (!FINISHED.has(r.status)) {
         // Stored as running, but no trainer of this studio has it: the studio itself stopped.
         r.status = 'crashed';

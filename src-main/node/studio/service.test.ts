@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Edit, ProjectState, RunRecord, StudioEvent } from '../../api/studio-types.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../api/training.js';
+import { DEFAULT_DATA_OPTIONS, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../api/training.js';
 import { checkCall } from '../../api/validate.js';
 import { FASHION_MNIST_CLASSES } from '../data/index.js';
 import { readModelFile } from '../model-file.js';
@@ -178,7 +178,7 @@ describe('serve mode: only files below the allowed roots', () => {
   });
 
   it('refuses to start a run on data outside the roots', async () => {
-    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, model: defaultModelPath, data: '/etc' };
+    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, model: defaultModelPath, data: { path: '/etc', options: DEFAULT_DATA_OPTIONS } };
     expect((await errorOf(s.startRun({ config }))).code).toBe('path-not-allowed');
     expect(await s.listRuns()).toEqual([]);
   });
@@ -430,11 +430,9 @@ describe.skipIf(!haveFashion)('training runs', () => {
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
     model: defaultModelPath,
-    data: FASHION,
+    data: { path: FASHION, options: { ...DEFAULT_DATA_OPTIONS, classes: [5, 6, 7, 8, 9], perClassLimit: 50 } },
     edits: FE_EDITS,
     epochs: 1,
-    classes: [5, 6, 7, 8, 9],
-    perClassLimit: 50,
     batchSize: 32,
     optimizer: 'adamw',
     lr: 0.003,
@@ -549,7 +547,7 @@ describe.skipIf(!haveFashion)('a trainer that dies mid-run', () => {
         return ch;
       },
     });
-    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, model: defaultModelPath, data: FASHION, edits: FE_EDITS, epochs: 500, classes: [5, 6, 7, 8, 9], perClassLimit: 50, optimizer: 'adamw', lr: 0.003 };
+    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, model: defaultModelPath, data: { path: FASHION, options: { ...DEFAULT_DATA_OPTIONS, classes: [5, 6, 7, 8, 9], perClassLimit: 50 } }, edits: FE_EDITS, epochs: 500, optimizer: 'adamw', lr: 0.003 };
     const run = await s.startRun({ config });
     expect(channels).toHaveLength(1);
     await nextEvent(s, (e): e is StudioEvent => e.type === 'run' && e.runId === run.id && e.event.event === 'checkpoint');

@@ -187,7 +187,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       return listFolder(abs, shown, async (p) => !restricted || isInside(p, roots()));
     },
     async startRun(req: { config: TrainConfig }): Promise<RunRecord> {
-      const config = { ...req.config, model: await allowedPath(req.config.model, 'model file'), data: await allowedData(req.config.data) };
+      const config = { ...req.config, model: await allowedPath(req.config.model, 'model file'), data: { ...req.config.data, path: await allowedData(req.config.data.path) } };
       return runs.start(workspace.runsDir(project), config);
     },
     async controlRun(req: { id: string; action: RunAction }): Promise<RunSummary> {

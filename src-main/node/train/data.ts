@@ -2,7 +2,7 @@
 // mean and std from its metadata when it has them.
 import type { TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
-import type { ModelFile } from '../model-file.js';
+import { type ModelFile, readModelFile } from '../model-file.js';
 import { openDataset } from '../data/index.js';
 import type { Dataset, Preprocess } from '../data/types.js';
 
@@ -68,11 +68,18 @@ export function shapedForModel(dataset: Dataset, file: ModelFile): Dataset {
 
 export async function openRunData(file: ModelFile, config: TrainConfig): Promise<{ dataset: Dataset; preprocess: Preprocess }> {
   const preprocess = modelPreprocess(file, config.seed, config.augment);
-  const dataset = await openDataset(config.data, preprocess, {
-    seed: config.seed,
-    valFraction: config.valFraction,
-    ...(config.classes ? { classes: config.classes } : {}),
-    ...(config.perClassLimit ? { perClassLimit: config.perClassLimit } : {}),
+  const o = config.data.options;
+  const dataset = await openDataset(config.data.path, preprocess, {
+    seed: o.seed,
+    valFraction: o.valFraction,
+    ...(o.classes ? { classes: o.classes } : {}),
+    ...(o.perClassLimit ? { perClassLimit: o.perClassLimit } : {}),
   });
   return { dataset: shapedForModel(dataset, file), preprocess };
+}
+
+/** The class names a run of `config` will see (null for regression): what a head swap is sized by. */
+export async function runDatasetClasses(config: TrainConfig): Promise<string[] | null> {
+  const { dataset } = await openRunData(await readModelFile(config.model), config);
+  return dataset.info.task === 'regression' ? null : dataset.info.classes;
 }

@@ -6,19 +6,22 @@ import * as ort from 'onnxruntime-node';
 import { DataType } from '../../core/onnx/dtype.js';
 import { StringStringEntryProtoSchema } from '../../core/onnx/gen/onnx_pb.js';
 import { makeTensor } from '../../core/onnx/tensor.js';
-import { graphFromModel, modelWithGraph } from '../../core/ir/proto.js';
+import { cloneGraph } from '../../core/ir/clone.js';
+import { modelWithGraph } from '../../core/ir/proto.js';
+import type { TrainingPlan } from '../../core/train/plan.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Dataset, Preprocess, Split } from '../data/types.js';
 import type { Predictions } from './evaluate.js';
-import type { PreparedModel } from './prepare.js';
 import type { OwnedTensor } from './session.js';
 
 export const EXPORT_TOLERANCE = 1e-4;
 
 export interface ExportRequest {
   path: string;
-  prepared: PreparedModel;
+  plan: TrainingPlan;
+  /** Written into the metadata: the model's own, or the dataset's. */
+  classNames: string[] | null;
   weights: Map<string, OwnedTensor>;
   dataset: Dataset;
   preprocess: Preprocess;
@@ -41,20 +44,21 @@ function softmaxRows(x: Float32Array, width: number, log: boolean): Float32Array
 }
 
 export async function exportTrainedModel(req: ExportRequest): Promise<{ path: string; verified: boolean; maxAbsDiff: number; samples: number }> {
-  const graph = graphFromModel(req.prepared.exportModel);
+  const { plan } = req;
+  const graph = cloneGraph(plan.exported.graph);
   for (const [name, t] of req.weights) {
     const v = graph.values.get(name);
     if (v?.initializer) v.initializer = makeTensor(name, DataType.FLOAT, t.dims, t.data);
   }
-  const base = req.prepared.exportModel;
+  const base = plan.base;
   const meta = new Map(base.metadataProps.map((m) => [m.key, m.value]));
-  if (req.prepared.classNames) meta.set('class_names', JSON.stringify(req.prepared.classNames));
+  if (req.classNames) meta.set('class_names', JSON.stringify(req.classNames));
   const info = req.dataset.info;
   meta.set(
     'preprocessing',
     JSON.stringify({ channels: req.preprocess.channels, height: req.preprocess.height, width: req.preprocess.width, mean: info.normalisation.mean, std: info.normalisation.std, layout: 'NCHW', resize: req.preprocess.resize }),
   );
-  meta.set('graft_edits', JSON.stringify(req.prepared.edits));
+  meta.set('graft_edits', JSON.stringify(plan.edits));
   const model = modelWithGraph(base, graph);
   model.metadataProps = [...meta].map(([key, value]) => create(StringStringEntryProtoSchema, { key, value }));
   const bytes = encodeModel(model);
@@ -68,7 +72,7 @@ export async function exportTrainedModel(req: ExportRequest): Promise<{ path: st
   const w = req.reference.width;
   let row = 0;
   for (const out of req.reference.outputs) {
-    const soft = req.prepared.softmax ? softmaxRows(out, w, req.prepared.softmax === 'LogSoftmax') : out;
+    const soft = plan.softmax ? softmaxRows(out, w, plan.softmax === 'LogSoftmax') : out;
     for (let i = 0; i < out.length / w; i++, row++) expected.set(req.reference.ids[row], soft.subarray(i * w, (i + 1) * w));
   }
   let maxAbsDiff = 0;

@@ -4,7 +4,7 @@ import { buildBlockTree, detectHead, headAndLastStages, paramsOfBlocks } from '.
 import { inferShapes, modelOpset } from '../../core/shape/infer.js';
 import { readTensor } from '../../core/onnx/tensor.js';
 import { fixtureNames, fixturePath, readGolden, readTensorFile } from '../../test-support/fixtures.js';
-import { gradFileName } from '../../cli/gradients.js';
+import { gradFileName } from './gradients.js';
 import { readModelFile } from '../model-file.js';
 import { computeGradients } from './gradients.js';
 

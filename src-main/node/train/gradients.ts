@@ -1,7 +1,18 @@
 // One forward/backward pass of a compiled gradient graph in onnxruntime: the loss and
 // dLoss/dparam for every trainable parameter.
 import * as ort from 'onnxruntime-node';
-import type { ModelProto, TensorProto } from '../../core/onnx/gen/onnx_pb.js';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { GraftError, isGraftError } from '../../core/errors.js';
+import { DataType } from '../../core/onnx/dtype.js';
+import { type ModelProto, type TensorProto, TensorProtoSchema } from '../../core/onnx/gen/onnx_pb.js';
+import { makeTensor } from '../../core/onnx/tensor.js';
+import { cloneGraph } from '../../core/ir/clone.js';
+import { modelOpset } from '../../core/shape/infer.js';
+import { replayEdits } from '../../core/surgery/apply.js';
+import { trainableEdits } from '../../core/surgery/presets.js';
+import type { ModelFile } from '../model-file.js';
 import { dtypeName } from '../../core/onnx/dtype.js';
 import { readTensor, tensorDims } from '../../core/onnx/tensor.js';
 import type { LossKind } from '../../core/train/loss.js';
@@ -38,5 +49,47 @@ export async function computeGradients(
     return { loss: (out[step.loss].data as Float32Array)[0], grads, trainable: step.params, untied: step.untied };
   } finally {
     await session.release();
+  }
+}
+
+/**
+ * The parameters `graft gradients --trainable SPEC` trains (core/surgery/presets.ts
+ * trainableEdits), replayed on a copy of the file's graph.
+ */
+export function trainableFromSpec(file: ModelFile, spec: string): Set<string> {
+  try {
+    return replayEdits(cloneGraph(file.graph), modelOpset(file.model), trainableEdits(spec), false).trainable;
+  } catch (e) {
+    // The edits were made from the spec, not written by the user: name only what is wrong.
+    if (isGraftError(e)) throw new GraftError(e.code, e.message.replace(/^edit \d+ \([a-z-]+\): /, ''));
+    throw e;
+  }
+}
+
+/** File name of a parameter's gradient, as the fixtures spell it. */
+export function gradFileName(param: string): string {
+  return `${param.replace(/[/:]/g, '_')}.pb`;
+}
+
+export async function readTensorFile(path: string, what: string): Promise<TensorProto> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new GraftError('file-not-found', `${what} ${path}: no such file`);
+  }
+  try {
+    return fromBinary(TensorProtoSchema, bytes);
+  } catch (e) {
+    throw new GraftError('tensor-corrupt', `${what} ${path}: not an ONNX TensorProto (${(e as Error).message})`);
+  }
+}
+
+/** `out/loss.json` and `out/grads/<param>.pb`: the fixtures' layout, so results compare with PyTorch's. */
+export async function writeGradients(out: string, result: GradientResult): Promise<void> {
+  await mkdir(join(out, 'grads'), { recursive: true });
+  await writeFile(join(out, 'loss.json'), `${JSON.stringify({ loss: result.loss, trainable: result.trainable, untied: result.untied }, null, 2)}\n`);
+  for (const [name, g] of result.grads) {
+    await writeFile(join(out, 'grads', gradFileName(name)), toBinary(TensorProtoSchema, makeTensor(name, DataType.FLOAT, g.dims, g.data)));
   }
 }

@@ -4,7 +4,8 @@ import * as ort from 'onnxruntime-node';
 import type { ModelProto, TensorProto } from '../../core/onnx/gen/onnx_pb.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { readFloats, tensorDims } from '../../core/onnx/tensor.js';
-import { useNchwcConvs } from '../../core/train/nchwc-convs.js';
+import { lowerNchwcConvs, useNchwcConvs, withNchwcDomain } from '../../core/train/nchwc-convs.js';
+import { type PlannedGraph, plannedModel, type TrainingPlan } from '../../core/train/plan.js';
 import { nchwcBlockSize } from './nchwc-probe.js';
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
@@ -21,6 +22,23 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
 export async function createSession(model: ModelProto, threads = 2): Promise<ort.InferenceSession> {
   const lowered = useNchwcConvs(model, await nchwcBlockSize());
   return ort.InferenceSession.create(encodeModel(lowered), { ...SESSION_OPTIONS, intraOpNumThreads: threads });
+}
+
+/** Graphs already lowered in place, and whether that changed them (a second session reuses it). */
+const loweredGraphs = new WeakMap<PlannedGraph['graph'], boolean>();
+
+/**
+ * A session for one of a plan's graphs, lowered in place as {@link createSession} lowers a
+ * model: each planned graph gets one session, so no graph is decoded again for it.
+ */
+export async function createPlannedSession(plan: Pick<TrainingPlan, 'base'>, g: PlannedGraph, threads = 2): Promise<ort.InferenceSession> {
+  let lowered = loweredGraphs.get(g.graph);
+  if (lowered === undefined) {
+    lowered = lowerNchwcConvs(g.graph, g.opset, await nchwcBlockSize()) > 0;
+    loweredGraphs.set(g.graph, lowered);
+  }
+  const model = plannedModel(plan, g);
+  return ort.InferenceSession.create(encodeModel(lowered ? withNchwcDomain(model) : model), { ...SESSION_OPTIONS, intraOpNumThreads: threads });
 }
 
 /** A float tensor the trainer owns: the parameters and optimizer state between steps. */

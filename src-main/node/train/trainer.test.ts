@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent } from '../../api/training.js';
+import { DEFAULT_DATA_OPTIONS, DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent } from '../../api/training.js';
+import { freezePreset, swapHeadEdit } from '../../core/surgery/presets.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { imageCnn } from '../../core/templates/image-cnn.js';
 import { TrainerProcess } from './trainer-process.js';
@@ -15,11 +16,12 @@ const work = mkdtempSync(join(tmpdir(), 'graft-trainer-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const data = join(work, 'shapes');
+const classNames = ['bar', 'corner a', 'corner ü'];
 const model = join(work, 'cnn.onnx');
 
 /** Three classes a small CNN can tell apart: a bright square top-left, bottom-right, or a bar. */
 async function makeDataset(): Promise<void> {
-  const classes = ['bar', 'corner a', 'corner ü'];
+  const classes = classNames;
   for (const c of classes) mkdirSync(join(data, c), { recursive: true });
   let seed = 3;
   const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
@@ -46,8 +48,12 @@ beforeAll(async () => {
   writeFileSync(model, encodeModel(imageCnn({ channels: 3, height: 16, width: 16, classes: 10, widths: [8, 16], pooling: 'flatten', hidden: 32, seed: 1 })));
 }, 60_000);
 
+const dataSpec = (path: string) => ({ path, options: { ...DEFAULT_DATA_OPTIONS, seed: 5 } });
+
+/** A new head for the three classes, everything trained. */
 function config(over: Partial<TrainConfig>): TrainConfig {
-  return { ...DEFAULT_TRAIN_CONFIG, model, data, strategy: 'full', epochs: 4, batchSize: 16, optimizer: 'adamw', lr: 0.01, weightDecay: 0, seed: 5, ...over };
+  const edits = [swapHeadEdit({ classes: 3, seed: 5, classNames }), freezePreset('full')];
+  return { ...DEFAULT_TRAIN_CONFIG, model, data: dataSpec(data), edits, epochs: 4, batchSize: 16, optimizer: 'adamw', lr: 0.01, weightDecay: 0, seed: 5, ...over };
 }
 
 function run(c: TrainConfig, onEvent?: (e: TrainEvent, t: TrainerProcess) => void): Promise<{ events: TrainEvent[]; crashed: boolean }> {
@@ -160,7 +166,7 @@ describe('a training run', () => {
   }, 120_000);
 
   it('refuses a head that does not fit the dataset, naming both class counts', async () => {
-    const { events } = await run(config({ head: null, epochs: 1 }));
+    const { events } = await run(config({ edits: [freezePreset('full')], epochs: 1 }));
     const error = events.find((e) => e.event === 'error') as Extract<TrainEvent, { event: 'error' }>;
     expect(error.code).toBe('train-head-mismatch');
     expect(error.message).toMatch(/10 classes but the dataset has 3/);
@@ -170,7 +176,7 @@ describe('a training run', () => {
     const one = join(work, 'one');
     mkdirSync(join(one, 'only'), { recursive: true });
     await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toFile(join(one, 'only', 'a.png'));
-    const { events } = await run(config({ data: one }));
+    const { events } = await run(config({ data: dataSpec(one) }));
     const error = events.find((e) => e.event === 'error') as Extract<TrainEvent, { event: 'error' }>;
     expect(error.message).toMatch(/at least 2 classes/);
   }, 60_000);

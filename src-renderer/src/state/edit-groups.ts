@@ -24,7 +24,9 @@ export function editLabel(e: Edit): string {
         ? 'Feature extraction (train the head only)'
         : e.preset === 'fine-tune'
           ? `Fine-tune the last ${e.stages ?? 1} stage${(e.stages ?? 1) === 1 ? '' : 's'} + head`
-          : 'Train everything';
+          : e.preset === 'none'
+            ? 'Freeze everything'
+            : 'Train everything';
     case 'swap-head':
       return `New head: ${e.hidden ? `MLP (${e.hidden} hidden)` : 'Linear'} → ${e.classes} classes`;
     case 'remove-softmax':

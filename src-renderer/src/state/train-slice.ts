@@ -92,13 +92,9 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       ...(appInfo!.defaults.train as Omit<TrainConfig, 'model' | 'data'>),
       ...rest,
       model: model!.summary.path,
-      data: data!.path,
+      data: { path: data!.path, options: data!.options },
       edits: flatEdits(history),
-      head: null,
-      strategy: scratch ? 'scratch' : 'full',
-      classes: data!.options.classes,
-      perClassLimit: data!.options.perClassLimit,
-      valFraction: data!.options.valFraction,
+      reinit: scratch,
       seed: data!.options.seed,
     };
     set({ starting: true, error: null });

@@ -15,10 +15,11 @@ function pct(x: number | null | undefined): string {
 }
 
 function dataUsed(r: RunRecord): string {
-  const parts = [datasetName(r.config.data)];
-  if (r.config.classes) parts.push(`classes ${r.config.classes.join(',')}`);
+  const { path, options } = r.config.data;
+  const parts = [datasetName(path)];
+  if (options.classes) parts.push(`classes ${options.classes.join(',')}`);
   if (r.start) parts.push(`${r.start.samples.train} train`);
-  else if (r.config.perClassLimit) parts.push(`≤${r.config.perClassLimit}/class`);
+  else if (options.perClassLimit) parts.push(`≤${options.perClassLimit}/class`);
   return parts.join(' · ');
 }
 

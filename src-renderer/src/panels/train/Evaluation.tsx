@@ -13,9 +13,9 @@ function useSampleImages(run: RunRecord, evaluation: Evaluation, open: boolean):
     let live = true;
     api
       .datasetSamples({
-        path: c.data,
+        path: c.data.path,
         model: c.model,
-        options: { classes: c.classes, perClassLimit: c.perClassLimit, valFraction: c.valFraction, seed: c.seed },
+        options: c.data.options,
         split: evaluation.split,
         indices: evaluation.worst.map((w) => w.index),
       })
