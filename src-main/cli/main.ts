@@ -1,5 +1,6 @@
 // `graft <command>`: the studio's command line. Each command lives in its own module.
 import { GraftError } from '../core/errors.js';
+import { compareCommand } from './compare.js';
 import { evalCommand } from './eval.js';
 import { gradientsCommand } from './gradients.js';
 import { inspectCommand } from './inspect.js';
@@ -15,6 +16,8 @@ commands:
                                         loss and parameter gradients of one batch (compiled training graph)
   train --model M --data D [options]   train (feature extraction, fine-tuning, from scratch), evaluate, export
   eval --model M --data D [--json]      accuracy, per-class accuracy, confusion matrix, worst samples
+  compare --model M --data D [--json]   feature extraction vs fine-tuning vs from scratch, at 10, 50
+                                        and all images per class, with the conclusion in words
   serve [MODEL] [--port P] [--root DIR]...
                                         the studio in your browser (loopback only)
   help                                  this text
@@ -26,6 +29,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   gradients: gradientsCommand,
   train: trainCommand,
   eval: evalCommand,
+  compare: compareCommand,
   serve: serveCommand,
 };
 

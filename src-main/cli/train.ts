@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_DATA_OPTIONS, DEFAULT_TRAIN_CONFIG, type GradientFlowLayer, type TrainConfig, type TrainEvent } from '../api/training.js';
+import { DEFAULT_DATA_OPTIONS, DEFAULT_TRAIN_CONFIG, type GradientFlowLayer, STRATEGY_DEFAULTS, STRATEGY_NAMES, type StrategyName, type TrainConfig, type TrainEvent } from '../api/training.js';
 import type { Edit } from '../core/surgery/edits.js';
 import { type HeadOptions, strategyEdits, swapCellEdit, swapHeadEdit } from '../core/surgery/presets.js';
 import { addingModel, type RecurrentCell } from '../core/templates/adding-model.js';
@@ -22,9 +22,13 @@ const USAGE = `usage: graft train --model M.onnx --data DIR_OR_FILE [options]
   --head-hidden H            an MLP head (Linear-ReLU-Dropout-Linear) of width H
   --swap-cell lstm|gru|rnn   replace the model's recurrent cell (fresh weights) before training
   --strategy S               feature-extraction (default) | fine-tune[:N] | full | scratch | BLOCK,BLOCK...
-  --epochs E --batch B       default 5 and 32
-  --optimizer sgd|adamw      default sgd (momentum 0.9)
+                             each with its own defaults for what follows (README, "Strategies")
+  --epochs E --batch B       default 30 and 32
+  --optimizer sgd|adamw      default adamw (sgd: momentum 0.9)
   --lr X --momentum M --weight-decay W
+                             lr 3e-3 for a new head alone and from scratch, 1e-3 when pretrained
+                             weights train too (fine-tune, full); weight decay 0.01 (sgd: 0)
+  --lr-mult BLOCK=X,...      learning-rate multipliers per block (discriminative rates), e.g. layer3=0.1
   --schedule NAME            constant | step | cosine (default) | one-cycle | warmup-cosine
   --clip NORM                global-norm gradient clipping
   --augment                  random resized crops and flips (turns the feature cache off)
@@ -48,6 +52,19 @@ function swapCellEdits(v: string | undefined, seed: number): Edit[] {
   const cell = v.toUpperCase();
   if (cell !== 'LSTM' && cell !== 'GRU' && cell !== 'RNN') throw new UsageError(`--swap-cell must be lstm, gru or rnn, not "${v}"`);
   return [swapCellEdit(cell, seed)];
+}
+
+/** `--lr-mult layer3=0.1,layer4=0.3`: learning-rate multipliers per block path. */
+function lrMultipliers(spec: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (spec ?? '').split(',').filter((p) => p.trim())) {
+    const at = part.lastIndexOf('=');
+    const block = part.slice(0, at).trim();
+    const mult = Number(part.slice(at + 1));
+    if (at <= 0 || !block || !Number.isFinite(mult) || mult < 0) throw new UsageError(`--lr-mult: "${part}" is not BLOCK=MULTIPLIER (e.g. layer3=0.1)`);
+    out[block] = mult;
+  }
+  return out;
 }
 
 /** A generated task: the CLI builds its model and writes it to a temporary file before the run. */
@@ -85,6 +102,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
       momentum: { type: 'string' },
       'weight-decay': { type: 'string' },
       schedule: { type: 'string' },
+      'lr-mult': { type: 'string' },
       clip: { type: 'string' },
       augment: { type: 'boolean' },
       'no-cache': { type: 'boolean' },
@@ -139,9 +157,15 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
   } catch (e) {
     throw new UsageError(`--strategy: ${(e as Error).message}`);
   }
-  const optimizer = values.optimizer ?? d.optimizer;
+  // The strategy's own defaults; a generated task keeps the engine's plain ones.
+  const spec = values.strategy ?? 'feature-extraction';
+  const named = (STRATEGY_NAMES as readonly string[]).includes(spec.split(':')[0]) ? (spec.split(':')[0] as StrategyName) : 'fine-tune';
+  const h = task ? { ...d, optimizer: 'adamw' as const, lr: 1e-3, weightDecay: 0.01 } : STRATEGY_DEFAULTS[named];
+  const optimizer = values.optimizer ?? h.optimizer;
   if (optimizer !== 'sgd' && optimizer !== 'adamw') throw new UsageError('--optimizer must be sgd or adamw');
-  const schedule = (values.schedule ?? d.schedule) as TrainConfig['schedule'];
+  // A rate and decay tuned for one optimizer mean little for the other.
+  const own = optimizer === h.optimizer ? h : optimizer === 'adamw' ? { lr: 1e-3, weightDecay: 0.01 } : { lr: d.lr, weightDecay: d.weightDecay };
+  const schedule = (values.schedule ?? h.schedule) as TrainConfig['schedule'];
   if (!['constant', 'step', 'cosine', 'one-cycle', 'warmup-cosine'].includes(schedule)) throw new UsageError(`unknown --schedule "${schedule}"`);
   const config: TrainConfig = {
     ...d,
@@ -158,12 +182,13 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     // The head swap, once the dataset's classes are known, goes between these two.
     edits: [...swapCellEdits(values['swap-cell'], seed), ...strategy.edits],
     reinit: strategy.reinit,
-    epochs: number(values.epochs, '--epochs', d.epochs),
+    epochs: number(values.epochs, '--epochs', h.epochs),
     batchSize: number(values.batch, '--batch', d.batchSize),
     optimizer,
-    lr: number(values.lr, '--lr', optimizer === 'adamw' ? 1e-3 : d.lr),
+    lr: number(values.lr, '--lr', own.lr),
     momentum: number(values.momentum, '--momentum', d.momentum),
-    weightDecay: number(values['weight-decay'], '--weight-decay', optimizer === 'adamw' ? 0.01 : d.weightDecay),
+    weightDecay: number(values['weight-decay'], '--weight-decay', own.weightDecay),
+    lrMultipliers: lrMultipliers(values['lr-mult']),
     schedule,
     clipNorm: values.clip ? number(values.clip, '--clip', 0) : null,
     augment: values.augment ?? false,

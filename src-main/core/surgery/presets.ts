@@ -5,9 +5,6 @@
 import { GraftError } from '../errors.js';
 import type { Edit, FreezePresetEdit, SwapCellEdit, SwapHeadEdit } from './edits.js';
 
-/** A training strategy as a person names it: also `graft train --strategy`. */
-export type StrategyName = 'feature-extraction' | 'fine-tune' | 'full' | 'scratch';
-
 export interface StrategyEdits {
   edits: Edit[];
   /** From scratch: the same architecture with every weight re-initialised. */
