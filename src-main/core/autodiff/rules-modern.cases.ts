@@ -55,6 +55,18 @@ export const MODERN_CASES: GradCase[] = [
   { name: 'Expand opset 9', op: 'Expand', opset: 9, inputs: [f([2, 1]), { ints: [2, 3] }] },
   { name: 'Tile', op: 'Tile', inputs: [f([2, 3]), { ints: [2, 3] }] },
   { name: 'Tile one axis', op: 'Tile', opset: 9, inputs: [f([2, 1, 3]), { ints: [1, 4, 1] }] },
+  {
+    // PyTorch's chunk(3) of a packed qkv projection, exported without folding.
+    name: 'Slice with bounds computed from the shape (qkv chunk)',
+    op: 'Slice',
+    inputs: [f([2, 9])],
+    build: (g, [x]) => {
+      const width = op(g, 'Gather', [op(g, 'Shape', [x]), int64Constant(g, [-1], [])], { axis: 0 });
+      const third = op(g, 'Div', [op(g, 'Add', [width, int64Constant(g, [2], [])]), int64Constant(g, [3], [])]);
+      const bound = (k: number) => op(g, 'Unsqueeze', [op(g, 'Mul', [third, int64Constant(g, [k], [])]), int64Constant(g, [0])]);
+      return op(g, 'Slice', [x, bound(1), bound(2), int64Constant(g, [-1])]);
+    },
+  },
   // ---- casts
   {
     name: 'Cast float -> double -> float',
