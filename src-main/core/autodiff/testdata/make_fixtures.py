@@ -1,10 +1,15 @@
-# The PyTorch ground truth for modern-block.test.ts: a tiny ViT-like network made of the ops
-# that torchvision's ViT and ConvNeXt export to, exported without constant folding, and
-# PyTorch's own autograd gradients of its loss for one fixed batch.
+# The PyTorch ground truth for modern-block.test.ts: two small networks made of the ops that
+# torchvision's ViT and ConvNeXt export to, exported without constant folding, and PyTorch's
+# own autograd gradients of their loss for one fixed batch.
 #
-# Usage: /usr/bin/python3 make_modern_block.py   (torch 1.13, onnx 1.12; writes modern_block/)
+# Usage: /usr/bin/python3 make_fixtures.py   (torch 1.13, onnx 1.12; writes modern_block/, tiny_vit/)
 #
-# The network, on patches x [N, 4, 6]:
+# tiny_vit: torchvision's VisionTransformer itself (16x16 images, 4x4 patches, 2 layers, width
+# 16), exported at opset 14 as users bring it: LayerNorm decomposed into ReduceMean, Sub, Pow,
+# Sqrt, Div; GELU as Erf; the packed qkv projection chunked by Slices whose bounds are computed
+# from shapes; the class token Expand-ed to the batch.
+#
+# modern_block: a ViT-like block written for the rules' sake, on patches x [N, 4, 6]:
 #   Dense patch embedding -> class token Expand + Concat -> + position embedding
 #   -> LayerNorm (LayerNormalization, opset 17) -> 2-head attention (4-D batched MatMul,
 #   Softmax) -> residual -> hand-written LayerNorm (ReduceMean, Sub, Pow, Sqrt, Div: what
@@ -14,16 +19,17 @@
 # Dense layers keep their weight [in, out] and compute x @ w + b, so the export reads each
 # weight straight into MatMul (nn.Linear on 3-D input would read it through a Transpose).
 #
-# The batch stays fixed at 5 (PyTorch's default export): with a symbolic batch, shape
+# Batches stay fixed (PyTorch's default export, 5 and 4): with a symbolic batch, shape
 # inference still gives the class token's Expand a batch of 1 (issue 13, item 2), and the
 # residual Add's gradient is then summed over the batch.
 #
 # The fused Gelu is exported through a custom domain and renamed afterwards, and the model's
 # opset raised from 17 to 20 (ReduceMean/ReduceMax take their axes as an input from 18).
 #
-# Files: model.onnx; input.pb, labels.pb (TensorProto); golden.json: loss (mean softmax
-# cross-entropy of the logits against the labels) and, for every parameter (by its ONNX
-# initializer name), shape and the full gradient dLoss/dparam (flattened).
+# Files per folder: model.onnx; input.pb, labels.pb (TensorProto); golden.json: loss (mean softmax
+# cross-entropy of the logits against the labels), logits0 (the first sample's logits) and,
+# for every parameter (by its PyTorch name, which the export keeps), shape and the full
+# gradient dLoss/dparam (flattened).
 import json
 import math
 import os
@@ -34,7 +40,6 @@ import torch
 from onnx import helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "modern_block")
 TOKENS, PATCH, DIM, HEADS, HIDDEN, CLASSES, BATCH = 4, 6, 8, 2, 16, 3, 5
 
 
@@ -129,35 +134,51 @@ def to_opset20(model):
     return model
 
 
-def main():
-    torch.manual_seed(13)
-    model = Block().eval()
-    x = torch.randn(BATCH, TOKENS, PATCH)
-    labels = torch.randint(0, CLASSES, (BATCH,))
-    os.makedirs(OUT, exist_ok=True)
-
-    path = os.path.join(OUT, "model.onnx")
-    torch.onnx.export(model, (x,), path, opset_version=17, do_constant_folding=False, input_names=["input"],
-                      output_names=["logits"],
-                      custom_opsets={"graft": 1})
-    onnx.save(to_opset20(onnx.load(path)), path)
-    ops = sorted({n.op_type for n in onnx.load(path).graph.node})
-    print("ops:", " ".join(ops))
+def write_fixture(name, model, x, labels, opset, postprocess=None):
+    out = os.path.join(HERE, name)
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "model.onnx")
+    torch.onnx.export(model, (x,), path, opset_version=opset, do_constant_folding=False, input_names=["input"],
+                      output_names=["logits"], custom_opsets={"graft": 1})
+    if postprocess:
+        onnx.save(postprocess(onnx.load(path)), path)
+    print(name, "ops:", " ".join(sorted({n.op_type for n in onnx.load(path).graph.node})))
 
     logits = model(x)
     loss = torch.nn.functional.cross_entropy(logits, labels)
     loss.backward()
-    names = {init.name for init in onnx.load(path).graph.initializer}
-    params = {}
-    for name, p in model.named_parameters():
-        assert name in names, f"{name} is not an initializer of the export"
-        params[name] = {"shape": list(p.shape), "grad": p.grad.reshape(-1).tolist()}
-    with open(os.path.join(OUT, "input.pb"), "wb") as f:
+    # Names as the export spells its initializers (PyTorch names; equal ones share one initializer).
+    params = {n: {"shape": list(p.shape), "grad": [float("%.8g" % v) for v in p.grad.reshape(-1).tolist()]}
+              for n, p in model.named_parameters()}
+    with open(os.path.join(out, "input.pb"), "wb") as f:
         f.write(numpy_helper.from_array(x.numpy(), "input").SerializeToString())
-    with open(os.path.join(OUT, "labels.pb"), "wb") as f:
+    with open(os.path.join(out, "labels.pb"), "wb") as f:
         f.write(numpy_helper.from_array(labels.numpy(), "labels").SerializeToString())
-    with open(os.path.join(OUT, "golden.json"), "w") as f:
+    with open(os.path.join(out, "golden.json"), "w") as f:
         json.dump({"loss": loss.item(), "logits0": logits[0].tolist(), "params": params}, f)
+
+
+def tiny_vit():
+    from torchvision.models.vision_transformer import VisionTransformer
+
+    vit = VisionTransformer(image_size=16, patch_size=4, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32,
+                            num_classes=CLASSES)
+    with torch.no_grad():
+        # Trained-looking values where torchvision starts at zero (class token, head).
+        vit.class_token.normal_()
+        vit.heads.head.weight.normal_(std=0.3)
+        vit.heads.head.bias.normal_(std=0.1)
+    return vit.eval()
+
+
+def main():
+    torch.manual_seed(13)
+    block = Block().eval()
+    write_fixture("modern_block", block, torch.randn(BATCH, TOKENS, PATCH), torch.randint(0, CLASSES, (BATCH,)), 17,
+                  to_opset20)
+    torch.manual_seed(14)
+    vit = tiny_vit()
+    write_fixture("tiny_vit", vit, torch.randn(4, 3, 16, 16), torch.randint(0, CLASSES, (4,)), 14)
 
 
 if __name__ == "__main__":
