@@ -1,6 +1,7 @@
 // Ops that repeat their input: the gradient sums the copies back.
 import type { GradRule } from '../context.js';
-import { constInts, staticShape } from './util.js';
+import { staticInts } from './static-ints.js';
+import { staticShape } from './util.js';
 
 /**
  * expand: y = broadcast(x, shape);  dx = Σ dy over the axes broadcasting added or stretched.
@@ -10,13 +11,12 @@ import { constInts, staticShape } from './util.js';
 export const expand: GradRule = (c) => {
   const e = c.e;
   const inShape = c.shape(c.input(0));
-  const lead = c.shape(c.output(0)).length - inShape.length;
+  const outShape = c.shape(c.output(0));
+  const lead = outShape.length - inShape.length;
+  const unsure = inShape.findIndex((d, i) => typeof d !== 'number' && outShape[i + lead] !== d);
+  if (unsure >= 0) c.unsupported(`input dim ${unsure} is symbolic and may have been broadcast`);
   let g = e.reduceSum(c.gradOut(0)!, Array.from({ length: lead }, (_, i) => i), false);
   const ones = inShape.flatMap((d, i) => (d === 1 ? [i] : []));
-  const unknown = inShape.findIndex((d) => typeof d !== 'number');
-  if (unknown >= 0 && c.shape(c.output(0))[unknown + lead] !== inShape[unknown]) {
-    c.unsupported(`input dim ${unknown} is symbolic and may have been broadcast`);
-  }
   g = e.reduceSum(g, ones, true);
   c.setGradIn(0, g);
 };
@@ -28,7 +28,7 @@ export const expand: GradRule = (c) => {
 export const tile: GradRule = (c) => {
   const e = c.e;
   const x = c.input(0);
-  const repeats = constInts(c, c.input(1), 'repeats');
+  const repeats = staticInts(c, c.input(1), 'repeats');
   if (repeats.every((r) => r === 1)) return c.setGradIn(0, c.gradOut(0)!);
   const dims = staticShape(c, x);
   const split = e.reshape(c.gradOut(0)!, dims.flatMap((d, i) => [repeats[i], d]));
