@@ -93,6 +93,14 @@ export const MODERN_CASES: GradCase[] = [
       return op(g, 'Div', [d, op(g, 'Sqrt', [op(g, 'Add', [v, constant(g, [1e-5])])])]);
     },
   },
+  // ---- per-sample normalizations and more activations
+  { name: 'InstanceNormalization 2-D', op: 'InstanceNormalization', attrs: { epsilon: { float: 0.01 } }, inputs: [f([2, 3, 2, 3]), f([3]), f([3])] },
+  { name: 'InstanceNormalization 1-D opset 9', op: 'InstanceNormalization', opset: 9, inputs: [f([2, 2, 5]), f([2]), f([2])] },
+  { name: 'GroupNormalization per-group scale opset 18', op: 'GroupNormalization', opset: 18, attrs: { num_groups: 2 }, inputs: [f([2, 4, 2, 2]), f([2]), f([2])] },
+  { name: 'GroupNormalization per-channel scale opset 21', op: 'GroupNormalization', opset: 21, attrs: { num_groups: 2 }, inputs: [f([2, 4, 3]), f([4]), f([4])] },
+  { name: 'PRelu per-channel slope', op: 'PRelu', inputs: [f([2, 3, 2, 2], { kinks: [0] }), f([3, 1, 1])] },
+  { name: 'PRelu scalar slope opset 9', op: 'PRelu', opset: 9, inputs: [f([2, 5], { kinks: [0] }), f([1])] },
+  { name: 'Softplus', op: 'Softplus', inputs: [f([2, 5], { scale: 3 })] },
   // ---- batched matrix products and the softmax of attention
   { name: 'MatMul attention scores [2,3,4,5]@[2,3,5,4]', op: 'MatMul', inputs: [f([2, 3, 4, 5]), f([2, 3, 5, 4])] },
   { name: 'MatMul 3-D @ 2-D weight', op: 'MatMul', inputs: [f([2, 3, 4]), f([4, 2])] },

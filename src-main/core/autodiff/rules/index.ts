@@ -2,7 +2,7 @@
 // differences (rules.test.ts, rules-modern.test.ts); a rule registered here without a test
 // case fails rules.test.ts.
 import type { GradRule } from '../context.js';
-import { clip, hardSigmoid, hardSwish, leakyRelu, relu, sigmoid, tanh } from './activations.js';
+import { clip, hardSigmoid, hardSwish, leakyRelu, prelu, relu, sigmoid, softplus, tanh } from './activations.js';
 import { conv } from './conv.js';
 import { add, div, mul, sub, sum } from './elementwise.js';
 import { gemm, matMul } from './linear.js';
@@ -12,6 +12,7 @@ import { reduceExtremum, reduceMean, reduceSum } from './reduce.js';
 import { cast } from './cast.js';
 import { einsum } from './einsum.js';
 import { abs, erf, exp, log, neg, pow, reciprocal, sqrt } from './math.js';
+import { groupNorm, instanceNorm } from './instance-group-norm.js';
 import { expand, tile } from './replicate.js';
 import { extremum, where } from './select.js';
 import { gelu, layerNorm } from './transformer.js';
@@ -73,4 +74,8 @@ export const gradRules = new Map<string, GradRule>([
   ['Gelu', gelu],
   ['LayerNormalization', layerNorm],
   ['Einsum', einsum],
+  ['PRelu', prelu],
+  ['Softplus', softplus],
+  ['InstanceNormalization', instanceNorm],
+  ['GroupNormalization', groupNorm],
 ]);

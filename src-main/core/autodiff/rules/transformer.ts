@@ -2,6 +2,7 @@
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
 import { unbroadcast } from './broadcast.js';
+import { normalizedInputGrad } from './norm-grad.js';
 import { ensureOutput } from './pool.js';
 import { normAxis } from './util.js';
 
@@ -62,11 +63,5 @@ export const layerNorm: GradRule = (c) => {
   const bias = c.maybeInput(2);
   if (bias && c.needsGrad(2)) c.setGradIn(2, unbroadcast(c, dy, bias, y));
   if (c.needsGrad(1)) c.setGradIn(1, unbroadcast(c, e.op('Mul', [dy, xhat]), scale, y));
-  if (c.needsGrad(0)) {
-    const g = e.op('Mul', [dy, scale]);
-    const meanG = e.reduceMean(g, normalized, true);
-    const meanGx = e.reduceMean(e.op('Mul', [g, xhat]), normalized, true);
-    const centered = e.op('Sub', [e.op('Sub', [g, meanG]), e.op('Mul', [xhat, meanGx])]);
-    c.setGradIn(0, e.op('Mul', [centered, invStd]));
-  }
+  if (c.needsGrad(0)) c.setGradIn(0, normalizedInputGrad(e, e.op('Mul', [dy, scale]), { xhat, invStd }, normalized));
 };
