@@ -1,7 +1,8 @@
 // The gradient rules of modern networks against PyTorch's autograd, on two small exports
 // without constant folding (testdata/make_fixtures.py): torchvision's own VisionTransformer
 // at opset 14, and a ViT-like block at opset 20 with every LayerNorm and GELU form, 4-D
-// attention, a class token, Where, Max and amax. Batches are fixed: with a symbolic batch,
+// attention, a class token, Where, Max, amax, GroupNorm (InstanceNormalization) and PReLU.
+// Batches are fixed: with a symbolic batch,
 // shape inference still gives the class token's Expand a batch of 1 (issue 13, item 2).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,7 @@ const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s 
 
 /** Per fixture: parameters that must be trained, the first of them ahead of every op under test. */
 const FIXTURES: [string, string[]][] = [
-  ['modern_block', ['embed.weight', 'norm1.weight', 'qkv.weight', 'fc1.weight', 'fc4.weight', 'branch.weight', 'head.weight']],
+  ['modern_block', ['embed.weight', 'norm1.weight', 'qkv.weight', 'fc1.weight', 'fc4.weight', 'branch.weight', 'prelu.weight', 'head.weight']],
   ['tiny_vit', ['conv_proj.weight', 'encoder.layers.encoder_layer_0.self_attention.out_proj.weight', 'heads.head.weight']],
 ];
 

@@ -15,7 +15,8 @@
 #   Softmax) -> residual -> hand-written LayerNorm (ReduceMean, Sub, Pow, Sqrt, Div: what
 #   torch.onnx.export emits for nn.LayerNorm at opset 14) -> MLP: GELU exact (Erf), GELU tanh
 #   (Tanh, Pow), fused Gelu-20 both modes -> Where (leaky ReLU) and Max of two branches
-#   -> + token mean Expand-ed back over the tokens -> [class token, amax over tokens] -> head.
+#   -> + token mean Expand-ed back over the tokens -> + GroupNorm (InstanceNormalization inside)
+#   -> [class token, amax over tokens] -> PReLU -> head.
 # Dense layers keep their weight [in, out] and compute x @ w + b, so the export reads each
 # weight straight into MatMul (nn.Linear on 3-D input would read it through a Transpose).
 #
@@ -86,8 +87,12 @@ class Block(torch.nn.Module):
         self.fc3 = Dense(HIDDEN, HIDDEN)
         self.fc4 = Dense(HIDDEN, DIM)
         self.branch = Dense(DIM, DIM)
+        self.group_norm = torch.nn.GroupNorm(2, DIM)
+        self.prelu = torch.nn.PReLU(init=0.2)
         self.head = torch.nn.Linear(2 * DIM, CLASSES)
         with torch.no_grad():
+            self.group_norm.weight.add_(0.2 * torch.randn(DIM))
+            self.group_norm.bias.add_(0.2 * torch.randn(DIM))
             self.norm1.weight.add_(0.2 * torch.randn(DIM))
             self.norm1.bias.add_(0.2 * torch.randn(DIM))
 
@@ -112,8 +117,11 @@ class Block(torch.nn.Module):
         y = torch.where(y > 0, y, 0.1 * y)
         h = h + torch.maximum(y, self.branch(y))
         h = h + 0.5 * h.mean(1, keepdim=True).expand_as(h)
+        # GroupNorm over channels [N, C, T] exports as Reshape, InstanceNormalization, Reshape, Mul, Add
+        h = h + self.group_norm(h.transpose(1, 2)).transpose(1, 2)
         pooled = torch.cat([h[:, 0], h.amax(dim=1)], dim=1)
-        return self.head(pooled)
+        # PReLU on 2-D input: the export reads its slope directly (on more dims, through Unsqueeze)
+        return self.head(self.prelu(pooled))
 
 
 def to_opset20(model):
