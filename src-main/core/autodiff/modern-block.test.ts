@@ -2,8 +2,8 @@
 // without constant folding (testdata/make_fixtures.py): torchvision's own VisionTransformer
 // at opset 14, and a ViT-like block at opset 20 with every LayerNorm and GELU form, 4-D
 // attention, a class token, Where, Max, amax, GroupNorm (InstanceNormalization) and PReLU.
-// Batches are fixed: with a symbolic batch,
-// shape inference still gives the class token's Expand a batch of 1 (issue 13, item 2).
+// Batches are fixed: with a symbolic batch, shape inference still gives the class token's
+// Expand a batch of 1 (issue 13, item 2).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
