@@ -1,6 +1,7 @@
 // Activations: y = f(x) element-wise, dx = f'(x) * dy.
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
+import { unbroadcast } from './broadcast.js';
 
 /** relu: dx = dy where y > 0 (PyTorch's convention: no gradient at exactly 0) */
 export const relu: GradRule = (c) => {
@@ -72,3 +73,17 @@ export const clip: GradRule = (c) => {
   const inside = strictlyInside(c, c.input(0), lo, hi);
   c.setGradIn(0, inside ? c.e.op('Where', [inside, dy, c.e.float([0])]) : dy);
 };
+
+/** prelu: y = x where x > 0, slope·x elsewhere;  dx = dy or slope·dy, dslope = Σ dy·x where x ≤ 0 */
+export const prelu: GradRule = (c) => {
+  const e = c.e;
+  const x = c.input(0);
+  const slope = c.input(1);
+  const dy = c.gradOut(0)!;
+  const positive = e.op('Greater', [x, e.float([0])]);
+  if (c.needsGrad(0)) c.setGradIn(0, e.op('Where', [positive, dy, e.op('Mul', [dy, slope])]));
+  if (c.needsGrad(1)) c.setGradIn(1, unbroadcast(c, e.op('Where', [positive, e.float([0]), e.op('Mul', [dy, x])]), slope, c.output(0)));
+};
+
+/** softplus: y = ln(1 + eˣ);  dx = dy·σ(x) */
+export const softplus: GradRule = (c) => c.setGradIn(0, c.e.op('Mul', [c.gradOut(0)!, c.e.op('Sigmoid', [c.input(0)])]));

@@ -1,13 +1,21 @@
 // The table of gradient rules, one per ONNX op type. Each rule is tested against finite
-// differences (rules.test.ts); a rule registered here without a test case fails that test.
+// differences (rules.test.ts, rules-modern.test.ts); a rule registered here without a test
+// case fails rules.test.ts.
 import type { GradRule } from '../context.js';
-import { clip, hardSigmoid, hardSwish, leakyRelu, relu, sigmoid, tanh } from './activations.js';
+import { clip, hardSigmoid, hardSwish, leakyRelu, prelu, relu, sigmoid, softplus, tanh } from './activations.js';
 import { conv } from './conv.js';
 import { add, div, mul, sub, sum } from './elementwise.js';
 import { gemm, matMul } from './linear.js';
 import { batchNorm, dropout, logSoftmax, softmax } from './normalization.js';
 import { averagePool, globalAveragePool, maxPool } from './pool.js';
-import { reduceMean, reduceSum } from './reduce.js';
+import { reduceExtremum, reduceMean, reduceSum } from './reduce.js';
+import { cast } from './cast.js';
+import { einsum } from './einsum.js';
+import { abs, erf, exp, log, neg, pow, reciprocal, sqrt } from './math.js';
+import { groupNorm, instanceNorm } from './instance-group-norm.js';
+import { expand, tile } from './replicate.js';
+import { extremum, where } from './select.js';
+import { gelu, layerNorm } from './transformer.js';
 import { concat, gather, identity, pad, reshapeBack, sliceBack, split, transpose } from './shape.js';
 
 export const gradRules = new Map<string, GradRule>([
@@ -46,4 +54,28 @@ export const gradRules = new Map<string, GradRule>([
   ['Dropout', dropout],
   ['ReduceMean', reduceMean],
   ['ReduceSum', reduceSum],
+  ['ReduceMax', reduceExtremum],
+  ['ReduceMin', reduceExtremum],
+  // Modern networks (ViT, ConvNeXt, EfficientNet), tested in rules-modern.test.ts.
+  ['Sqrt', sqrt],
+  ['Pow', pow],
+  ['Erf', erf],
+  ['Exp', exp],
+  ['Log', log],
+  ['Neg', neg],
+  ['Reciprocal', reciprocal],
+  ['Abs', abs],
+  ['Where', where],
+  ['Max', extremum],
+  ['Min', extremum],
+  ['Expand', expand],
+  ['Tile', tile],
+  ['Cast', cast],
+  ['Gelu', gelu],
+  ['LayerNormalization', layerNorm],
+  ['Einsum', einsum],
+  ['PRelu', prelu],
+  ['Softplus', softplus],
+  ['InstanceNormalization', instanceNorm],
+  ['GroupNormalization', groupNorm],
 ]);

@@ -1,6 +1,8 @@
 // Reductions: the gradient spreads dy back over the reduced axes.
+import { DataType } from '../../onnx/dtype.js';
 import type { Value } from '../../ir/graph.js';
 import type { GradContext, GradRule } from '../context.js';
+import { floatEqual } from './select.js';
 import { constInts, normAxis } from './util.js';
 
 /** The reduced axes (sorted, non-negative), or null when the node is a no-op. */
@@ -39,4 +41,19 @@ export const reduceMean: GradRule = (c) => {
     ? e.float([1 / dims.reduce((a, b) => a * b, 1)])
     : e.op('Div', [e.op('Cast', [e.op('Size', [c.output(0)])], { to: 1 }), e.op('Cast', [e.op('Size', [c.input(0)])], { to: 1 })]);
   c.setGradIn(0, spread(c, axes, e.op('Mul', [c.gradOut(0)!, count])));
+};
+
+/**
+ * reducemax / reducemin: dx = [x = y]·dy / #{x = y over the reduced axes}: the extreme's
+ * gradient is split evenly among the elements that reach it, as PyTorch's amax/amin do.
+ */
+export const reduceExtremum: GradRule = (c) => {
+  const axes = reducedAxes(c, 18);
+  if (!axes) return c.setGradIn(0, c.gradOut(0)!);
+  const e = c.e;
+  const x = c.input(0);
+  const keep = (v: Value) => (c.attrInt('keepdims', 1) === 1 ? v : e.unsqueeze(v, axes));
+  const hits = e.op('Cast', [floatEqual(e, x, keep(c.output(0)))], { to: x.type?.elemType ?? DataType.FLOAT });
+  const ties = e.reduceSum(hits, axes, true);
+  c.setGradIn(0, e.op('Mul', [hits, e.op('Div', [keep(c.gradOut(0)!), ties])]));
 };

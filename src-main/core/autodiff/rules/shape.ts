@@ -1,6 +1,7 @@
 // Ops that only move elements: the gradient moves them back.
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
+import { staticInts } from './static-ints.js';
 import { constInts, constValues, normAxis, padZeros, rank, slice } from './util.js';
 
 /** identity: dx = dy */
@@ -64,12 +65,12 @@ export const sliceBack: GradRule = (c) => {
   let axes: number[];
   let steps: number[];
   if (c.opset >= 10) {
-    starts = constInts(c, c.input(1), 'starts');
-    ends = constInts(c, c.input(2), 'ends');
+    starts = staticInts(c, c.input(1), 'starts');
+    ends = staticInts(c, c.input(2), 'ends');
     const ax = c.maybeInput(3);
-    axes = ax ? constInts(c, ax, 'axes') : starts.map((_, i) => i);
+    axes = ax ? staticInts(c, ax, 'axes') : starts.map((_, i) => i);
     const st = c.maybeInput(4);
-    steps = st ? constInts(c, st, 'steps') : starts.map(() => 1);
+    steps = st ? staticInts(c, st, 'steps') : starts.map(() => 1);
   } else {
     starts = c.attrInts('starts', []);
     ends = c.attrInts('ends', []);
