@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { type Block, buildBlockTree, detectHead, parameterValues } from '../blocks/index.js';
 import { isGraftError } from '../errors.js';
 import { Graph } from '../ir/graph.js';
-import { graphInput, newModel, op } from '../ir/builder.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { DataType } from '../onnx/dtype.js';
@@ -91,7 +92,7 @@ const allBlocks = (b: Block): Block[] => [b, ...b.children.flatMap(allBlocks)];
 function withSoftmax(model: ModelProto, opType = 'Softmax'): ModelProto {
   const g = graphFromModel(model);
   const logits = g.outputs[0];
-  const probs = op(g, opType, [logits], { axis: 1 }, `/${opType.toLowerCase()}/${opType}`);
+  const probs = new Emitter(g, 17).op(opType, [logits], { axis: 1 }, `/${opType.toLowerCase()}/${opType}`);
   g.outputs = [probs];
   g.renameValue(probs, 'probs');
   inferShapes(g);
@@ -208,11 +209,12 @@ describe.skipIf(!hasFixtures)('swap-head on other exports', () => {
 
   it('a MatMul + Add head on a sequence keeps the MatMul form (any rank)', async () => {
     const g = new Graph('seq');
+    const e = new Emitter(g, 17);
     const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: ['N', 6, 8] });
     const rand = seededRandom(1);
     const w = g.addInitializer('proj.weight', makeTensor('proj.weight', DataType.FLOAT, [8, 5], uniform(rand, 40, 0.3)));
     const b = g.addInitializer('proj.bias', makeTensor('proj.bias', DataType.FLOAT, [5], uniform(rand, 5, 0.3)));
-    const y = op(g, 'Add', [op(g, 'MatMul', [x, w], {}, '/proj/MatMul'), b], {}, '/proj/Add');
+    const y = e.op('Add', [e.op('MatMul', [x, w], {}, '/proj/MatMul'), b], {}, '/proj/Add');
     g.outputs.push(y);
     g.renameValue(y, 'scores');
     y.type = { elemType: DataType.FLOAT, shape: ['N', 6, 5] };
@@ -445,11 +447,12 @@ describe.skipIf(!hasFixtures)('errors name the edit and the cause', () => {
   it('a block with several outputs cannot take a dropout', () => {
     // Every block sits on the main path in resnet18; a hand-built graph with a fork does not.
     const g = new Graph('fork');
+    const e = new Emitter(g, 17);
     const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: ['N', 4] });
-    const a = op(g, 'Relu', [x], {}, '/body/Relu');
-    const b = op(g, 'Sigmoid', [x], {}, '/body/Sigmoid');
+    const a = e.op('Relu', [x], {}, '/body/Relu');
+    const b = e.op('Sigmoid', [x], {}, '/body/Sigmoid');
     const w = g.addInitializer('fc.weight', makeTensor('fc.weight', DataType.FLOAT, [3, 4], new Float32Array(12)));
-    const y = op(g, 'Gemm', [op(g, 'Add', [a, b], {}, '/mix/Add'), w], { transB: 1 }, '/fc/Gemm');
+    const y = e.op('Gemm', [e.op('Add', [a, b], {}, '/mix/Add'), w], { transB: 1 }, '/fc/Gemm');
     g.outputs.push(y);
     y.type = { elemType: DataType.FLOAT, shape: ['N', 3] };
     expectGraftError(() => applyEdits(newModel(g), [{ kind: 'insert-dropout', after: 'body', ratio: 0.1 }]), 'dropout-unsupported', /block "body" has 2 outputs/);

@@ -13,7 +13,7 @@ import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import { parameterValues } from '../blocks/params.js';
 import { inferShapes, modelOpset } from '../shape/infer.js';
 import { buildBackward } from '../autodiff/backward.js';
-import { Emitter } from '../autodiff/emit.js';
+import { Emitter } from '../ir/emitter.js';
 import { crossEntropy, type LossKind, meanSquaredError } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { untieTrainable } from './untie.js';

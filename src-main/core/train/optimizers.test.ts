@@ -10,7 +10,8 @@ import { DataType } from '../onnx/dtype.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor } from '../onnx/tensor.js';
-import { graphInput, newModel, op } from '../ir/builder.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { Graph } from '../ir/graph.js';
 import { type CompiledStep, compileTrainingStep } from './compile.js';
 import type { Optimizer } from './optimizer.js';
@@ -38,10 +39,11 @@ function smallNet(seed = 7): Net {
   const fill = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
   const init: Tensors = new Map(NAMES.map((n) => [n, fill(SHAPES[n].reduce((a, b) => a * b, 1), 0.6)]));
   const g = new Graph('small-net');
+  const e = new Emitter(g, 17);
   const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: ['N', 4] });
   const p = Object.fromEntries(NAMES.map((n) => [n, g.addInitializer(n, makeTensor(n, DataType.FLOAT, SHAPES[n], init.get(n)!))]));
-  const hidden = op(g, 'Relu', [op(g, 'Gemm', [x, p.w1, p.b1], { transB: 1 })]);
-  g.outputs.push(op(g, 'Gemm', [hidden, p.w2, p.b2], { transB: 1 }));
+  const hidden = e.op('Relu', [e.op('Gemm', [x, p.w1, p.b1], { transB: 1 })]);
+  g.outputs.push(e.op('Gemm', [hidden, p.w2, p.b2], { transB: 1 }));
   return {
     model: newModel(g, { opset: 17 }),
     init,
