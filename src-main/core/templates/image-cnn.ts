@@ -7,6 +7,7 @@ import { Graph, type Value } from '../ir/graph.js';
 import { graphInput, newModel } from '../ir/builder.js';
 import { Emitter } from '../ir/emitter.js';
 import { seededRandom, uniform } from '../random.js';
+import { CLASS_NAMES_KEY } from '../surgery/metadata.js';
 
 export interface ImageCnnOptions {
   channels: number;
@@ -72,6 +73,6 @@ export function imageCnn(o: ImageCnnOptions): ModelProto {
   logits.type = { elemType: DataType.FLOAT, shape: ['N', o.classes] };
   return newModel(g, {
     opset: OPSET,
-    metadata: o.classNames ? { class_names: JSON.stringify(o.classNames) } : {},
+    metadata: o.classNames ? { [CLASS_NAMES_KEY]: JSON.stringify(o.classNames) } : {},
   });
 }
