@@ -129,7 +129,7 @@ export function compileTrainingStep(model: ModelProto, opts: TrainingStepOptions
   const recurrent = lowerRecurrent(graph, opset);
 
   const prediction = opts.prediction ? graph.value(opts.prediction) : graph.outputs[0];
-  const dataInputs = graph.inputs.filter((v) => !v.initializer);
+  const dataInputs = graph.dataInputs;
   const initialParams = new Map(params.map((p) => [p.name, p.initializer!]));
   liftToInputs(graph, params);
 

@@ -13,7 +13,7 @@ export interface EvalGraph {
 
 export function compileEvalGraph(model: ModelProto, trainable: ReadonlySet<string>): EvalGraph {
   const graph = graphFromModel(model, 'evaluation');
-  const dataInputs = graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
+  const dataInputs = graph.dataInputs.map((v) => v.name);
   const params: string[] = [];
   for (const name of [...graph.initializerOrder]) {
     const v = graph.values.get(name);

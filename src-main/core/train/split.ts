@@ -38,7 +38,7 @@ const downstream = (v: Value) => v.uses.flatMap((u) => u.node.outputs.filter((o)
 function frontierOf(graph: Graph, trainable: ReadonlySet<string>): Value[] {
   const params = [...graph.values.values()].filter((v) => v.initializer && trainable.has(v.name));
   const dependsOnParams = closure(params, downstream);
-  const data = graph.inputs.filter((v) => !v.initializer);
+  const data = graph.dataInputs;
   const dependsOnData = closure(data, downstream);
   const frontier: Value[] = [];
   for (const v of dependsOnData) {
@@ -59,9 +59,9 @@ export function splitFrozenPrefix(model: ModelProto, trainable: ReadonlySet<stri
   if (frontier.every((v) => v.isGraphInput)) return { prefix: null, frontier: frontierInfo, suffix: model };
   // The cache stores features per sample: each frontier value must keep the batch first (a
   // sequence model's time-major Transpose does not). Otherwise there is nothing to cache.
-  const batch = graph.inputs.find((v) => !v.initializer)?.type?.shape?.[0];
+  const batch = graph.dataInputs[0]?.type?.shape?.[0];
   if (batch === undefined || frontier.some((v) => v.type?.shape?.[0] !== batch)) {
-    const inputs = graph.inputs.filter((v) => !v.initializer).map((v) => ({ name: v.name, type: v.type }));
+    const inputs = graph.dataInputs.map((v) => ({ name: v.name, type: v.type }));
     return { prefix: null, frontier: inputs, suffix: model };
   }
 
@@ -70,7 +70,7 @@ export function splitFrozenPrefix(model: ModelProto, trainable: ReadonlySet<stri
   prefixGraph.outputs = frontier.map((v) => prefixGraph.value(v.name));
   prefixGraph.cleanup();
 
-  const dataInputs = graph.inputs.filter((v) => !v.initializer);
+  const dataInputs = graph.dataInputs;
   for (const v of frontier) graph.makeInput(v);
   // The original data inputs stay only if the trainable part still reads them directly.
   graph.inputs = graph.inputs.filter((v) => !dataInputs.includes(v) || frontier.includes(v) || v.uses.length > 0);
