@@ -74,12 +74,6 @@ export class Emitter {
     return this.constant(DataType.INT64, dims, BigInt64Array.from(values.map(BigInt)));
   }
 
-  /** A float constant filled with `fill`, of a static shape. */
-  filled(dims: number[], fill: number): Value {
-    const n = dims.reduce((a, b) => a * b, 1);
-    return this.float(new Float32Array(n).fill(fill), dims);
-  }
-
   private constant(dtype: number, dims: number[], data: Float32Array | Float64Array | BigInt64Array): Value {
     const key = `${dtype}|${dims.join(',')}|${Array.from(data as ArrayLike<number | bigint>).join(',')}`;
     const cached = this.constants.get(key);
