@@ -1,8 +1,8 @@
 // The one way code adds nodes to a graph: templates, surgery, recurrent lowering, gradient
 // rules, losses and optimizers all emit through it, at the model's opset. ONNX moved several
 // arguments from attributes to inputs over the years (Slice starts/ends at 10, Pad pads and
-// Clip bounds at 11, ReduceSum/Squeeze/Unsqueeze/Split axes at 13, ReduceMean axes at 18);
-// callers use the helpers below and never care which form the opset wants.
+// Clip bounds at 11, ReduceSum/Squeeze/Unsqueeze axes and Split sizes at 13, ReduceMean axes
+// at 18); callers use the helpers below and never care which form the opset wants.
 //
 // Naming. A node given a name keeps it, and its outputs are "<node>_out<i>", or, with
 // outputs: 'exporter', "<node>_output_<i>" as torch.onnx writes them (so a surgically edited
