@@ -2,7 +2,8 @@
 // the op and the node; frozen parts of the graph need no rules at all.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { graphInput, newModel, op } from '../ir/builder.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { Graph } from '../ir/graph.js';
 import { DataType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
@@ -19,12 +20,13 @@ const NO_RULE = ['Floor', 'Ceil', 'Round', 'Sign', 'Abs'].find((o) => !gradRules
 /** data [2,3] -> Gemm(w1, b1) -> <NO_RULE> -> Gemm(w2, b2) -> [2,4] */
 function model() {
   const g = new Graph('frozen-prefix');
+  const e = new Emitter(g, 17);
   const rand = seededRandom(7);
   const init = (name: string, dims: number[]) => g.addInitializer(name, makeTensor(name, DataType.FLOAT, dims, uniform(rand, dims.reduce((a, b) => a * b, 1), 1)));
   const x = graphInput(g, 'data', { elemType: DataType.FLOAT, shape: ['N', 3] });
-  const h = op(g, 'Gemm', [x, init('w1', [3, 5]), init('b1', [5])], {}, '/body/fc1/Gemm');
-  const r = op(g, NO_RULE, [h], {}, '/body/round/Op');
-  g.outputs = [op(g, 'Gemm', [r, init('w2', [5, 4]), init('b2', [4])], {}, '/head/fc/Gemm')];
+  const h = e.op('Gemm', [x, init('w1', [3, 5]), init('b1', [5])], {}, '/body/fc1/Gemm');
+  const r = e.op(NO_RULE, [h], {}, '/body/round/Op');
+  g.outputs = [e.op('Gemm', [r, init('w2', [5, 4]), init('b2', [4])], {}, '/head/fc/Gemm')];
   inferShapes(g, { opset: 17 });
   return newModel(g, { opset: 17 });
 }

@@ -4,7 +4,7 @@ import { GraftError } from '../errors.js';
 import { isFloatType } from '../onnx/dtype.js';
 import type { Graph, Node, Value } from '../ir/graph.js';
 import { NodeGradContext } from './context.js';
-import type { Emitter } from './emit.js';
+import type { Emitter } from '../ir/emitter.js';
 import { gradRules } from './rules/index.js';
 
 /** Values that depend on any of `sources` (the sources included). */

@@ -4,7 +4,7 @@
 import { GraftError } from '../errors.js';
 import { getFloat, getInt, getInts, getString, hasAttr } from '../ir/attributes.js';
 import type { Dim, Node, Value } from '../ir/graph.js';
-import type { Emitter } from './emit.js';
+import type { Emitter } from '../ir/emitter.js';
 
 export interface GradContext {
   readonly node: Node;

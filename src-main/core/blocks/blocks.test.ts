@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
+import { Emitter } from '../ir/emitter.js';
 import { Graph } from '../ir/graph.js';
 import { graphFromModel } from '../ir/proto.js';
 import { decodeModel } from '../onnx/codec.js';
 import { DataType } from '../onnx/dtype.js';
-import { AttributeProtoSchema, type ModelProto } from '../onnx/gen/onnx_pb.js';
+import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor, numel } from '../onnx/tensor.js';
 import { inferShapes } from '../shape/infer.js';
 import { fixturePath, fixturesDir, readGolden } from '../../test-support/fixtures.js';
@@ -183,17 +183,18 @@ function input(g: Graph, name: string, shape: (number | string)[]) {
 describe('hand-built graphs', () => {
   it('MatMul + Add head with a Softmax after it', () => {
     const g = new Graph('mlp');
+    const emit = new Emitter(g, 17);
     const x = input(g, 'x', ['N', 8]);
     const w1 = g.addInitializer('body.weight', floats('body.weight', [8, 6]));
     const w2 = g.addInitializer('out.weight', floats('out.weight', [6, 4]));
     const b2 = g.addInitializer('out.bias', floats('out.bias', [4]));
     const shape = g.addInitializer('shape', makeTensor('shape', DataType.INT64, [2], new BigInt64Array([-1n, 6n])));
-    const h = g.addNode({ opType: 'MatMul', inputs: [x, w1], name: '/body/MatMul' }).output(0)!;
-    const r = g.addNode({ opType: 'Relu', inputs: [h], name: '/act/Relu' }).output(0)!;
-    const rs = g.addNode({ opType: 'Reshape', inputs: [r, shape], name: '/Reshape' }).output(0)!;
-    const mm = g.addNode({ opType: 'MatMul', inputs: [rs, w2], name: '/out/MatMul' }).output(0)!;
-    const add = g.addNode({ opType: 'Add', inputs: [mm, b2], name: '/out/Add' }).output(0)!;
-    const sm = g.addNode({ opType: 'Softmax', inputs: [add], name: '/Softmax' }).output(0)!;
+    const h = emit.op('MatMul', [x, w1], {}, '/body/MatMul');
+    const r = emit.op('Relu', [h], {}, '/act/Relu');
+    const rs = emit.op('Reshape', [r, shape], {}, '/Reshape');
+    const mm = emit.op('MatMul', [rs, w2], {}, '/out/MatMul');
+    const add = emit.op('Add', [mm, b2], {}, '/out/Add');
+    const sm = emit.op('Softmax', [add], {}, '/Softmax');
     g.outputs.push(sm);
 
     expect(parameterValues(g).map((v) => v.name)).toEqual(['body.weight', 'out.weight', 'out.bias']);
@@ -209,16 +210,14 @@ describe('hand-built graphs', () => {
 
   it('a weight tied through Identity counts once, in the block holding both readers', () => {
     const g = new Graph('tied');
+    const emit = new Emitter(g, 17);
     const ids = g.createValue('ids');
     ids.type = { elemType: DataType.INT64, shape: ['N'] };
     g.inputs.push(ids);
     const table = g.addInitializer('emb.weight', floats('emb.weight', [10, 4]));
-    const tied = g.addNode({ opType: 'Identity', inputs: [table], name: 'Identity_0' }).output(0)!;
-    const e = g.addNode({ opType: 'Gather', inputs: [table, ids], name: '/enc/emb/Gather' }).output(0)!;
-    const logits = g.addNode({
-      opType: 'Gemm', inputs: [e, tied], name: '/dec/proj/Gemm',
-      attributes: [create(AttributeProtoSchema, { name: 'transB', type: 2, i: 1n })],
-    }).output(0)!;
+    const tied = emit.op('Identity', [table], {}, 'Identity_0');
+    const e = emit.op('Gather', [table, ids], {}, '/enc/emb/Gather');
+    const logits = emit.op('Gemm', [e, tied], { transB: 1 }, '/dec/proj/Gemm');
     g.outputs.push(logits);
 
     expect(parameterValues(g).map((v) => v.name)).toEqual(['emb.weight']);
@@ -235,7 +234,7 @@ describe('hand-built graphs', () => {
     const x = input(g, 'x', [1, 3]);
     const w = g.addInitializer('W', floats('W', [2, 3]));
     g.inputs.push(w);
-    g.outputs.push(g.addNode({ opType: 'Gemm', inputs: [x, w], attributes: [create(AttributeProtoSchema, { name: 'transB', type: 2, i: 1n })] }).output(0)!);
+    g.outputs.push(new Emitter(g, 17).op('Gemm', [x, w], { transB: 1 }));
     expect(parameterValues(g).map((v) => v.name)).toEqual(['W']);
     const tree = buildBlockTree(g);
     expect(tree.root.inputs.map((t) => t.name)).toEqual(['x']);
@@ -243,17 +242,18 @@ describe('hand-built graphs', () => {
 
   it('builds the tree of a 1,500-node model in a few milliseconds', () => {
     const g = new Graph('deep');
+    const emit = new Emitter(g, 17);
     let v = input(g, 'x', ['N', 16, 32, 32]);
     for (let s = 0; s < 4; s++) {
       for (let u = 0; u < 75; u++) {
         const scope = `/layer${s}/layer${s}.${u}`;
         const w1 = g.addInitializer(`w${s}_${u}a`, floats('a', [16, 16, 3, 3]));
         const w2 = g.addInitializer(`w${s}_${u}b`, floats('b', [16, 16, 3, 3]));
-        const c1 = g.addNode({ opType: 'Conv', inputs: [v, w1], name: `${scope}/conv1/Conv` }).output(0)!;
-        const r1 = g.addNode({ opType: 'Relu', inputs: [c1], name: `${scope}/relu/Relu` }).output(0)!;
-        const c2 = g.addNode({ opType: 'Conv', inputs: [r1, w2], name: `${scope}/conv2/Conv` }).output(0)!;
-        const a = g.addNode({ opType: 'Add', inputs: [c2, v], name: `${scope}/Add` }).output(0)!;
-        v = g.addNode({ opType: 'Relu', inputs: [a], name: `${scope}/relu_1/Relu` }).output(0)!;
+        const c1 = emit.op('Conv', [v, w1], {}, `${scope}/conv1/Conv`);
+        const r1 = emit.op('Relu', [c1], {}, `${scope}/relu/Relu`);
+        const c2 = emit.op('Conv', [r1, w2], {}, `${scope}/conv2/Conv`);
+        const a = emit.op('Add', [c2, v], {}, `${scope}/Add`);
+        v = emit.op('Relu', [a], {}, `${scope}/relu_1/Relu`);
       }
     }
     g.outputs.push(v);

@@ -7,7 +7,8 @@ import { DataType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import { fixturePath, readTensorFile } from '../../test-support/fixtures.js';
 import { ortTensor, runOrt } from '../../test-support/ort.js';
-import { graphInput, newModel, op } from './builder.js';
+import { graphInput, newModel } from './builder.js';
+import { Emitter } from './emitter.js';
 import { Graph } from './graph.js';
 import { graphFromModel, modelWithGraph, typeFromProto } from './proto.js';
 import { inferShapes } from '../shape/infer.js';
@@ -51,8 +52,9 @@ describe('edit verbs keep the model runnable and its meaning', () => {
   it('insertOnEdge: an Identity after every Relu changes nothing', async () => {
     const { model, graph } = load('bn_inference');
     const reference = await outputs(encodeModel(model), 'bn_inference');
+    const e = new Emitter(graph, 17);
     for (const relu of graph.nodes.filter((n) => n.opType === 'Relu')) {
-      graph.insertOnEdge(relu.outputs[0]!, (v) => op(graph, 'Identity', [v]));
+      graph.insertOnEdge(relu.outputs[0]!, (v) => e.op('Identity', [v]));
     }
     graph.topologicalSort();
     const edited = encodeModel(modelWithGraph(model, graph));
@@ -65,7 +67,8 @@ describe('edit verbs keep the model runnable and its meaning', () => {
     const reference = await outputs(encodeModel(model), 'resnet18');
     const zero = graph.addInitializer(graph.uniqueName('zero'), makeTensor('zero', DataType.FLOAT, [], new Float32Array([0])));
     const relus = graph.nodes.filter((n) => n.opType === 'Relu');
-    for (const relu of relus) graph.replaceNode(relu, ([x]) => [op(graph, 'Max', [x, zero])]);
+    const e = new Emitter(graph, 17);
+    for (const relu of relus) graph.replaceNode(relu, ([x]) => [e.op('Max', [x, zero])]);
     graph.topologicalSort();
     expect(graph.nodes.some((n) => n.opType === 'Relu')).toBe(false);
     const got = await outputs(encodeModel(modelWithGraph(model, graph)), 'resnet18');
@@ -83,7 +86,8 @@ describe('edit verbs keep the model runnable and its meaning', () => {
     const before = graph.initializers().length;
     const x = graph.inputs[0];
     const w = graph.addInitializer('dead.weight', makeTensor('dead.weight', DataType.FLOAT, [2, 3, 1, 1], new Float32Array(6)));
-    op(graph, 'Relu', [op(graph, 'Conv', [x, w])]);
+    const e = new Emitter(graph, 17);
+    e.op('Relu', [e.op('Conv', [x, w])]);
     graph.cleanup();
     expect(graph.values.has('dead.weight')).toBe(false);
     expect(graph.initializers().length).toBe(before);
@@ -143,7 +147,8 @@ describe('models made in code', () => {
     const g = new Graph('opset21');
     const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: ['N', 4, 6] });
     const axes = g.addInitializer('axes', makeTensor('axes', DataType.INT64, [1], new BigInt64Array([2n])));
-    const y = op(g, 'ReduceMean', [op(g, 'Relu', [x]), axes], { keepdims: 0 });
+    const e = new Emitter(g, 21);
+    const y = e.op('ReduceMean', [e.op('Relu', [x]), axes], { keepdims: 0 });
     g.renameValue(y, 'y');
     g.outputs.push(y);
     const bytes = encodeModel(newModel(g, { opset: 21 }));

@@ -2,96 +2,11 @@
 // through the verbs below so both sides of every edge stay consistent. Cleanup and
 // topological sorting are explicit steps, run after a batch of edits.
 import { GraftError } from '../errors.js';
-import type { AttributeProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/gen/onnx_pb.js';
+import type { TensorProto } from '../onnx/gen/onnx_pb.js';
+import { MinHeap } from './min-heap.js';
+import { Node, type NodeInit, Value } from './node.js';
 
-/** A dimension: a number when known, a symbol when dynamic ("N"), null when unknown. */
-export type Dim = number | string | null;
-
-export interface TensorType {
-  elemType: number;
-  /** null when even the rank is unknown. */
-  shape: Dim[] | null;
-}
-
-export interface Use {
-  node: Node;
-  index: number;
-}
-
-export class Value {
-  producer: Node | null = null;
-  /** Consumers by input slot; a node that reads the value twice appears twice. */
-  readonly uses: Use[] = [];
-  /** Nodes that read the value implicitly, from inside a subgraph attribute (If/Loop/Scan). */
-  readonly implicitUses = new Set<Node>();
-  /** Declared type (graph input/output, value_info) or the one shape inference found. */
-  type: TensorType | null = null;
-  /** Constant data when the value is an initializer. */
-  initializer: TensorProto | null = null;
-  /** The original value_info entry, kept so an unedited model saves back as it was. */
-  info: ValueInfoProto | null = null;
-
-  constructor(
-    readonly graph: Graph,
-    public name: string,
-  ) {}
-
-  get isGraphInput(): boolean {
-    return this.graph.inputs.includes(this);
-  }
-
-  get isGraphOutput(): boolean {
-    return this.graph.outputs.includes(this);
-  }
-
-  get isUsed(): boolean {
-    return this.uses.length > 0 || this.implicitUses.size > 0 || this.isGraphOutput;
-  }
-}
-
-export interface NodeInit {
-  opType: string;
-  inputs: (Value | null)[];
-  /** Names of the outputs to create (made unique), or a count of outputs named after the node. */
-  outputs?: string[] | number;
-  attributes?: AttributeProto[];
-  name?: string;
-  domain?: string;
-}
-
-export class Node {
-  /** Stable within a graph; the node name when it is non-empty and unique. */
-  readonly id: string;
-  inputs: (Value | null)[] = [];
-  outputs: (Value | null)[] = [];
-  implicitInputs: Value[] = [];
-  /** The node as loaded; null for nodes the studio made. Saved as is while `dirty` is false. */
-  proto: NodeProto | null = null;
-  dirty = true;
-
-  constructor(
-    readonly graph: Graph,
-    id: string,
-    public name: string,
-    public opType: string,
-    public domain: string,
-    public attributes: AttributeProto[],
-  ) {
-    this.id = id;
-  }
-
-  attr(name: string): AttributeProto | undefined {
-    return this.attributes.find((a) => a.name === name);
-  }
-
-  input(i: number): Value | null {
-    return this.inputs[i] ?? null;
-  }
-
-  output(i: number): Value | null {
-    return this.outputs[i] ?? null;
-  }
-}
+export { type Dim, type NodeInit, type TensorType, type Use, Node, Value } from './node.js';
 
 export class Graph {
   nodes: Node[] = [];
@@ -117,6 +32,11 @@ export class Graph {
     const n = this.nodesById.get(id);
     if (!n) throw new GraftError('ir-no-node', `graph "${this.name}" has no node "${id}"`);
     return n;
+  }
+
+  /** The inputs a caller feeds: initializers listed as inputs (IR < 4) are parameters, not inputs. */
+  get dataInputs(): Value[] {
+    return this.inputs.filter((v) => !v.initializer);
   }
 
   initializers(): Value[] {
@@ -361,48 +281,5 @@ export class Graph {
       if (!v.producer && !v.initializer && !v.isGraphInput && (v.uses.length > 0 || v.isGraphOutput)) out.push(v);
     }
     return out;
-  }
-}
-
-class MinHeap<T> {
-  private items: T[] = [];
-
-  constructor(private readonly less: (a: T, b: T) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.less(a[i], a[parent]) >= 0) break;
-      [a[i], a[parent]] = [a[parent], a[i]];
-      i = parent;
-    }
-  }
-
-  pop(): T {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l], a[m]) < 0) m = l;
-        if (r < a.length && this.less(a[r], a[m]) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
-    return top;
   }
 }

@@ -1,7 +1,7 @@
 // One time step of each cell, as the ONNX operator specs write them, on [N, ·] tensors.
 // The input projection x_t·Wᵀ + Wb arrives precomputed (`xp`, [N, G·H]); the step adds the
 // recurrent product h_{t-1}·Rᵀ + Rb (one Gemm) and does the gate math on the fused tensor.
-import type { Emitter } from '../autodiff/emit.js';
+import type { Emitter } from '../ir/emitter.js';
 import type { Value } from '../ir/graph.js';
 import { activate, block, clip, linear, sliceAxis } from './ops.js';
 import type { Activation } from './spec.js';

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { buildBackward } from '../autodiff/backward.js';
-import { Emitter } from '../autodiff/emit.js';
+import { Emitter } from '../ir/emitter.js';
 import { gradRules } from '../autodiff/rules/index.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import { encodeModel } from '../onnx/codec.js';

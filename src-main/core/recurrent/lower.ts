@@ -8,12 +8,12 @@
 //   one Gemm for the input projection of all steps: [T·N, I]·Wᵀ + Wb -> [T, N, G·H]
 //   per step: Slice + Squeeze of the projection, one Gemm h_{t-1}·Rᵀ + Rb, gate math
 //   on the fused [N, G·H] tensor, then Slice into gates.
-import { Emitter } from '../autodiff/emit.js';
+import { Emitter } from '../ir/emitter.js';
 import { gradRules } from '../autodiff/rules/index.js';
 import type { Graph, Node, Value } from '../ir/graph.js';
 import { inferShapes } from '../shape/infer.js';
 import { CELL_STEPS, type CellConfig, type CellState, type PassWeights } from './cells.js';
-import { linear, pick, slice, sliceAxis, stack, unstack } from './ops.js';
+import { linear, pick, sliceAxis, stack, unstack } from './ops.js';
 import { type Cell, type Direction, GATES, RECURRENT_CELLS, type RecurrentSpec, readSpec } from './spec.js';
 
 export interface LowerOptions {
@@ -62,9 +62,9 @@ function passWeights(e: Emitter, spec: RecurrentSpec, d: number): { w: Value; wb
   const H = spec.hidden;
   const GH = GATES[spec.cell] * H;
   // B is [nd, 2·G·H] = [Wb | Rb]; a bias block is B[d, from:to] kept 2-D as [1, to - from].
-  const bias = (from: number, to: number) => (spec.b ? slice(e, spec.b, [0, 1], [d, from], [d + 1, to]) : null);
+  const bias = (from: number, to: number) => (spec.b ? e.slice(spec.b, [0, 1], [d, from], [d + 1, to]) : null);
   // R[d, from:to, :] as [to - from, H].
-  const rRows = (from: number, to: number) => e.squeeze(slice(e, spec.r, [0, 1], [d, from], [d + 1, to]), [0]);
+  const rRows = (from: number, to: number) => e.squeeze(e.slice(spec.r, [0, 1], [d, from], [d + 1, to]), [0]);
   const weights: PassWeights = {
     r: pick(e, spec.r, 0, d, nd),
     rb: bias(GH, 2 * GH),
@@ -76,7 +76,7 @@ function passWeights(e: Emitter, spec: RecurrentSpec, d: number): { w: Value; wb
   }
   if (spec.peepholes) {
     const p = spec.peepholes; // [nd, 3H]: P_i, P_o, P_f
-    const part = (k: number) => slice(e, p, [0, 1], [d, k * H], [d + 1, (k + 1) * H]);
+    const part = (k: number) => e.slice(p, [0, 1], [d, k * H], [d + 1, (k + 1) * H]);
     weights.peepholes = { i: part(0), o: part(1), f: part(2) };
   }
   return { w: pick(e, spec.w, 0, d, nd), wb: bias(0, GH), weights };

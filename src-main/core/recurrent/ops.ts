@@ -1,19 +1,12 @@
-// The few op forms the unroller emits beyond the Emitter's own: opset-aware Slice and Clip,
-// a linear map y = x·wᵀ + b, activations by name, and stacking of per-step tensors.
-import type { Emitter } from '../autodiff/emit.js';
+// The few op forms the unroller emits beyond the Emitter's own: slices along one axis, a
+// linear map y = x·wᵀ + b, activations by name, and stacking of per-step tensors.
+import type { Emitter } from '../ir/emitter.js';
 import type { Value } from '../ir/graph.js';
 import type { Activation } from './spec.js';
 
-/** x[start:end] along each axis given (Slice took attributes before opset 10). */
-export function slice(e: Emitter, x: Value, axes: number[], starts: number[], ends: number[]): Value {
-  return e.opset >= 10
-    ? e.op('Slice', [x, e.int64(starts), e.int64(ends), e.int64(axes)])
-    : e.op('Slice', [x], { starts, ends, axes });
-}
-
 /** x[start:end] along one axis. */
 export function sliceAxis(e: Emitter, x: Value, axis: number, start: number, end: number): Value {
-  return slice(e, x, [axis], [start], [end]);
+  return e.slice(x, [axis], [start], [end]);
 }
 
 /** x[..., k·size : (k+1)·size] on axis 1: gate block k of a [N, G·H] tensor. */
@@ -30,17 +23,13 @@ export function pick(e: Emitter, x: Value, axis: number, d: number, count: numbe
 export function unstack(e: Emitter, x: Value, axis: number, count: number, form: 'slice' | 'split'): (i: number) => Value {
   if (form === 'slice' || count === 1) return (i) => pick(e, x, axis, i, count);
   // One Split: its gradient is one Concat, where a Slice per step costs a full-size Pad each.
-  const ones = new Array<number>(count).fill(1);
-  const parts = e.opset >= 13 ? e.opN('Split', [x, e.int64(ones)], count, { axis }) : e.opN('Split', [x], count, { axis, split: ones });
+  const parts = e.splitOnes(x, axis, count);
   return (i) => e.squeeze(parts[i], [axis]);
 }
 
-/** y = clamp(x, -bound, bound) (Clip took attributes before opset 11). */
+/** y = clamp(x, -bound, bound); no bound: x itself. */
 export function clip(e: Emitter, x: Value, bound: number | null): Value {
-  if (bound === null) return x;
-  return e.opset >= 11
-    ? e.op('Clip', [x, e.float([-bound]), e.float([bound])])
-    : e.op('Clip', [x], { min: { float: -bound }, max: { float: bound } });
+  return bound === null ? x : e.clip(x, -bound, bound);
 }
 
 export function activate(e: Emitter, x: Value, act: Activation): Value {

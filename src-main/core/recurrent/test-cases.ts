@@ -1,6 +1,8 @@
 // Hand-built fused recurrent nodes for the lowering's tests (only *.test.ts files import
 // this): one LSTM / GRU / RNN node with seeded random weights and feeds.
-import { type AttrValue, graphInput, newModel, opN } from '../ir/builder.js';
+import type { AttrValue } from '../ir/attributes.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { type Dim, Graph, type Value } from '../ir/graph.js';
 import { DataType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
@@ -81,7 +83,7 @@ export function buildCase(c: CaseSpec, opset = 14): BuiltCase {
   const c0 = c.initialStates && c.cell === 'LSTM' ? input('c0', stateDims, stateShape) : null;
   const p = c.peepholes ? weight('P', [nd, 3 * H]) : null;
   const inputs = c.cell === 'LSTM' ? [x, w, r, b, lens, h0, c0, p] : [x, w, r, b, lens, h0];
-  const outs = opN(g, c.cell, inputs, c.cell === 'LSTM' ? 3 : 2, { hidden_size: H, direction: c.direction, layout: layout || undefined, ...c.attrs });
+  const outs = new Emitter(g, opset).opN(c.cell, inputs, c.cell === 'LSTM' ? 3 : 2, { hidden_size: H, direction: c.direction, layout: layout || undefined, ...c.attrs });
   g.outputs = (c.outputs ?? (c.cell === 'LSTM' ? [0, 1, 2] : [0, 1])).map((i) => outs[i]);
   return { model: newModel(g, { opset }), feeds, weights };
 }

@@ -1,6 +1,6 @@
-// Multidirectional (numpy) broadcasting of shapes, with symbols.
+// Multidirectional (numpy) broadcasting of shapes, with symbols: shape inference and the
+// gradient rules (which sum a gradient back over the broadcast axes) share it.
 import type { Dim } from '../ir/graph.js';
-import type { RuleContext } from './context.js';
 import { formatShape } from './context.js';
 import { sameDim } from './symbolic.js';
 
@@ -16,7 +16,13 @@ export function broadcastDim(a: Dim, b: Dim): Dim | undefined {
   return null;
 }
 
-export function broadcastShapes(ctx: RuleContext, shapes: readonly (readonly Dim[])[]): Dim[] {
+/** Who hears about shapes that cannot broadcast: a shape rule's context, or a gradient rule's. */
+export interface BroadcastFailure {
+  fail(message: string): never;
+}
+
+/** The broadcast of `shapes`; a pair of dims that cannot broadcast goes to `on.fail`. */
+export function broadcastShapes(on: BroadcastFailure, shapes: readonly (readonly Dim[])[]): Dim[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out: Dim[] = new Array(rank).fill(1);
   for (const s of shapes) {
@@ -24,7 +30,7 @@ export function broadcastShapes(ctx: RuleContext, shapes: readonly (readonly Dim
     for (let i = 0; i < s.length; i++) {
       const d = broadcastDim(out[off + i], s[i]);
       if (d === undefined) {
-        ctx.fail(`cannot broadcast shapes ${shapes.map(formatShape).join(' and ')} (dimension ${off + i - rank}: ${out[off + i]} vs ${s[i]})`);
+        on.fail(`cannot broadcast shapes ${shapes.map(formatShape).join(' and ')} (dimension ${off + i - rank}: ${out[off + i]} vs ${s[i]})`);
       }
       out[off + i] = d;
     }

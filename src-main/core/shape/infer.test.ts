@@ -74,7 +74,7 @@ describe('shape inference on the fixture models, against onnxruntime', () => {
     }
     const session = await ort.InferenceSession.create(encodeModel(modelWithGraph(model, probe)));
     const input = fromBinary(TensorProtoSchema, readFileSync(join(dir, 'input.pb')));
-    const feedName = graph.inputs.find((v) => !v.initializer)!;
+    const feedName = graph.dataInputs[0];
     const results = await session.run({ [feedName.name]: ortTensor(input) });
 
     // Bind the symbols of the graph input to the actual batch.

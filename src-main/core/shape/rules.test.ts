@@ -137,7 +137,7 @@ describe('known values', () => {
     const x = input(g, 'x', ['N', 6]);
     const [ints] = node(g, 'Constant', [], { value_ints: [3, 2] });
     const [one] = node(g, 'Constant', [], { value_int: 1 });
-    const [f] = node(g, 'Constant', [], { value_float: { f: 2 } });
+    const [f] = node(g, 'Constant', [], { value_float: { float: 2 } });
     const [target] = node(g, 'Concat', [ints, node(g, 'Unsqueeze', [one], { axes: [0] })[0]], { axis: 0 });
     const [r] = node(g, 'Reshape', [node(g, 'Flatten', [x], { axis: 0 })[0], target]);
     inferShapes(g, { opset: 11 });

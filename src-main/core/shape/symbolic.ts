@@ -65,6 +65,11 @@ export function isKnown(d: Dim): d is number {
   return typeof d === 'number';
 }
 
+/** Every dim known: the shape is all numbers. */
+export function allKnown(dims: readonly Dim[]): dims is number[] {
+  return dims.every(isKnown);
+}
+
 export function mulDim(a: Dim, b: Dim): Dim {
   if (a === 0 || b === 0) return 0;
   if (a === null || b === null) return null;

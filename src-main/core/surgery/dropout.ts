@@ -6,15 +6,15 @@ import type { BlockTree } from '../blocks/index.js';
 import type { Graph, Node, Value } from '../ir/graph.js';
 import { DataType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
-import { addOp } from './emit.js';
+import { Emitter } from '../ir/emitter.js';
 import { namingStyle, siblingNodeName } from './names.js';
 
-export function addDropout(graph: Graph, x: Value, ratio: number, opset: number, name: string): Value {
-  if (opset < 7) throw new GraftError('dropout-unsupported', `Dropout before opset 7 (this model: ${opset}) is not supported`);
-  if (opset < 12) return addOp(graph, 'Dropout', [x], name, { ratio: { float: ratio } });
-  const ratioName = graph.uniqueName(name ? `${name}_ratio` : 'dropout_ratio');
-  const r = graph.addInitializer(ratioName, makeTensor(ratioName, DataType.FLOAT, [], Float32Array.of(ratio)));
-  return addOp(graph, 'Dropout', [x, r], name);
+export function addDropout(e: Emitter, x: Value, ratio: number, name: string): Value {
+  if (e.opset < 7) throw new GraftError('dropout-unsupported', `Dropout before opset 7 (this model: ${e.opset}) is not supported`);
+  if (e.opset < 12) return e.op('Dropout', [x], { ratio: { float: ratio } }, name);
+  const ratioName = e.graph.uniqueName(name ? `${name}_ratio` : 'dropout_ratio');
+  const r = e.graph.addInitializer(ratioName, makeTensor(ratioName, DataType.FLOAT, [], Float32Array.of(ratio)));
+  return e.op('Dropout', [x, r], {}, name);
 }
 
 function isInside(tree: BlockTree, node: Node, path: string): boolean {
@@ -45,6 +45,7 @@ export function insertDropoutAfter(graph: Graph, tree: BlockTree, path: string, 
   const producerName = out.producer?.name ?? '';
   const scoped = siblingNodeName(namingStyle(tree, producerName), producerName, 'Dropout');
   const name = scoped && graph.uniqueName(scoped);
-  graph.insertOnEdge(out, (v) => addDropout(graph, v, ratio, opset, name), outside);
+  const e = new Emitter(graph, opset, { outputs: 'exporter' });
+  graph.insertOnEdge(out, (v) => addDropout(e, v, ratio, name), outside);
   return `insert-dropout: Dropout(${ratio}) after "${path}" on "${out.name}"`;
 }

@@ -19,4 +19,4 @@ export { swapCell, recurrentNodes, recurrentInit, type SwapCellOptions, type Swa
 export { insertDropoutAfter, addDropout } from './dropout.js';
 export { headBlockPath, presetBlocks, frozenBlockPaths } from './freeze.js';
 export { torchLinearInit } from './linear.js';
-export { CLASS_NAMES_KEY } from './metadata.js';
+export { CLASS_NAMES_KEY, GRAFT_EDITS_KEY, PREPROCESSING_KEY } from './metadata.js';

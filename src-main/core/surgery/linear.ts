@@ -2,9 +2,9 @@
 // exports it.
 import { DataType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
-import type { Graph, Value } from '../ir/graph.js';
+import type { Emitter } from '../ir/emitter.js';
+import type { Value } from '../ir/graph.js';
 import { uniform } from '../random.js';
-import { addOp } from './emit.js';
 
 export interface LinearLayer {
   inFeatures: number;
@@ -44,22 +44,22 @@ function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /** Adds the layer reading `x`; returns its output and the new parameter values. */
-export function addLinear(graph: Graph, x: Value, layer: LinearLayer, init: LinearParams): { y: Value; params: Value[] } {
+export function addLinear(e: Emitter, x: Value, layer: LinearLayer, init: LinearParams): { y: Value; params: Value[] } {
   const { inFeatures: fin, outFeatures: fout } = layer;
   // Unique for now: the layer being replaced may still hold these names until cleanup.
   const param = (name: string, dims: number[], data: Float32Array): Value => {
-    const unique = graph.uniqueName(name);
-    return graph.addInitializer(unique, makeTensor(unique, DataType.FLOAT, dims, data));
+    const unique = e.graph.uniqueName(name);
+    return e.graph.addInitializer(unique, makeTensor(unique, DataType.FLOAT, dims, data));
   };
   if (layer.form === 'gemm') {
     const w = param(layer.weightName, [fout, fin], init.weight);
     const b = param(layer.biasName, [fout], init.bias);
-    const y = addOp(graph, 'Gemm', [x, w, b], layer.nodeName, { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 });
+    const y = e.op('Gemm', [x, w, b], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, layer.nodeName);
     return { y, params: [w, b] };
   }
   const w = param(layer.weightName, [fin, fout], transposed(init.weight, fout, fin));
   const b = param(layer.biasName, [fout], init.bias);
-  const xw = addOp(graph, 'MatMul', [x, w], layer.nodeName);
-  const y = addOp(graph, 'Add', [xw, b], layer.addNodeName ?? '');
+  const xw = e.op('MatMul', [x, w], {}, layer.nodeName);
+  const y = e.op('Add', [xw, b], {}, layer.addNodeName);
   return { y, params: [w, b] };
 }

@@ -1,8 +1,14 @@
-// Model metadata (metadata_props) changed without touching the caller's model.
+// Model metadata (metadata_props): the keys Graft reads and writes, and changes made without
+// touching the caller's model.
 import { create } from '@bufbuild/protobuf';
 import { type ModelProto, StringStringEntryProtoSchema } from '../onnx/gen/onnx_pb.js';
 
+/** The class names, index by index: a JSON array of strings. */
 export const CLASS_NAMES_KEY = 'class_names';
+/** How inputs were prepared for training: JSON {channels, height, width, mean, std, layout, resize}. */
+export const PREPROCESSING_KEY = 'preprocessing';
+/** The surgery applied before training: the JSON list of edits. */
+export const GRAFT_EDITS_KEY = 'graft_edits';
 
 /** A copy of `model` with `key` set to `value`, or removed when `value` is null. */
 export function withMetadata(model: ModelProto, key: string, value: string | null): ModelProto {

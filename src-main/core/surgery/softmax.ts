@@ -6,7 +6,7 @@ import { matchHead } from '../blocks/index.js';
 import { getInt } from '../ir/attributes.js';
 import type { Graph, Node, Value } from '../ir/graph.js';
 import { LATEST_OPSET } from '../shape/infer.js';
-import { addOp } from './emit.js';
+import { Emitter } from '../ir/emitter.js';
 
 export interface RemovedSoftmax {
   /** Explicit, so restoring does not depend on the opset's default (1 before 13, -1 after). */
@@ -65,12 +65,12 @@ export function removeTrailingSoftmax(graph: Graph, opset = LATEST_OPSET): Remov
 }
 
 /** Puts the removed softmax back on the first graph output, which keeps its name. */
-export function restoreSoftmax(graph: Graph, removed: RemovedSoftmax): void {
+export function restoreSoftmax(graph: Graph, removed: RemovedSoftmax, opset = LATEST_OPSET): void {
   const logits = graph.outputs[0];
   if (!logits) throw new GraftError('softmax-unsupported', `graph "${graph.name}" has no output to restore the ${removed.op} on`);
   const outputName = logits.name;
   graph.renameValue(logits, graph.uniqueName(removed.logitsName && removed.logitsName !== outputName ? removed.logitsName : `${outputName}_logits`));
-  const probs = addOp(graph, removed.op, [logits], removed.nodeName ?? '', { axis: removed.axis });
+  const probs = new Emitter(graph, opset, { outputs: 'exporter' }).op(removed.op, [logits], { axis: removed.axis }, removed.nodeName);
   probs.type = logits.type && { ...logits.type };
   // Only the output moves: other readers of the logits (an argmax, a second output) keep them.
   graph.outputs = graph.outputs.map((o) => (o === logits ? probs : o));

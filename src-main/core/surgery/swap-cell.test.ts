@@ -4,7 +4,8 @@ import { trainLosses } from '../../test-support/train-loop.js';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../errors.js';
 import { Graph } from '../ir/graph.js';
-import { graphInput, newModel, opN } from '../ir/builder.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { DataType } from '../onnx/dtype.js';
@@ -96,9 +97,10 @@ describe('swap-cell on the LSTM classifier fixture', () => {
 /** An LSTM whose Y_c is a graph output: [T=4, N, 3] -> H = 5. */
 function lstmWithCellState(): ModelProto {
   const g = new Graph('cell');
+  const e = new Emitter(g, 17);
   const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: [4, 'N', 3] });
   const p = (name: string, dims: number[]) => g.addInitializer(name, makeTensor(name, DataType.FLOAT, dims, new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1)));
-  const [, yh, yc] = opN(g, 'LSTM', [x, p('lstm.W', [1, 20, 3]), p('lstm.R', [1, 20, 5])], 3, { hidden_size: 5 }, '/lstm/LSTM');
+  const [, yh, yc] = e.opN('LSTM', [x, p('lstm.W', [1, 20, 3]), p('lstm.R', [1, 20, 5])], 3, { hidden_size: 5 }, '/lstm/LSTM');
   g.renameValue(yh, 'h');
   g.renameValue(yc, 'c');
   g.outputs.push(yh, yc);
@@ -128,10 +130,11 @@ describe('swap-cell errors', () => {
 
   it('refuses a hidden-size change that a non-head consumer would not survive', () => {
     const g = new Graph('bad');
+    const e = new Emitter(g, 17);
     const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: [4, 'N', 3] });
     const p = (name: string, dims: number[]) => g.addInitializer(name, makeTensor(name, DataType.FLOAT, dims, new Float32Array(dims.reduce((a, b) => a * b, 1))));
-    const [, yh] = opN(g, 'RNN', [x, p('W', [1, 5, 3]), p('R', [1, 5, 5])], 2, { hidden_size: 5 }, '/rnn/RNN');
-    const [y] = opN(g, 'Add', [yh, p('offset', [5])], 1, {}, '/Add');
+    const [, yh] = e.opN('RNN', [x, p('W', [1, 5, 3]), p('R', [1, 5, 5])], 2, { hidden_size: 5 }, '/rnn/RNN');
+    const [y] = e.opN('Add', [yh, p('offset', [5])], 1, {}, '/Add');
     g.outputs.push(y);
     inferShapes(g, { opset: 17 });
     const model = modelWithGraph(newModel(new Graph('x'), { opset: 17 }), g);

@@ -24,7 +24,7 @@ import { DataType } from '../onnx/dtype.js';
 import { makeTensor, readTensor, tensorDims } from '../onnx/tensor.js';
 import { seededRandom, uniform } from '../random.js';
 import { torchLinearInit } from './linear.js';
-import { attrs } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 
 export type CellKind = 'LSTM' | 'GRU' | 'RNN';
 export type CellDirection = 'forward' | 'reverse' | 'bidirectional';
@@ -150,7 +150,7 @@ function headsReading(start: Value[], oldH: number, newH: number): Node[] {
 }
 
 /** Replaces the recurrent node `nodeId` in place. Call graph.topologicalSort / inferShapes after. */
-export function swapCell(graph: Graph, nodeId: string, o: SwapCellOptions, _opset: number): SwapCellOutcome {
+export function swapCell(graph: Graph, nodeId: string, o: SwapCellOptions, opset: number): SwapCellOutcome {
   const node = graph.node(nodeId);
   if (!CELLS.has(node.opType)) fail('cell-not-recurrent', `node "${nodeId}" is a ${node.opType}, not an LSTM, GRU or RNN`);
   if (!CELLS.has(o.cell)) fail('edit-invalid', `unknown cell "${String(o.cell)}" (LSTM, GRU or RNN)`);
@@ -213,21 +213,14 @@ export function swapCell(graph: Graph, nodeId: string, o: SwapCellOptions, _opse
   while (inputs.length > 3 && inputs[inputs.length - 1] === null) inputs.pop();
   const name = newNodeName(node, o.cell);
   const outputs = o.cell === 'LSTM' ? 3 : 2;
-  const fresh = graph.addNode(
-    {
-      opType: o.cell,
-      inputs,
-      name,
-      outputs: name ? Array.from({ length: outputs }, (_, i) => `${name}_output_${i}`) : outputs,
-      attributes: attrs({
-        hidden_size: H,
-        direction: direction === 'forward' ? undefined : direction,
-        layout: layout === 0 ? undefined : layout,
-        linear_before_reset: o.cell === 'GRU' ? 1 : undefined,
-      }),
-    },
-    node,
-  );
+  const e = new Emitter(graph, opset, { outputs: 'exporter' });
+  const attributes = {
+    hidden_size: H,
+    direction: direction === 'forward' ? undefined : direction,
+    layout: layout === 0 ? undefined : layout,
+    linear_before_reset: o.cell === 'GRU' ? 1 : undefined,
+  };
+  const freshOutputs = e.opN(o.cell, inputs, outputs, attributes, { name, before: node });
 
   // Heads re-initialised as torch Linear(H * ..., out): the in-features scale with H.
   for (const head of heads) {
@@ -257,7 +250,7 @@ export function swapCell(graph: Graph, nodeId: string, o: SwapCellOptions, _opse
   const outNames = new Map<Value, string>();
   [oldY, oldYh, oldYc].forEach((old, i) => {
     if (!old || i >= outputs) return;
-    const rep = fresh.outputs[i]!;
+    const rep = freshOutputs[i];
     if (old.isGraphOutput) outNames.set(rep, old.name);
     graph.replaceAllUsesWith(old, rep);
   });
@@ -268,7 +261,7 @@ export function swapCell(graph: Graph, nodeId: string, o: SwapCellOptions, _opse
 
   const shape = (c: CellKind, h: number) => `${c}(${inputSize} → ${h}${D === 2 ? ', bidirectional' : ''})`;
   return {
-    node: fresh.id,
+    node: freshOutputs[0].producer!.id,
     newParams: newParams.map((p) => p.value.name),
     log:
       `swap-cell: "${nodeId}" ${shape(oldCell, oldH)} replaced by ${shape(o.cell, H)}, seed ${o.seed}` +

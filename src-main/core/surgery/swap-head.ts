@@ -4,11 +4,11 @@
 import { GraftError } from '../errors.js';
 import { type BlockTree, type HeadMatch, matchHead } from '../blocks/index.js';
 import { getInt } from '../ir/attributes.js';
+import { Emitter } from '../ir/emitter.js';
 import type { Graph, Value } from '../ir/graph.js';
 import { DataType, dtypeName } from '../onnx/dtype.js';
 import { seededRandom } from '../random.js';
 import { addDropout } from './dropout.js';
-import { addOp } from './emit.js';
 import { type LinearLayer, addLinear, torchLinearInit } from './linear.js';
 import { type NamingStyle, childNodeName, modulePath, namingStyle, parameterName, siblingNodeName } from './names.js';
 
@@ -56,8 +56,9 @@ function checkHead(graph: Graph, m: HeadMatch | null, classes: number): HeadMatc
   return m;
 }
 
-interface Emitter {
-  graph: Graph;
+/** The new head as it is built: where its names come from, and the parameters made so far. */
+interface NewHead {
+  e: Emitter;
   style: NamingStyle;
   anchor: string;
   module: string;
@@ -68,18 +69,18 @@ interface Emitter {
 }
 
 /** Child `index` of the head module, a Linear (index null: the head module itself). */
-function emitLinear(e: Emitter, x: Value, fin: number, fout: number, index: number | null, oldNames?: { node: string; add: string }): Value {
+function emitLinear(head: NewHead, x: Value, fin: number, fout: number, index: number | null, oldNames?: { node: string; add: string }): Value {
   const layer: LinearLayer = {
     inFeatures: fin,
     outFeatures: fout,
-    form: e.form,
-    weightName: parameterName(e.style, e.module, index, 'weight'),
-    biasName: parameterName(e.style, e.module, index, 'bias'),
-    nodeName: oldNames?.node ?? childNodeName(e.style, e.anchor, e.module, index ?? 0, e.form === 'gemm' ? 'Gemm' : 'MatMul'),
-    addNodeName: oldNames?.add ?? childNodeName(e.style, e.anchor, e.module, index ?? 0, 'Add'),
+    form: head.form,
+    weightName: parameterName(head.style, head.module, index, 'weight'),
+    biasName: parameterName(head.style, head.module, index, 'bias'),
+    nodeName: oldNames?.node ?? childNodeName(head.style, head.anchor, head.module, index ?? 0, head.form === 'gemm' ? 'Gemm' : 'MatMul'),
+    addNodeName: oldNames?.add ?? childNodeName(head.style, head.anchor, head.module, index ?? 0, 'Add'),
   };
-  const { y, params } = addLinear(e.graph, x, layer, torchLinearInit(e.rand, fin, fout));
-  e.params.push({ value: params[0], name: layer.weightName }, { value: params[1], name: layer.biasName });
+  const { y, params } = addLinear(head.e, x, layer, torchLinearInit(head.rand, fin, fout));
+  head.params.push({ value: params[0], name: layer.weightName }, { value: params[1], name: layer.biasName });
   return y;
 }
 
@@ -89,8 +90,8 @@ export function swapHead(graph: Graph, tree: BlockTree, o: SwapHeadOptions): Swa
   const x = m.linear.input(0)!;
   const oldOut = (m.biasAdd ?? m.linear).output(0)!;
   const block = tree.blockOfNode.get(m.linear.id) ?? '';
-  const e: Emitter = {
-    graph,
+  const head: NewHead = {
+    e: new Emitter(graph, o.opset, { outputs: 'exporter' }),
     style: namingStyle(tree, m.linear.name),
     anchor: m.linear.name,
     module: headModule(m, block),
@@ -103,16 +104,16 @@ export function swapHead(graph: Graph, tree: BlockTree, o: SwapHeadOptions): Swa
   let shape: string;
   if (o.hidden === undefined) {
     // Same module, same node names: the tree keeps the head where it was.
-    const add = m.biasAdd?.name ?? siblingNodeName(e.style, m.linear.name, 'Add');
-    y = emitLinear(e, x, m.inFeatures, o.classes, null, { node: m.linear.name, add });
+    const add = m.biasAdd?.name ?? siblingNodeName(head.style, m.linear.name, 'Add');
+    y = emitLinear(head, x, m.inFeatures, o.classes, null, { node: m.linear.name, add });
     shape = `Linear(${m.inFeatures}, ${o.classes})`;
   } else {
     // nn.Sequential(Linear, ReLU, Dropout, Linear): children 0..3, as PyTorch would name them.
     const p = o.dropout ?? 0;
-    let h = emitLinear(e, x, m.inFeatures, o.hidden, 0);
-    h = addOp(graph, 'Relu', [h], childNodeName(e.style, e.anchor, e.module, 1, 'Relu'));
-    if (p > 0) h = addDropout(graph, h, p, o.opset, childNodeName(e.style, e.anchor, e.module, 2, 'Dropout'));
-    y = emitLinear(e, h, o.hidden, o.classes, 3);
+    let h = emitLinear(head, x, m.inFeatures, o.hidden, 0);
+    h = head.e.op('Relu', [h], {}, childNodeName(head.style, head.anchor, head.module, 1, 'Relu'));
+    if (p > 0) h = addDropout(head.e, h, p, childNodeName(head.style, head.anchor, head.module, 2, 'Dropout'));
+    y = emitLinear(head, h, o.hidden, o.classes, 3);
     shape = `MLP(${m.inFeatures} → ${o.hidden} → ReLU${p > 0 ? ` → Dropout(${p})` : ''} → ${o.classes})`;
   }
 
@@ -121,11 +122,11 @@ export function swapHead(graph: Graph, tree: BlockTree, o: SwapHeadOptions): Swa
   graph.cleanup(); // the old layer and its parameters (unless something else still reads them)
   if (outputName) graph.renameValue(y, outputName);
   // The old parameters' names are free now; a tied weight that is still used keeps its own.
-  for (const p of e.params) if (!graph.values.has(p.name)) graph.renameValue(p.value, p.name);
+  for (const p of head.params) if (!graph.values.has(p.name)) graph.renameValue(p.value, p.name);
   graph.topologicalSort();
 
   return {
-    newParams: e.params.map((p) => p.value.name),
+    newParams: head.params.map((p) => p.value.name),
     block,
     log: `swap-head: "${block || m.linear.id}" ${m.linear.opType}(${m.inFeatures} → ${m.outFeatures}) replaced by ${shape}, seed ${o.seed}`,
   };

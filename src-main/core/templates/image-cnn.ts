@@ -4,8 +4,10 @@ import { DataType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor } from '../onnx/tensor.js';
 import { Graph, type Value } from '../ir/graph.js';
-import { graphInput, newModel, op } from '../ir/builder.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { seededRandom, uniform } from '../random.js';
+import { CLASS_NAMES_KEY } from '../surgery/metadata.js';
 
 export interface ImageCnnOptions {
   channels: number;
@@ -25,8 +27,11 @@ export interface ImageCnnOptions {
   classNames?: string[];
 }
 
+const OPSET = 13;
+
 export function imageCnn(o: ImageCnnOptions): ModelProto {
   const g = new Graph('main_graph');
+  const e = new Emitter(g, OPSET);
   const rand = seededRandom(o.seed);
   // kaiming_uniform(a=sqrt(5)) for weights and the matching bias bound: both 1/sqrt(fan_in).
   const param = (name: string, dims: number[], fanIn: number): Value =>
@@ -39,35 +44,35 @@ export function imageCnn(o: ImageCnnOptions): ModelProto {
     const conv = `features.${index}`;
     const w = param(`${conv}.weight`, [cout, cin, 3, 3], cin * 9);
     const b = param(`${conv}.bias`, [cout], cin * 9);
-    x = op(g, 'Conv', [x, w, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] }, `/features/${conv}/Conv`);
-    x = op(g, 'Relu', [x], {}, `/features/features.${index + 1}/Relu`);
+    x = e.op('Conv', [x, w, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] }, `/features/${conv}/Conv`);
+    x = e.op('Relu', [x], {}, `/features/features.${index + 1}/Relu`);
     const last = stage === o.widths.length - 1;
     if (!last || o.pooling === 'flatten') {
-      x = op(g, 'MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] }, `/features/features.${index + 2}/MaxPool`);
+      x = e.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] }, `/features/features.${index + 2}/MaxPool`);
       index += 3;
     } else index += 2;
     cin = cout;
   });
   let features = cin;
-  if (o.pooling === 'global') x = op(g, 'GlobalAveragePool', [x], {}, '/avgpool/GlobalAveragePool');
+  if (o.pooling === 'global') x = e.op('GlobalAveragePool', [x], {}, '/avgpool/GlobalAveragePool');
   else {
     let [h, w] = [o.height, o.width];
     for (let i = 0; i < o.widths.length; i++) [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
     features = cin * h * w;
   }
-  x = op(g, 'Flatten', [x], { axis: 1 }, '/Flatten');
+  x = e.op('Flatten', [x], { axis: 1 }, '/Flatten');
   const w0 = param('classifier.0.weight', [o.hidden, features], features);
   const b0 = param('classifier.0.bias', [o.hidden], features);
-  x = op(g, 'Gemm', [x, w0, b0], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/classifier/classifier.0/Gemm');
-  x = op(g, 'Relu', [x], {}, '/classifier/classifier.1/Relu');
+  x = e.op('Gemm', [x, w0, b0], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/classifier/classifier.0/Gemm');
+  x = e.op('Relu', [x], {}, '/classifier/classifier.1/Relu');
   const w1 = param('classifier.3.weight', [o.classes, o.hidden], o.hidden);
   const b1 = param('classifier.3.bias', [o.classes], o.hidden);
-  const logits = op(g, 'Gemm', [x, w1, b1], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/classifier/classifier.3/Gemm');
+  const logits = e.op('Gemm', [x, w1, b1], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/classifier/classifier.3/Gemm');
   g.renameValue(logits, 'logits');
   g.outputs.push(logits);
   logits.type = { elemType: DataType.FLOAT, shape: ['N', o.classes] };
   return newModel(g, {
-    opset: 13,
-    metadata: o.classNames ? { class_names: JSON.stringify(o.classNames) } : {},
+    opset: OPSET,
+    metadata: o.classNames ? { [CLASS_NAMES_KEY]: JSON.stringify(o.classNames) } : {},
   });
 }

@@ -12,7 +12,8 @@ import { DataType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor } from '../onnx/tensor.js';
 import { Graph, type Value } from '../ir/graph.js';
-import { graphInput, newModel, op, opN } from '../ir/builder.js';
+import { graphInput, newModel } from '../ir/builder.js';
+import { Emitter } from '../ir/emitter.js';
 import { seededRandom } from '../random.js';
 import { torchLinearInit } from '../surgery/linear.js';
 import { type CellKind, recurrentInit } from '../surgery/swap-cell.js';
@@ -31,18 +32,21 @@ export interface SequenceModelOptions {
   seed: number;
 }
 
+const OPSET = 17;
+
 export function sequenceModel(o: SequenceModelOptions): ModelProto {
   for (const [k, v] of Object.entries({ inputSize: o.inputSize, hiddenSize: o.hiddenSize, layers: o.layers, steps: o.steps, outputs: o.outputs })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`sequenceModel: "${k}" must be a positive whole number (got ${v})`);
   }
   const g = new Graph('main_graph');
+  const e = new Emitter(g, OPSET);
   const rand = seededRandom(o.seed);
   const D = o.direction === 'bidirectional' ? 2 : 1;
   const H = o.hiddenSize;
   const constant = (name: string, data: number[]): Value => g.addInitializer(name, makeTensor(name, DataType.INT64, [data.length], BigInt64Array.from(data.map(BigInt))));
 
   const input = graphInput(g, 'input', { elemType: DataType.FLOAT, shape: ['N', o.steps, o.inputSize] });
-  let x = op(g, 'Transpose', [input], { perm: [1, 0, 2] }, '/rnn/Transpose');
+  let x = e.op('Transpose', [input], { perm: [1, 0, 2] }, '/rnn/Transpose');
   let features = o.inputSize;
   const axis1 = D === 1 ? constant('/rnn/squeeze_axes', [1]) : null;
   const shape = D === 2 ? constant('/rnn/reshape_shape', [0, 0, -1]) : null;
@@ -53,8 +57,7 @@ export function sequenceModel(o: SequenceModelOptions): ModelProto {
     const w = param(`rnn.W_l${l}`, init.w);
     const r = param(`rnn.R_l${l}`, init.r);
     const b = param(`rnn.B_l${l}`, init.b);
-    const [y] = opN(
-      g,
+    const [y] = e.opN(
       o.cell,
       [x, w, r, b],
       o.cell === 'LSTM' ? 3 : 2,
@@ -62,22 +65,22 @@ export function sequenceModel(o: SequenceModelOptions): ModelProto {
       `/rnn/${o.cell}${suffix}`,
     );
     // Y [T, D, N, H] -> [T, N, D*H]
-    if (D === 1) x = op(g, 'Squeeze', [y, axis1], {}, `/rnn/Squeeze${suffix}`);
+    if (D === 1) x = e.op('Squeeze', [y, axis1], {}, `/rnn/Squeeze${suffix}`);
     else {
-      const t = op(g, 'Transpose', [y], { perm: [0, 2, 1, 3] }, `/rnn/Transpose_${l + 1}`);
-      x = op(g, 'Reshape', [t, shape], {}, `/rnn/Reshape${suffix}`);
+      const t = e.op('Transpose', [y], { perm: [0, 2, 1, 3] }, `/rnn/Transpose_${l + 1}`);
+      x = e.op('Reshape', [t, shape], {}, `/rnn/Reshape${suffix}`);
     }
     features = D * H;
   }
   const last = g.addInitializer('/last_index', makeTensor('/last_index', DataType.INT64, [], BigInt64Array.of(BigInt(o.steps - 1))));
-  x = op(g, 'Gather', [x, last], { axis: 0 }, '/Gather'); // [N, D*H]
+  x = e.op('Gather', [x, last], { axis: 0 }, '/Gather'); // [N, D*H]
   const head = torchLinearInit(rand, features, o.outputs);
   const hw = g.addInitializer('head.weight', makeTensor('head.weight', DataType.FLOAT, [o.outputs, features], head.weight));
   const hb = g.addInitializer('head.bias', makeTensor('head.bias', DataType.FLOAT, [o.outputs], head.bias));
-  const logits = op(g, 'Gemm', [x, hw, hb], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/head/Gemm');
+  const logits = e.op('Gemm', [x, hw, hb], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }, '/head/Gemm');
   const outName = o.outputs === 1 ? 'prediction' : 'logits';
   g.renameValue(logits, outName);
   logits.type = { elemType: DataType.FLOAT, shape: ['N', o.outputs] };
   g.outputs.push(logits);
-  return newModel(g, { opset: 17 });
+  return newModel(g, { opset: OPSET });
 }

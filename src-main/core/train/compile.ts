@@ -13,7 +13,7 @@ import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import { parameterValues } from '../blocks/params.js';
 import { inferShapes, modelOpset } from '../shape/infer.js';
 import { buildBackward } from '../autodiff/backward.js';
-import { Emitter } from '../autodiff/emit.js';
+import { Emitter } from '../ir/emitter.js';
 import { crossEntropy, type LossKind, meanSquaredError } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { untieTrainable } from './untie.js';
@@ -141,7 +141,7 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
   const recurrent = lowerRecurrent(graph, opset);
 
   const prediction = opts.prediction ? graph.value(opts.prediction) : graph.outputs[0];
-  const dataInputs = graph.inputs.filter((v) => !v.initializer);
+  const dataInputs = graph.dataInputs;
   const initialParams = new Map(params.map((p) => [p.name, p.initializer!]));
   liftToInputs(graph, params);
 

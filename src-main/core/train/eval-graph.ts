@@ -20,7 +20,7 @@ export function compileEvalGraph(model: ModelProto, trainable: ReadonlySet<strin
 
 /** Turns `graph` itself into the evaluation graph (pass a clone to keep the forward graph). */
 export function evalGraphOf(graph: Graph, trainable: ReadonlySet<string>): Omit<EvalGraph, 'model'> {
-  const dataInputs = graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
+  const dataInputs = graph.dataInputs.map((v) => v.name);
   const params: string[] = [];
   for (const name of [...graph.initializerOrder]) {
     const v = graph.values.get(name);

@@ -2,7 +2,7 @@
 // which is both exact and cheaper than differentiating the loss's own nodes.
 import { DataType } from '../onnx/dtype.js';
 import type { Value } from '../ir/graph.js';
-import type { Emitter } from '../autodiff/emit.js';
+import type { Emitter } from '../ir/emitter.js';
 
 export type LossKind = 'cross-entropy' | 'mse';
 

@@ -16,12 +16,12 @@
 // The result runs only in onnxruntime's CPU provider; it is a session-time lowering of the
 // training step, never saved or exported.
 import { create } from '@bufbuild/protobuf';
-import { attrs, type AttrValue } from '../ir/builder.js';
+import type { AttrValue } from '../ir/attributes.js';
 import type { Graph, Node, Value } from '../ir/graph.js';
 import { graphFromModel, modelWithGraph } from '../ir/proto.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { OperatorSetIdProtoSchema } from '../onnx/gen/onnx_pb.js';
-import { Emitter } from '../autodiff/emit.js';
+import { Emitter } from '../ir/emitter.js';
 import { modelOpset } from '../shape/infer.js';
 
 export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
@@ -59,8 +59,7 @@ class Lowering {
   /** A node of the NCHWc domain, named after the node it replaces (so grad/... stays backward). */
   private nchwc(replaced: Node, opType: string, inputs: (Value | null)[], attributes: Record<string, AttrValue | undefined>): Value {
     const name = this.g.uniqueName(`${replaced.name || replaced.id}/nchwc/${opType}`);
-    const node = this.g.addNode({ opType, domain: NCHWC_DOMAIN, inputs, outputs: [`${name}_out0`], attributes: attrs(attributes), name });
-    return node.outputs[0]!;
+    return this.e.op(opType, inputs, attributes, { name, domain: NCHWC_DOMAIN });
   }
 
   /** Whether channel count c can be a blocked axis. */

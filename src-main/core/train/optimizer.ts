@@ -2,7 +2,7 @@
 // gradient, its state, the learning rate and the step number (1-based, as inputs so that
 // schedules never recompile), emit the updated parameter and state.
 import type { Value } from '../ir/graph.js';
-import type { Emitter } from '../autodiff/emit.js';
+import type { Emitter } from '../ir/emitter.js';
 
 export interface UpdateInputs {
   param: Value;

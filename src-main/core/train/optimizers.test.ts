@@ -1,134 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The compiled optimizers against PyTorch's update rules, re-implemented in float64 and applied
+// step by step to the compiled step's own inputs. PyTorch itself: optimizers-torch.test.ts.
 import { afterAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../random.js';
-import * as ort from 'onnxruntime-node';
-import { DataType } from '../onnx/dtype.js';
-import { encodeModel } from '../onnx/codec.js';
-import type { ModelProto } from '../onnx/gen/onnx_pb.js';
-import { makeTensor } from '../onnx/tensor.js';
-import { graphInput, newModel, op } from '../ir/builder.js';
-import { Graph } from '../ir/graph.js';
-import { type CompiledStep, compileTrainingStep } from './compile.js';
+import {
+  compiled,
+  gradients,
+  NAMES,
+  releaseSessions,
+  runStep,
+  smallNet,
+  stateOf,
+  type StepOptions,
+  type Tensors,
+  zeroState,
+} from '../../test-support/optimizer-net.js';
 import type { Optimizer } from './optimizer.js';
 import { adamw, type AdamWOptions, sgd, type SgdOptions } from './optimizers.js';
 
-// ---- the small network: x[N,4] -> Gemm(w1,b1) -> Relu -> Gemm(w2,b2) -> logits[N,3] ----------
-
-const SHAPES: Record<string, number[]> = { w1: [8, 4], b1: [8], w2: [3, 8], b2: [3] };
-const NAMES = Object.keys(SHAPES);
-const BATCH = 6;
-
-type Tensors = Map<string, Float32Array>;
-
-interface Net {
-  model: ModelProto;
-  init: Tensors;
-  x: Float32Array;
-  y: BigInt64Array;
-}
-
-const uniform = seededRandom;
-
-function smallNet(seed = 7): Net {
-  const rand = uniform(seed);
-  const fill = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
-  const init: Tensors = new Map(NAMES.map((n) => [n, fill(SHAPES[n].reduce((a, b) => a * b, 1), 0.6)]));
-  const g = new Graph('small-net');
-  const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: ['N', 4] });
-  const p = Object.fromEntries(NAMES.map((n) => [n, g.addInitializer(n, makeTensor(n, DataType.FLOAT, SHAPES[n], init.get(n)!))]));
-  const hidden = op(g, 'Relu', [op(g, 'Gemm', [x, p.w1, p.b1], { transB: 1 })]);
-  g.outputs.push(op(g, 'Gemm', [hidden, p.w2, p.b2], { transB: 1 }));
-  return {
-    model: newModel(g, { opset: 17 }),
-    init,
-    x: fill(BATCH * 4, 1.5),
-    y: BigInt64Array.from({ length: BATCH }, (_, i) => BigInt(i % 3)),
-  };
-}
-
-// ---- running compiled steps in onnxruntime ------------------------------------------------
-
-interface StepOptions {
-  lrs: number[];
-  clipNorm?: number;
-  lrMultipliers?: Record<string, number>;
-}
-
-const sessions: ort.InferenceSession[] = [];
-afterAll(async () => {
-  for (const s of sessions) await s.release();
-});
-
-async function compiled(net: Net, optimizer: Optimizer | null, opts: Omit<StepOptions, 'lrs'> = {}) {
-  const step = compileTrainingStep(net.model, {
-    trainable: 'all',
-    loss: 'cross-entropy',
-    optimizer,
-    clipNorm: opts.clipNorm,
-    lrMultipliers: opts.lrMultipliers ? new Map(Object.entries(opts.lrMultipliers)) : undefined,
-  });
-  const session = await ort.InferenceSession.create(encodeModel(step.model), { intraOpNumThreads: 1 });
-  sessions.push(session);
-  return { step, session };
-}
-
-const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
-
-function batchFeeds(net: Net, step: CompiledStep, params: Tensors): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {
-    [step.data]: f32(net.x, [BATCH, 4]),
-    [step.target]: new ort.Tensor('int64', net.y, [BATCH]),
-  };
-  for (const n of step.params) feeds[n] = f32(params.get(n)!, SHAPES[n]);
-  return feeds;
-}
-
-/** The state inputs of one parameter, in the optimizer's stateNames order. */
-const stateOf = (step: CompiledStep, param: string) => step.state.filter((s) => s.param === param);
-
-interface StepResult {
-  params: Tensors;
-  /** Keyed by state input name. */
-  state: Tensors;
-  gradNorms: Map<string, number>;
-  globalGradNorm: number;
-}
-
-async function runStep(
-  { step, session }: { step: CompiledStep; session: ort.InferenceSession },
-  net: Net,
-  params: Tensors,
-  state: Tensors,
-  lr: number,
-  t: number,
-): Promise<StepResult> {
-  const feeds = batchFeeds(net, step, params);
-  for (const s of step.state) feeds[s.name] = f32(state.get(s.name)!, s.dims);
-  feeds[step.lr!] = scalar(lr);
-  feeds[step.step!] = scalar(t);
-  const out = await session.run(feeds);
-  const read = (name: string) => out[name].data as Float32Array;
-  return {
-    params: new Map(step.params.map((n) => [n, read(step.updatedParams.get(n)!)])),
-    state: new Map(step.state.map((s) => [s.name, read(step.updatedState.get(s.name)!)])),
-    gradNorms: new Map(step.params.map((n) => [n, read(step.gradNorms.get(n)!)[0]])),
-    globalGradNorm: read(step.globalGradNorm)[0],
-  };
-}
-
-async function gradients({ step, session }: { step: CompiledStep; session: ort.InferenceSession }, net: Net, params: Tensors): Promise<Tensors> {
-  const out = await session.run(batchFeeds(net, step, params));
-  return new Map(step.params.map((n) => [n, out[step.gradOutputs.get(n)!].data as Float32Array]));
-}
-
-function zeroState(step: CompiledStep): Tensors {
-  return new Map(step.state.map((s) => [s.name, new Float32Array(s.dims.reduce((a, b) => a * b, 1))]));
-}
+afterAll(releaseSessions);
 
 // ---- PyTorch's update rules in float64 ----------------------------------------------------
 
@@ -319,73 +207,4 @@ describe('optimizers follow PyTorch update rules (float64 reference, several ste
     expect(() => sgd({ momentum: 0.9, dampening: 0.1, nesterov: true })).toThrow(/Nesterov/);
     expect(() => adamw({ beta1: 1 })).toThrow(/betas/);
   });
-});
-
-// ---- against PyTorch itself ---------------------------------------------------------------
-
-const PYTHON = '/usr/bin/python3';
-const torchAvailable = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-const torchScript = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'torch_reference.py');
-
-interface TorchRun extends StepOptions {
-  optimizer: 'sgd' | 'adamw';
-  options: SgdOptions & AdamWOptions;
-}
-
-const TORCH_RUNS: TorchRun[] = [
-  { optimizer: 'sgd', options: {}, lrs: [0.1, 0.05, 0.2] },
-  { optimizer: 'sgd', options: { momentum: 0.9, weightDecay: 0.01 }, lrs: [0.1, 0.05, 0.2] },
-  { optimizer: 'sgd', options: { momentum: 0.8, dampening: 0.3 }, lrs: [0.1, 0.05, 0.2] },
-  { optimizer: 'sgd', options: { momentum: 0.9, nesterov: true, weightDecay: 1e-3 }, lrs: [0.1, 0.05, 0.2] },
-  { optimizer: 'sgd', options: { momentum: 0.9 }, lrs: [0.1, 0.05, 0.2], clipNorm: 0.05, lrMultipliers: { w1: 0.1, b2: 3 } },
-  { optimizer: 'adamw', options: {}, lrs: [0.01, 0.005, 0.02] },
-  { optimizer: 'adamw', options: { beta1: 0.85, beta2: 0.995, weightDecay: 0.1 }, lrs: [0.01, 0.005, 0.02] },
-  { optimizer: 'adamw', options: {}, lrs: [0.01, 0.005, 0.02], clipNorm: 0.05, lrMultipliers: { w1: 0.1, b2: 3 } },
-];
-
-async function trainHere(net: Net, run: TorchRun): Promise<Tensors> {
-  const train = await compiled(net, run.optimizer === 'sgd' ? sgd(run.options) : adamw(run.options), run);
-  let params: Tensors = new Map(net.init);
-  let state = zeroState(train.step);
-  for (let t = 1; t <= run.lrs.length; t++) {
-    ({ params, state } = await runStep(train, net, params, state, run.lrs[t - 1], t));
-  }
-  return params;
-}
-
-function trainInTorch(net: Net, runs: TorchRun[]): Record<string, number[]>[] {
-  const dir = mkdtempSync(join(tmpdir(), 'graft-optim-'));
-  try {
-    const tensor = (data: Float32Array, dims: number[]) => ({ dims, data: Array.from(data) });
-    const problem = {
-      params: Object.fromEntries(NAMES.map((n) => [n, tensor(net.init.get(n)!, SHAPES[n])])),
-      x: tensor(net.x, [BATCH, 4]),
-      y: Array.from(net.y, Number),
-      runs: runs.map((r) => ({ ...r, clipNorm: r.clipNorm ?? null })),
-    };
-    writeFileSync(join(dir, 'problem.json'), JSON.stringify(problem));
-    const python = spawnSync(PYTHON, [torchScript, join(dir, 'problem.json'), join(dir, 'result.json')], { encoding: 'utf8' });
-    if (python.status !== 0) throw new Error(`torch_reference.py failed: ${python.stderr}`);
-    return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Record<string, number[]>[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-describe('optimizers against PyTorch (3 steps from identical weights)', () => {
-  it.skipIf(!torchAvailable)(
-    torchAvailable ? 'final weights match torch.optim to 1e-5' : `final weights match torch.optim (SKIPPED: ${PYTHON} cannot import torch)`,
-    async () => {
-      const net = smallNet(11);
-      const expected = trainInTorch(net, TORCH_RUNS);
-      const errors: string[] = [];
-      for (const [i, run] of TORCH_RUNS.entries()) {
-        const got = await trainHere(net, run);
-        const diff = Math.max(...NAMES.map((n) => Math.max(...got.get(n)!.map((v, k) => Math.abs(v - expected[i][n][k])))));
-        errors.push(`${run.optimizer} ${JSON.stringify(run.options)}${run.clipNorm ? ' clip' : ''}: ${diff.toExponential(2)}`);
-        expect(diff, JSON.stringify(run)).toBeLessThan(1e-5);
-      }
-      console.log('optimizer vs PyTorch, max abs weight difference after 3 steps:\n  ' + errors.join('\n  '));
-    },
-  );
 });

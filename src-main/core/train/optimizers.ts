@@ -3,9 +3,8 @@
 // lr and step are graph inputs: schedules and step counts never recompile.
 import { GraftError } from '../errors.js';
 import { DataType } from '../onnx/dtype.js';
-import { makeTensor } from '../onnx/tensor.js';
 import type { Value } from '../ir/graph.js';
-import type { Emitter } from '../autodiff/emit.js';
+import type { Emitter } from '../ir/emitter.js';
 import type { Optimizer, UpdateInputs } from './optimizer.js';
 
 export interface SgdOptions {
@@ -87,15 +86,9 @@ function biasCorrections(): (e: Emitter, beta: number, step: Value) => Value {
     let corr = perBeta.get(beta);
     if (!corr) {
       const t = e.op('Cast', [step], { to: DataType.DOUBLE });
-      corr = e.op('Cast', [e.op('Sub', [doubleScalar(e, 1), e.op('Pow', [doubleScalar(e, beta), t])])], { to: DataType.FLOAT });
+      corr = e.op('Cast', [e.op('Sub', [e.double([1]), e.op('Pow', [e.double([beta]), t])])], { to: DataType.FLOAT });
       perBeta.set(beta, corr);
     }
     return corr;
   };
-}
-
-/** A float64 scalar initializer (the emitter's constants are float32). */
-function doubleScalar(e: Emitter, x: number): Value {
-  const name = e.graph.uniqueName(`${e.prefix}const`);
-  return e.graph.addInitializer(name, makeTensor(name, DataType.DOUBLE, [], Float64Array.of(x)));
 }

@@ -39,7 +39,7 @@ const downstream = (v: Value) => v.uses.flatMap((u) => u.node.outputs.filter((o)
 function frontierOf(graph: Graph, trainable: ReadonlySet<string>): Value[] {
   const params = [...graph.values.values()].filter((v) => v.initializer && trainable.has(v.name));
   const dependsOnParams = closure(params, downstream);
-  const data = graph.inputs.filter((v) => !v.initializer);
+  const data = graph.dataInputs;
   const dependsOnData = closure(data, downstream);
   const frontier: Value[] = [];
   for (const v of dependsOnData) {
@@ -79,7 +79,7 @@ export function splitPrefixGraph(graph: Graph, trainable: ReadonlySet<string>): 
   if (frontier.every((v) => v.isGraphInput)) return { prefix: null, frontier: frontierInfo, suffix: graph };
   // The cache stores features per sample: each frontier value must keep the batch first (a
   // sequence model's time-major Transpose does not). Otherwise there is nothing to cache.
-  const dataInputs = graph.inputs.filter((v) => !v.initializer);
+  const dataInputs = graph.dataInputs;
   const batch = dataInputs[0]?.type?.shape?.[0];
   if (batch === undefined || frontier.some((v) => v.type?.shape?.[0] !== batch)) {
     return { prefix: null, frontier: dataInputs.map((v) => ({ name: v.name, type: v.type })), suffix: graph };

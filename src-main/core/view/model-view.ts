@@ -41,11 +41,6 @@ export function tensorInfo(v: Value): TensorInfo {
   return { name: v.name, dtype: dtypeName(v.type?.elemType ?? 0), shape: v.type?.shape ? [...v.type.shape] : null };
 }
 
-/** Real graph inputs: initializers listed as inputs (IR < 4) are parameters, not inputs. */
-export function dataInputs(graph: Graph): Value[] {
-  return graph.inputs.filter((v) => !v.initializer);
-}
-
 export function describeModel(model: ModelProto, graph: Graph, file: FileFacts): ModelViewData {
   const { unresolved } = inferShapes(graph, { opset: modelOpset(model) });
   const tree = buildBlockTree(graph);
@@ -77,7 +72,7 @@ export function describeModel(model: ModelProto, graph: Graph, file: FileFacts):
       producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
       nodeCount: graph.nodes.length,
       totalParams: countParams(parameterValues(graph)),
-      inputs: dataInputs(graph).map(tensorInfo),
+      inputs: graph.dataInputs.map(tensorInfo),
       outputs: graph.outputs.map(tensorInfo),
       opCounts,
       head: detectHead(graph, tree),

@@ -4,8 +4,8 @@
 //   db = Σ_{n,o} dy
 import type { Value } from '../../ir/graph.js';
 import type { GradContext, GradRule } from '../context.js';
-import type { Emitter } from '../emit.js';
-import { explicitPads, slice, staticShape, staticTail, type WindowGeometry } from './util.js';
+import type { Emitter } from '../../ir/emitter.js';
+import { explicitPads, staticShape, staticTail, type WindowGeometry } from './util.js';
 
 export interface ConvGeometry extends WindowGeometry {
   /** Output channels and groups. */
@@ -159,7 +159,7 @@ export function convWeightGradTransposed(e: Emitter, x: Value, dy: Value, g: Con
     pads: [...g.begin, ...end],
     group: g.G,
   });
-  if (out.some((o, i) => o !== g.K[i])) r = slice(e, r, sp(2), new Array(n).fill(0), g.K);
+  if (out.some((o, i) => o !== g.K[i])) r = e.slice(r, sp(2), new Array(n).fill(0), g.K);
   return e.transpose(r, [1, 0, ...sp(2)]);
 }
 

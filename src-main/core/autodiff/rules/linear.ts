@@ -2,7 +2,7 @@
 import type { Value } from '../../ir/graph.js';
 import type { GradContext, GradRule } from '../context.js';
 import { unbroadcast } from './broadcast.js';
-import { broadcastShapes, unbroadcastShapes } from './util.js';
+import { broadcastShapes } from '../../shape/broadcast.js';
 
 /** A Gemm without C; before opset 11 C is required, so it gets a zero scalar. */
 function gemm2(c: GradContext, a: Value, b: Value, attributes: Record<string, number | { float: number }>): Value {
@@ -62,17 +62,17 @@ export const matMul: GradRule = (c) => {
   if (a1 && b1) dy = e.unsqueeze(dy, [0, 1]);
   else if (a1) dy = e.unsqueeze(dy, [ry - 1]);
   else if (b1) dy = e.unsqueeze(dy, [ry]);
-  const batch = broadcastShapes(sa2.slice(0, -2), sb2.slice(0, -2));
+  const batch = broadcastShapes({ fail: (why) => c.unsupported(why) }, [sa2.slice(0, -2), sb2.slice(0, -2)]);
   const swapLast = (v: Value, r: number) => e.transpose(v, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]);
   if (c.needsGrad(0)) {
     const g = e.op('MatMul', [dy, swapLast(B2, sb2.length)]);
-    let ga = unbroadcastShapes(e, g, sa2, [...batch, sa2[sa2.length - 2], sa2[sa2.length - 1]]);
+    let ga = unbroadcast(c, g, sa2, [...batch, sa2[sa2.length - 2], sa2[sa2.length - 1]]);
     if (a1) ga = e.reshapeLike(ga, A);
     c.setGradIn(0, ga);
   }
   if (c.needsGrad(1)) {
     const g = e.op('MatMul', [swapLast(A2, sa2.length), dy]);
-    let gb = unbroadcastShapes(e, g, sb2, [...batch, sb2[sb2.length - 2], sb2[sb2.length - 1]]);
+    let gb = unbroadcast(c, g, sb2, [...batch, sb2[sb2.length - 2], sb2[sb2.length - 1]]);
     if (b1) gb = e.reshapeLike(gb, B);
     c.setGradIn(1, gb);
   }

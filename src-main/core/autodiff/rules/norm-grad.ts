@@ -2,7 +2,7 @@
 // (LayerNormalization, InstanceNormalization, GroupNormalization): with x̂ = (x - μ)·σ⁻¹ over
 // `axes` and g = dL/dx̂, dx = σ⁻¹·(g - mean(g) - x̂·mean(g·x̂)), means over `axes`.
 import type { Value } from '../../ir/graph.js';
-import type { Emitter } from '../emit.js';
+import type { Emitter } from '../../ir/emitter.js';
 
 export interface Normalized {
   xhat: Value;

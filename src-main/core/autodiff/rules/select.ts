@@ -2,7 +2,7 @@
 import { DataType } from '../../onnx/dtype.js';
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
-import type { Emitter } from '../emit.js';
+import type { Emitter } from '../../ir/emitter.js';
 import { unbroadcast } from './broadcast.js';
 
 /** a = b element-wise; float Equal exists from opset 11, before it is neither a < b nor a > b. */

@@ -2,7 +2,7 @@
 import type { Value } from '../../ir/graph.js';
 import type { GradRule } from '../context.js';
 import { staticInts } from './static-ints.js';
-import { constInts, constValues, normAxis, padZeros, rank, slice } from './util.js';
+import { constInts, constValues, normAxis, rank } from './util.js';
 
 /** identity: dx = dy */
 export const identity: GradRule = (c) => c.setGradIn(0, c.gradOut(0)!);
@@ -30,7 +30,7 @@ export const concat: GradRule = (c) => {
     const dim = c.shape(x)[axis];
     if (typeof dim !== 'number') c.unsupported(`input ${i} has no static size along axis ${axis}`);
     const size = dim as number;
-    if (c.needsGrad(i)) c.setGradIn(i, slice(c.e, dy, [axis], [offset], [offset + size]));
+    if (c.needsGrad(i)) c.setGradIn(i, c.e.slice(dy, [axis], [offset], [offset + size]));
     offset += size;
   });
 };
@@ -97,14 +97,14 @@ export const sliceBack: GradRule = (c) => {
       pads[a] = p[0];
       pads[r + a] = sized(a) - 1 - p[p.length - 1];
     }
-    c.setGradIn(0, padZeros(e, g, pads));
+    c.setGradIn(0, e.padZeros(g, pads));
     return;
   }
   for (const [a, p] of picks) {
     const n = sized(a);
     if (p.length === n && p.every((v, i) => v === i)) continue;
     // One zero slice at the end of the axis, then every position of x gathers its element (or the zero).
-    const padded = padZeros(e, g, Array.from({ length: 2 * r }, (_, i) => (i === r + a ? 1 : 0)));
+    const padded = e.padZeros(g, Array.from({ length: 2 * r }, (_, i) => (i === r + a ? 1 : 0)));
     const where = Array.from({ length: n }, () => p.length);
     p.forEach((pos, k) => (where[pos] = k));
     g = e.op('Gather', [padded, e.int64(where)], { axis: a });
@@ -131,7 +131,7 @@ export const gather: GradRule = (c) => {
     const pads = new Array(2 * r).fill(0);
     pads[axis] = i;
     pads[r + axis] = (n as number) - 1 - i;
-    c.setGradIn(0, padZeros(c.e, c.e.unsqueeze(dy, [axis]), pads));
+    c.setGradIn(0, c.e.padZeros(c.e.unsqueeze(dy, [axis]), pads));
     return;
   }
   if (axis !== 0) c.unsupported('only a constant scalar index, or indices along axis 0, are differentiable');
@@ -171,5 +171,5 @@ export const pad: GradRule = (c) => {
     pads = c.attrInts('pads', new Array(2 * r).fill(0));
   }
   if (mode !== 'constant') c.unsupported(`pad mode "${mode}" is not supported, only "constant"`);
-  c.setGradIn(0, padZeros(c.e, c.gradOut(0)!, pads.map((p) => -p)) as Value);
+  c.setGradIn(0, c.e.padZeros(c.gradOut(0)!, pads.map((p) => -p)) as Value);
 };

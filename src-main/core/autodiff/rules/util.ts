@@ -1,10 +1,9 @@
-// Helpers shared by the gradient rules: static shapes, constant inputs, and the ops whose
-// ONNX form changed between opsets (Slice at 10, Pad at 11) that rules emit.
+// Helpers shared by the gradient rules: static shapes, constant inputs, window geometry.
+// Ops whose ONNX form changed between opsets (Slice, Pad, ...) are the Emitter's (c.e).
 import { getTensor } from '../../ir/attributes.js';
-import type { Dim, Value } from '../../ir/graph.js';
+import type { Value } from '../../ir/graph.js';
 import { readInts, readTensor } from '../../onnx/tensor.js';
 import type { GradContext } from '../context.js';
-import type { Emitter } from '../emit.js';
 
 /** The static shape of `v` with every dim known, or an unsupported() naming what is not. */
 export function staticShape(c: GradContext, v: Value, what = `"${v.name}"`): number[] {
@@ -53,52 +52,6 @@ export function constInts(c: GradContext, v: Value, what: string): number[] {
   return vals;
 }
 
-/** Pad with zeros: pads = [begin per axis..., end per axis...], negative pads crop. */
-export function padZeros(e: Emitter, x: Value, pads: number[]): Value {
-  if (pads.every((p) => p === 0)) return x;
-  return e.opset >= 11
-    ? e.op('Pad', [x, e.int64(pads)], { mode: 'constant' })
-    : e.op('Pad', [x], { mode: 'constant', pads, value: { float: 0 } });
-}
-
-/** Slice with static starts/ends on the given axes (steps of 1). */
-export function slice(e: Emitter, x: Value, axes: number[], starts: number[], ends: number[]): Value {
-  return e.opset >= 10
-    ? e.op('Slice', [x, e.int64(starts), e.int64(ends), e.int64(axes)])
-    : e.op('Slice', [x], { axes, starts, ends });
-}
-
-/** A float constant filled with `fill`, of a static shape. */
-export function filled(e: Emitter, dims: number[], fill: number): Value {
-  const n = dims.reduce((a, b) => a * b, 1);
-  return e.float(new Float32Array(n).fill(fill), dims);
-}
-
-/** Broadcast of static dims (numpy rules); symbolic dims win over 1. */
-export function broadcastShapes(a: Dim[], b: Dim[]): Dim[] {
-  const r = Math.max(a.length, b.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < r; i++) {
-    const da = a[i - (r - a.length)] ?? 1;
-    const db = b[i - (r - b.length)] ?? 1;
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
-/** Sums `grad` (of shape `gradShape`) back to `inShape` over the axes broadcasting stretched. */
-export function unbroadcastShapes(e: Emitter, grad: Value, inShape: Dim[], gradShape: Dim[]): Value {
-  const lead = gradShape.length - inShape.length;
-  let g = e.reduceSum(grad, Array.from({ length: lead }, (_, i) => i), false);
-  const stretched = inShape.flatMap((d, i) => (d === 1 && gradShape[i + lead] !== 1 ? [i] : []));
-  g = e.reduceSum(g, stretched, true);
-  return g;
-}
-
-/**
- * Explicit begin/end pads of a Conv or pool from its auto_pad / pads attributes, for the
- * static spatial input dims `spatial`, kernel `k`, strides `s`, dilations `d`.
- */
 /** A sliding window over the spatial axes (convolution and pooling share it). */
 export interface WindowGeometry {
   /** Channels of x. */
@@ -113,6 +66,10 @@ export interface WindowGeometry {
   end: number[];
 }
 
+/**
+ * Explicit begin/end pads of a Conv or pool from its auto_pad / pads attributes, for the
+ * static spatial input dims `spatial`, kernel `k`, strides `s`, dilations `d`.
+ */
 export function explicitPads(c: GradContext, spatial: number[], k: number[], s: number[], d: number[]): { begin: number[]; end: number[] } {
   const n = spatial.length;
   const autoPad = c.attrString('auto_pad', 'NOTSET');

@@ -2,6 +2,7 @@
 import type { ShapeRule } from '../context.js';
 import { convPoolRules } from './conv-pool.js';
 import { elementwiseRules } from './elementwise.js';
+import { indexingOpRules } from './indexing-ops.js';
 import { linalgRules } from './linalg.js';
 import { normalizationRules } from './normalization.js';
 import { recurrentRules } from './recurrent.js';
@@ -16,6 +17,7 @@ export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map(
     ...convPoolRules,
     ...linalgRules,
     ...tensorOpRules,
+    ...indexingOpRules,
     ...shapeOpRules,
     ...reduceRules,
     ...normalizationRules,
