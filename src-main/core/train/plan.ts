@@ -78,7 +78,7 @@ export function plannedModel(plan: Pick<TrainingPlan, 'base'>, g: PlannedGraph):
 /** `graph` is `model` decoded; neither is modified. */
 export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions): TrainingPlan {
   const opset = modelOpset(model);
-  const dataInput = graph.inputs.find((v) => !v.initializer);
+  const dataInput = graph.dataInputs[0];
   if (!dataInput) throw new GraftError('train-input', 'the model has no data input');
   const edited = cloneGraph(graph);
   const replayed = replayEdits(edited, opset, opts.edits, metadataValue(model, CLASS_NAMES_KEY) !== null);

@@ -2,6 +2,7 @@
 // mean and std from its metadata when it has them.
 import type { TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
+import { PREPROCESSING_KEY } from '../../core/surgery/metadata.js';
 import { type ModelFile, readModelFile } from '../model-file.js';
 import { openDataset } from '../data/index.js';
 import type { Dataset, Preprocess } from '../data/types.js';
@@ -18,9 +19,9 @@ export interface PreprocessingMetadata {
 }
 
 export function modelPreprocess(file: ModelFile, seed: number, augment: boolean): Preprocess {
-  const input = file.graph.inputs.find((v) => !v.initializer);
+  const input = file.graph.dataInputs[0];
   const shape = input?.type?.shape ?? null;
-  const meta = file.model.metadataProps.find((m) => m.key === 'preprocessing');
+  const meta = file.model.metadataProps.find((m) => m.key === PREPROCESSING_KEY);
   const saved = meta ? (JSON.parse(meta.value) as Partial<PreprocessingMetadata>) : {};
   if (shape && shape.length === 4) {
     const [, c, h, w] = shape;
@@ -51,7 +52,7 @@ export function modelPreprocess(file: ModelFile, seed: number, augment: boolean)
  * row per sample [B, T·F] becomes [B, T, F].
  */
 export function shapedForModel(dataset: Dataset, file: ModelFile): Dataset {
-  const shape = file.graph.inputs.find((v) => !v.initializer)?.type?.shape;
+  const shape = file.graph.dataInputs[0]?.type?.shape;
   if (shape?.length !== 3) return dataset;
   const [, T, F] = shape;
   return Object.assign(Object.create(dataset) as Dataset, {

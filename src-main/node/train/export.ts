@@ -7,6 +7,7 @@ import { DataType } from '../../core/onnx/dtype.js';
 import { StringStringEntryProtoSchema } from '../../core/onnx/gen/onnx_pb.js';
 import { makeTensor } from '../../core/onnx/tensor.js';
 import { cloneGraph } from '../../core/ir/clone.js';
+import { CLASS_NAMES_KEY, GRAFT_EDITS_KEY, PREPROCESSING_KEY } from '../../core/surgery/metadata.js';
 import { modelWithGraph } from '../../core/ir/proto.js';
 import type { TrainingPlan } from '../../core/train/plan.js';
 import { encodeModel } from '../../core/onnx/codec.js';
@@ -52,13 +53,13 @@ export async function exportTrainedModel(req: ExportRequest): Promise<{ path: st
   }
   const base = plan.base;
   const meta = new Map(base.metadataProps.map((m) => [m.key, m.value]));
-  if (req.classNames) meta.set('class_names', JSON.stringify(req.classNames));
+  if (req.classNames) meta.set(CLASS_NAMES_KEY, JSON.stringify(req.classNames));
   const info = req.dataset.info;
   meta.set(
-    'preprocessing',
+    PREPROCESSING_KEY,
     JSON.stringify({ channels: req.preprocess.channels, height: req.preprocess.height, width: req.preprocess.width, mean: info.normalisation.mean, std: info.normalisation.std, layout: 'NCHW', resize: req.preprocess.resize }),
   );
-  meta.set('graft_edits', JSON.stringify(plan.edits));
+  meta.set(GRAFT_EDITS_KEY, JSON.stringify(plan.edits));
   const model = modelWithGraph(base, graph);
   model.metadataProps = [...meta].map(([key, value]) => create(StringStringEntryProtoSchema, { key, value }));
   const bytes = encodeModel(model);
