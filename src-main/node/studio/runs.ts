@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunAction } from '../../api/contract.js';
 import { foldTrainEvent } from '../../api/run-fold.js';
 import type { RunRecord, RunStatus, RunSummary, StudioEvent } from '../../api/studio-types.js';
@@ -184,7 +184,9 @@ export class RunManager {
     // Never over an existing file (or through a link named like one): an export loses nothing.
     await copyFile(from, dest, constants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EEXIST') throw new GraftError('export-exists', `${dest} already exists; choose another file name`);
-      throw new GraftError('export-write', `${dest}: could not write (${e.message})`);
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new GraftError('export-write', `${dirname(dest)} is not an existing folder`);
+      if (e.code === 'EACCES' || e.code === 'EPERM') throw new GraftError('export-write', `${dest}: no permission to write there`);
+      throw new GraftError('export-write', `${dest}: could not write (${e.message.replace(/^E[A-Z]+: /, '')})`);
     });
     return { path: dest, bytes: (await stat(dest)).size };
   }
