@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -34,11 +34,7 @@ const fakeService: StudioApi = {
     if (path === '/broken.onnx') throw new CodedError('bad-model', 'not an ONNX model');
     return fakeModel;
   },
-  probeModel: async ({ path }) => {
-    // A hostile failure: a thrown value whose every method throws, even turning it into text.
-    if (path === '/unprintable') throw { toString: () => { throw new Error('no text either'); } };
-    return { ok: true, outputs: [], millis: 1, error: null };
-  },
+  probeModel: async () => ({ ok: true, outputs: [], millis: 1, error: null }),
   openDataset: notHere,
   datasetSamples: notHere,
   browse: notHere,
@@ -102,8 +98,6 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Graft</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(base, 'secret.txt'), 'outside the static folder');
-  symlinkSync(join(base, 'secret.txt'), join(staticDir, 'assets', 'linked.txt'));
-  symlinkSync(base, join(staticDir, 'linked-folder'));
   server = await startServer({ service: fakeService, staticDir, token: 'a'.repeat(32) });
   cookie = `${cookieName(server.port)}=${server.token}`;
   origin = `http://127.0.0.1:${server.port}`;
@@ -240,77 +234,5 @@ describe('WebSocket API', () => {
     ws.on('error', () => {});
     ws.send('x'.repeat(1024 * 1024 + 10));
     expect(await closed).toBe(1009);
-  });
-});
-
-describe('hardening (issue 12)', () => {
-  const deep = (depth: number) => `${'['.repeat(depth)}0${']'.repeat(depth)}`;
-
-  it('answers a 6,000-deep message to openModel, saveProject and startRun with an error, and keeps serving', async () => {
-    const ws = await connect(server.port, { origin, cookie });
-    if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
-    const d = deep(6000);
-    const payloads = [
-      `{"id":11,"method":"openModel","params":[{"path":"/m.onnx","edits":[{"kind":"freeze","blocks":${d}}]}]}`,
-      `{"id":12,"method":"saveProject","params":[{"project":{"name":"p","model":null,"edits":[],"data":null,"dataOptions":{"classes":null,"perClassLimit":null,"valFraction":0.1,"seed":0},"train":{"x":${d}}}}]}`,
-      `{"id":13,"method":"startRun","params":[{"config":{"model":"/m.onnx","data":"/d","edits":[{"kind":"swap-head","classes":${d}}]}}]}`,
-    ];
-    for (const [i, payload] of payloads.entries()) {
-      expect(payload.length).toBeGreaterThan(12_000);
-      const r = await call(ws, payload);
-      expect(r).toMatchObject({ id: 11 + i, ok: false, error: { code: 'invalid-request' } });
-      if (!r.ok) expect(r.error.message).toMatch(/nested more than 32 levels deep/);
-    }
-    expect(await call(ws, JSON.stringify({ id: 14, method: 'appInfo', params: [] }))).toMatchObject({ id: 14, ok: true });
-    ws.close();
-  });
-
-  it('answers a handler that throws something unprintable with an internal error, and keeps serving', async () => {
-    const ws = await connect(server.port, { origin, cookie });
-    if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
-    const r = await call(ws, JSON.stringify({ id: 21, method: 'probeModel', params: [{ path: '/unprintable' }] }));
-    expect(r).toMatchObject({ id: 21, ok: false, error: { code: 'internal' } });
-    expect(await call(ws, JSON.stringify({ id: 22, method: 'listModels', params: [] }))).toMatchObject({ id: 22, ok: true });
-    ws.close();
-  });
-
-  it('a second studio on 127.0.0.1 does not log the first one out (one cookie name per port)', async () => {
-    const other = await startServer({ service: fakeService, staticDir });
-    try {
-      // A browser's cookie jar: per host and name, whatever the port.
-      const jar = new Map<string, string>();
-      for (const s of [server, other]) {
-        const r = await get(s.port, `/?token=${s.token}`);
-        for (const c of r.headers['set-cookie'] ?? []) {
-          const [pair] = c.split(';');
-          jar.set(pair.slice(0, pair.indexOf('=')), pair);
-        }
-      }
-      const sent = [...jar.values()].join('; ');
-      expect((await get(server.port, '/', { cookie: sent })).status).toBe(200);
-      expect((await get(other.port, '/', { cookie: sent })).status).toBe(200);
-      // And each studio's cookie opens that studio only.
-      expect((await get(other.port, '/', { cookie })).status).toBe(401);
-    } finally {
-      await other.close();
-    }
-  });
-
-  it('the token redirect stays on this server, whatever the path looks like', async () => {
-    for (const path of ['/.//evil.example/', '//evil.example/', '/%2F/evil.example/', '/\\evil.example/', '/x']) {
-      const r = await get(server.port, `${path}?token=${server.token}`);
-      expect(r.status, path).toBe(302);
-      const location = r.headers.location ?? '';
-      expect(location, path).toMatch(/^\/(?![/\\])/);
-      expect(new URL(location, origin).origin, path).toBe(origin);
-    }
-  });
-
-  it('does not follow a link inside the static folder to a file outside it', async () => {
-    for (const path of ['/assets/linked.txt', '/linked-folder/secret.txt']) {
-      const r = await get(server.port, path, { cookie });
-      expect(r.status, path).toBe(404);
-      expect(r.body, path).not.toContain('outside the static folder');
-    }
   });
 });

@@ -87,6 +87,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A throw in an event listener would end the process: refuse the connection instead.
+    try {
+      upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
+    }
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
     };
@@ -97,7 +106,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (req.headers.origin === undefined || !isAllowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden');
     if (!hasValidCookie(req, token, port)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
-  });
+  }
 
   function attach(ws: WebSocket): void {
     ws.on('error', () => ws.terminate());
