@@ -26,7 +26,7 @@ describe('apiOver: the typed client over any transport', () => {
     expect(err).toMatchObject({ code: 'bad-model', message: 'not an ONNX model' });
   });
 
-  it('is not a promise (no `then`), so awaiting it does not send anything', async () => {
+  it('is not a promise (no `then`) nor JSON, so awaiting or printing it sends nothing', async () => {
     let calls = 0;
     const api = apiOver(async () => {
       calls++;
@@ -34,6 +34,8 @@ describe('apiOver: the typed client over any transport', () => {
     });
     expect((api as unknown as { then?: unknown }).then).toBeUndefined();
     expect(await Promise.resolve(api)).toBe(api);
+    expect(JSON.stringify(api)).toBe('{}');
+    expect(String(api)).toBe('[object Object]');
     expect(calls).toBe(0);
   });
 });

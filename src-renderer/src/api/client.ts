@@ -50,13 +50,14 @@ function unwrap(outcome: RpcOutcome): unknown {
 /**
  * The typed API over any transport: every property is the method of that name, sent as is.
  * The engine holds the method list (and refuses names it does not know), so the page needs
- * none; only `then` is left out, so the client is never mistaken for a promise.
+ * none. Names that JavaScript itself looks up (`then` when awaited, `toJSON`, Object's own)
+ * are not methods, so the client is never mistaken for a promise or sends them.
  */
 export function apiOver(send: Send): StudioApi {
   const methods = new Map<string, (...params: unknown[]) => Promise<unknown>>();
   return new Proxy({} as StudioApi, {
-    get(_target, key) {
-      if (typeof key !== 'string' || key === 'then') return undefined;
+    get(target, key) {
+      if (typeof key !== 'string' || key === 'then' || key === 'toJSON' || key in target) return Reflect.get(target, key);
       let m = methods.get(key);
       if (!m) {
         m = (...params: unknown[]) => send(key as ApiMethod, params).then(unwrap);
