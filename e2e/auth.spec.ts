@@ -14,7 +14,7 @@ test('the token is swapped for a cookie and leaves the address bar', async ({ pa
   await page.goto(studio.url);
   expect(page.url()).toBe(`${studio.origin}/`);
   const cookies = await page.context().cookies();
-  const auth = cookies.find((c) => c.name === 'graft_token');
+  const auth = cookies.find((c) => c.name === `graft_token_${new URL(studio.origin).port}`);
   expect(auth?.httpOnly).toBe(true);
   expect(auth?.sameSite).toBe('Strict');
   await expect(page.getByText('Graft', { exact: true })).toBeVisible();

@@ -24,6 +24,7 @@ describe('layer rules', () => {
     ['src-main/api/x.ts', "import { GraftError } from '../core/errors.js';\nexport const f = GraftError;\n"],
     ['src-renderer/src/x.ts', "import { GraftError } from '../../src-main/core/errors.js';\nexport const f = GraftError;\n"],
     ['src-renderer/src/x.ts', "import { API_METHODS } from '../../src-main/api/contract.js';\nexport const f = API_METHODS;\n"],
+    ['src-renderer/src/x.ts', "import { checkCall } from '../../src-main/api/validate.js';\nexport const f = checkCall;\n"],
     ['src-renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n"],
   ];
   for (const [file, code] of refused) {
@@ -39,6 +40,7 @@ describe('layer rules', () => {
     ['src-main/preload/x.ts', "import { contextBridge } from 'electron';\nexport const f = contextBridge;\n"],
     ['src-main/server/x.ts', "import { createStudioService } from '../node/studio/service.js';\nexport const f = createStudioService;\n"],
     ['src-renderer/src/x.ts', "import type { ModelView } from '../../src-main/api/contract.js';\nexport type F = ModelView;\n"],
+    ['src-renderer/src/x.ts', "import { foldTrainEvent } from '../../src-main/api/run-fold.js';\nexport const f = foldTrainEvent;\n"],
   ];
   for (const [file, code] of allowed) {
     it(`allows in ${file}: ${code.split('\n')[0]}`, async () => {

@@ -66,6 +66,9 @@ export interface AppInfo {
 
 export type RunAction = 'pause' | 'resume' | 'stop';
 
+/** The desktop app's system dialogs (not an API call: the path comes from the user). */
+export type DialogKind = 'open-model' | 'open-dataset-folder' | 'open-dataset-file' | 'save-model';
+
 /** Every request the UI can make, with its parameters and its result. */
 export interface StudioApi {
   appInfo(): Promise<AppInfo>;
@@ -93,23 +96,6 @@ export type ApiMethod = keyof StudioApi;
 export type ApiParams<M extends ApiMethod> = Parameters<StudioApi[M]>;
 export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<StudioApi[M]>>;
 
-export const API_METHODS: readonly ApiMethod[] = [
-  'appInfo',
-  'listModels',
-  'openModel',
-  'probeModel',
-  'openDataset',
-  'datasetSamples',
-  'browse',
-  'startRun',
-  'controlRun',
-  'listRuns',
-  'exportRun',
-  'loadProject',
-  'saveProject',
-  'listProjects',
-];
-
 /** Errors cross the boundary as data: a stable code and a sentence for a person. */
 export interface ApiErrorData {
   code: string;
@@ -123,9 +109,10 @@ export interface RpcRequest {
   params: unknown[];
 }
 
-export type RpcResponse =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: ApiErrorData };
+/** A call's result or its error: what the IPC transport carries, and (with the id) the WebSocket. */
+export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorData };
+
+export type RpcResponse = RpcOutcome & { id: number };
 
 /** An engine-initiated message (run progress); it has no id. */
 export interface RpcPush {

@@ -211,3 +211,30 @@ describe('startRun: checkTrainConfig', () => {
     expect(c.polluted).toBeUndefined();
   });
 });
+
+describe('deeply nested data', () => {
+  /** An array nested `depth` deep: 6,000 levels are a 12 KB message. */
+  const nested = (depth: number): unknown => {
+    let x: unknown = 0;
+    for (let i = 0; i < depth; i++) x = [x];
+    return x;
+  };
+  const project = (over: Record<string, unknown>) => ({ name: 'p', model: null, edits: [], data: null, dataOptions, train: {}, ...over });
+
+  it('refuses 6,000 levels in openModel, saveProject and startRun with a clear reason (no stack overflow)', () => {
+    const deep = nested(6000);
+    const calls: [string, unknown[]][] = [
+      ['openModel', [{ path: '/m.onnx', edits: [{ kind: 'freeze', blocks: deep }] }]],
+      ['saveProject', [{ project: project({ edits: [{ kind: 'freeze', blocks: deep }] }) }]],
+      ['saveProject', [{ project: project({ train: { epochs: deep } }) }]],
+      ['startRun', [{ config: { model: '/m.onnx', data: '/d', edits: [{ kind: 'swap-head', classes: deep }] } }]],
+    ];
+    for (const [method, params] of calls) expect(refused(checkCall(method, params)), method).toMatch(/nested more than 32 levels deep/);
+  });
+
+  it('keeps data nested within the bound, as JSON would carry it', () => {
+    const edits = [{ kind: 'freeze', blocks: nested(30), skip: undefined, n: Infinity }];
+    const [req] = accepted(checkCall('openModel', [{ path: '/m.onnx', edits }])) as { edits: unknown[] }[];
+    expect(req.edits).toEqual(JSON.parse(JSON.stringify(edits)));
+  });
+});

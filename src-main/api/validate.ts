@@ -3,75 +3,16 @@
 // rebuilt field by field: what reaches the service is only what the contract knows, with the
 // types it declares. Edit records are checked in depth where they are replayed (core's
 // applyEdits names the edit and the field at fault). Pure TypeScript: no Node.
-import { API_METHODS } from './contract.js';
-import type { ApiErrorData, ApiMethod, RpcRequest, RpcResponse, StudioApi } from './contract.js';
+//
+// METHOD_CHECKS is the one list of the API's methods: the type checker holds it to exactly
+// the methods of StudioApi, and everything else (dispatch, the transports) follows it.
+import type { ApiErrorData, ApiMethod, RpcOutcome, RpcRequest, RpcResponse, StudioApi } from './contract.js';
+import { bool, fail, int, intList, Invalid, name, nullable, num, object, oneOf, path, plainData, runId } from './fields.js';
 import type { DataOptions, Edit, ProjectState } from './studio-types.js';
 import { type DataSpec, DEFAULT_TRAIN_CONFIG, type ScheduleName, type TrainConfig } from './training.js';
 
-/** Longest path a request may carry; far above any real file path. */
-const MAX_PATH_LENGTH = 4096;
 const MAX_EDITS = 1000;
 const MAX_INDICES = 256;
-
-class Invalid extends Error {}
-
-function fail(message: string): never {
-  throw new Invalid(message);
-}
-
-type Obj = Record<string, unknown>;
-
-function object(x: unknown, what: string): Obj {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) fail(`${what} must be an object`);
-  return x as Obj;
-}
-
-function path(x: unknown, what: string): string {
-  if (typeof x !== 'string' || x.length === 0) fail(`${what} must be a non-empty string path`);
-  if (x.length > MAX_PATH_LENGTH || x.includes('\0')) fail(`${what}: path is not acceptable`);
-  return x;
-}
-
-function int(x: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) fail(`${what} must be a whole number in [${min}, ${max}]`);
-  return x;
-}
-
-function num(x: unknown, what: string, min: number, max: number): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) fail(`${what} must be a number in [${min}, ${max}]`);
-  return x;
-}
-
-function bool(x: unknown, what: string): boolean {
-  if (typeof x !== 'boolean') fail(`${what} must be true or false`);
-  return x;
-}
-
-function oneOf<T extends string>(x: unknown, what: string, allowed: readonly T[]): T {
-  if (typeof x !== 'string' || !(allowed as readonly string[]).includes(x)) fail(`${what} must be one of ${allowed.join(', ')}`);
-  return x as T;
-}
-
-function nullable<T>(x: unknown, check: (v: unknown) => T): T | null {
-  return x === null || x === undefined ? null : check(x);
-}
-
-function intList(x: unknown, what: string, max: number): number[] {
-  if (!Array.isArray(x) || x.length > max) fail(`${what} must be a list of at most ${max} whole numbers`);
-  return x.map((v, i) => int(v, `${what}[${i}]`, 0));
-}
-
-function name(x: unknown, what: string): string {
-  if (typeof x !== 'string' || !/^[\p{L}\p{N} _.-]{1,64}$/u.test(x) || x.startsWith('.')) {
-    fail(`${what} must be 1-64 letters, digits, spaces, "_", "-" or "." (not starting with ".")`);
-  }
-  return x;
-}
-
-function runId(x: unknown): string {
-  if (typeof x !== 'string' || !/^[a-z0-9-]{1,64}$/.test(x)) fail('id must be a run id');
-  return x;
-}
 
 export function checkEdits(x: unknown): Edit[] {
   if (x === undefined) return [];
@@ -79,8 +20,8 @@ export function checkEdits(x: unknown): Edit[] {
   x.forEach((e, i) => {
     if (typeof object(e, `edit ${i + 1}`).kind !== 'string') fail(`edit ${i + 1} needs a "kind"`);
   });
-  // A JSON round trip drops anything that is not data (getters, prototypes).
-  return JSON.parse(JSON.stringify(x)) as Edit[];
+  // Only data goes on (getters read, prototypes dropped), and never nested without bound.
+  return plainData(x, 'edits') as Edit[];
 }
 
 export function checkDataOptions(x: unknown): DataOptions {
@@ -154,14 +95,14 @@ function checkProject(x: unknown): ProjectState {
     data: nullable(p.data, (v) => path(v, 'project.data')),
     dataOptions: checkDataOptions(p.dataOptions),
     // The training panel's settings are advisory (the run re-validates them): keep plain data only.
-    train: JSON.parse(JSON.stringify(train)) as Partial<TrainConfig>,
+    train: plainData(train, 'project.train') as Partial<TrainConfig>,
   };
 }
 
 const split = (x: unknown) => oneOf(x, 'split', ['train', 'val', 'test'] as const);
 
-/** Per method: the parameters rebuilt from what arrived. */
-const CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
+/** Per method of the API: its parameters rebuilt from what arrived. */
+export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
   appInfo: () => [],
   listModels: () => [],
   listRuns: () => [],
@@ -201,13 +142,14 @@ function invalid(message: string): { ok: false; error: ApiErrorData } {
 
 /** Validates a method name and its parameters, whatever transport brought them. */
 export function checkCall(method: unknown, params: unknown): CallCheck {
-  if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+  // Own keys only: "constructor" or "toString" are not methods of the API.
+  if (typeof method !== 'string' || !Object.hasOwn(METHOD_CHECKS, method)) {
     return invalid(`unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
   }
   if (!Array.isArray(params)) return invalid(`params of ${method} must be an array`);
   const m = method as ApiMethod;
   try {
-    return { ok: true, method: m, params: CHECKS[m](params) };
+    return { ok: true, method: m, params: METHOD_CHECKS[m](params) };
   } catch (e) {
     if (e instanceof Invalid) return invalid(`${m}: ${e.message}`);
     throw e;
@@ -238,9 +180,6 @@ export function toErrorData(err: unknown): ApiErrorData {
   }
   return { code: 'internal', message: String(err) };
 }
-
-/** An RpcResponse without its id: what the IPC transport carries. */
-export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorData };
 
 /** Runs a checked call on the service; never throws. */
 export async function invokeChecked(service: StudioApi, method: ApiMethod, params: unknown[]): Promise<RpcOutcome> {

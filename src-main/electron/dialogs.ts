@@ -6,7 +6,7 @@ import type { IpcMainInvokeEvent, OpenDialogOptions, SaveDialogOptions } from 'e
 
 export const DIALOG_CHANNEL = 'graft:dialog';
 
-export type DialogKind = 'open-model' | 'open-dataset-folder' | 'open-dataset-file' | 'save-model';
+import type { DialogKind } from '../api/contract.js';
 
 const ONNX = [{ name: 'ONNX models', extensions: ['onnx'] }];
 

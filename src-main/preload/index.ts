@@ -3,8 +3,7 @@
 // reaches the page. Built as CommonJS: a sandboxed preload cannot be an ES module.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import type { ApiMethod, StudioEvent } from '../api/contract.js';
-import type { RpcOutcome } from '../api/validate.js';
+import type { ApiMethod, DialogKind, RpcOutcome, StudioEvent } from '../api/contract.js';
 
 const bridge = {
   invoke(method: ApiMethod, params: unknown[]): Promise<RpcOutcome> {
@@ -20,7 +19,7 @@ const bridge = {
     return webUtils.getPathForFile(file);
   },
   /** The system's open or save dialog; resolves with the chosen path, or null. */
-  choosePath(kind: 'open-model' | 'open-dataset-folder' | 'open-dataset-file' | 'save-model', suggestedName = ''): Promise<string | null> {
+  choosePath(kind: DialogKind, suggestedName = ''): Promise<string | null> {
     return ipcRenderer.invoke('graft:dialog', kind, suggestedName) as Promise<string | null>;
   },
 };

@@ -4,7 +4,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const COOKIE_NAME = 'graft_token';
+/**
+ * The login cookie's name, one per port. Browsers keep cookies per host, not per port: with one
+ * name, a second studio on 127.0.0.1 overwrote the first one's cookie and logged it out.
+ * A name does not scope a cookie: the browser still sends it to any service on the host's other
+ * ports that the user opens (SameSite=Strict only keeps it off other sites' requests).
+ */
+export function cookieName(port: number): string {
+  return `graft_token_${port}`;
+}
 
 export function newToken(): string {
   return randomBytes(16).toString('hex');
@@ -44,10 +52,10 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
   return undefined;
 }
 
-export function authCookie(token: string): string {
-  return `${COOKIE_NAME}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function authCookie(token: string, port: number): string {
+  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
-export function hasValidCookie(req: IncomingMessage, token: string): boolean {
-  return tokensEqual(readCookie(req, COOKIE_NAME), token);
+export function hasValidCookie(req: IncomingMessage, token: string, port: number): boolean {
+  return tokensEqual(readCookie(req, cookieName(port)), token);
 }

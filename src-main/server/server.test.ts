@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import type { ModelView, RpcResponse, StudioApi } from '../api/contract.js';
 import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
 import { DEFAULT_TRAIN_CONFIG } from '../api/training.js';
+import { cookieName } from './security.js';
 import { startServer } from './server.js';
 import type { RunningServer } from './server.js';
 
@@ -98,7 +99,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(base, 'secret.txt'), 'outside the static folder');
   server = await startServer({ service: fakeService, staticDir, token: 'a'.repeat(32) });
-  cookie = `graft_token=${server.token}`;
+  cookie = `${cookieName(server.port)}=${server.token}`;
   origin = `http://127.0.0.1:${server.port}`;
 });
 
@@ -120,7 +121,7 @@ describe('auth', () => {
     expect(r.status).toBe(302);
     expect(r.headers.location).toBe('/');
     const setCookie = r.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toContain(`graft_token=${server.token}`);
+    expect(setCookie).toContain(`${cookieName(server.port)}=${server.token}`);
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
     expect(setCookie).toContain('Path=/');
@@ -135,7 +136,7 @@ describe('auth', () => {
   it('refuses a wrong token and a wrong cookie', async () => {
     expect((await get(server.port, `/?token=${'b'.repeat(32)}`)).status).toBe(401);
     expect((await get(server.port, '/?token=short')).status).toBe(401);
-    expect((await get(server.port, '/', { cookie: `graft_token=${'b'.repeat(32)}` })).status).toBe(401);
+    expect((await get(server.port, '/', { cookie: `${cookieName(server.port)}=${'b'.repeat(32)}` })).status).toBe(401);
   });
 
   it('serves the UI with a CSP to a holder of the cookie', async () => {

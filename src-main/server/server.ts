@@ -52,12 +52,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, port)) return sendText(res, 421, 'Misdirected request: unexpected Host header\n');
     if (!isAllowedOrigin(req.headers.origin, port)) return sendText(res, 403, 'Forbidden: foreign Origin\n');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const url = requestUrl(req.url);
+    if (!url) return sendText(res, 400, 'Bad request: unreadable path\n');
     const upload = url.pathname.startsWith(UPLOAD_PREFIX);
     if (req.method === 'PUT' && upload) {
       // Writes come from our page only: a browser always names the page's Origin on a PUT.
       if (req.headers.origin === undefined) return sendText(res, 403, 'Forbidden: an upload needs an Origin\n');
-      if (!hasValidCookie(req, token)) return sendText(res, 401, 'Unauthorized\n');
+      if (!hasValidCookie(req, token, port)) return sendText(res, 401, 'Unauthorized\n');
       if (!opts.hooks) return sendText(res, 404, 'Not found\n');
       return handleUpload(req, res, url.pathname.slice(UPLOAD_PREFIX.length), opts.hooks);
     }
@@ -69,11 +70,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (offered !== null) {
       if (!tokensEqual(offered, token)) return sendText(res, 401, 'Unauthorized: wrong token\n');
       url.searchParams.delete('token');
-      // Swap the token for a cookie and drop it from the address bar and history.
-      res.writeHead(302, { 'Set-Cookie': authCookie(token), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      // Swap the token for a cookie and drop it from the address bar and history. The target
+      // stays on this server: "//host" or "/\\host" would be another site to the browser.
+      const location = `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
+      res.writeHead(302, { 'Set-Cookie': authCookie(token, port), Location: location, 'Cache-Control': 'no-store' });
       return void res.end();
     }
-    if (!hasValidCookie(req, token)) {
+    if (!hasValidCookie(req, token, port)) {
       return sendText(res, 401, 'Unauthorized: open the URL that `graft serve` printed (it carries the token).\n');
     }
     if (url.pathname === API_PATH) return sendText(res, 426, 'Upgrade required: the API speaks WebSocket\n');
@@ -84,17 +87,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A throw in an event listener would end the process: refuse the connection instead.
+    try {
+      upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
+    }
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
     };
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (pathname !== API_PATH) return refuse(404, 'Not Found');
+    socket.on('error', () => socket.destroy());
+    if (requestUrl(req.url)?.pathname !== API_PATH) return refuse(404, 'Not Found');
     if (!isAllowedHost(req.headers.host, port)) return refuse(421, 'Misdirected Request');
     // Browsers always send Origin on a WebSocket handshake; a missing one is not a browser of ours.
     if (req.headers.origin === undefined || !isAllowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden');
-    if (!hasValidCookie(req, token)) return refuse(401, 'Unauthorized');
+    if (!hasValidCookie(req, token, port)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
-  });
+  }
 
   function attach(ws: WebSocket): void {
     ws.on('error', () => ws.terminate());
@@ -107,28 +119,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
+  /** Answers one message; whatever throws on the way is answered as an error, never left to kill the server. */
   async function respond(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
     let response: RpcResponse;
-    if (isBinary) {
-      response = { id: -1, ok: false, error: { code: 'invalid-request', message: 'requests are JSON text, not binary' } };
-    } else {
-      let message: unknown;
-      try {
-        message = JSON.parse(rawToString(data));
-      } catch {
-        message = undefined;
+    let id = -1;
+    try {
+      const message = isBinary ? undefined : parseJson(rawToString(data));
+      if (isBinary) response = { id, ok: false, error: { code: 'invalid-request', message: 'requests are JSON text, not binary' } };
+      else if (message === undefined) response = { id, ok: false, error: { code: 'invalid-request', message: 'a request must be valid JSON' } };
+      else {
+        id = idOf(message);
+        response = await answerRequest(opts.service, message);
       }
-      response =
-        message === undefined
-          ? { id: -1, ok: false, error: { code: 'invalid-request', message: 'a request must be valid JSON' } }
-          : await answerRequest(opts.service, message);
+    } catch (err) {
+      response = { id, ok: false, error: { code: 'internal', message: `the request could not be handled (${errorText(err)})` } };
     }
     if (ws.readyState !== ws.OPEN) return;
     let text: string;
     try {
       text = JSON.stringify(response);
     } catch (err) {
-      text = JSON.stringify({ id: response.id, ok: false, error: { code: 'internal', message: `result could not be serialised: ${String(err)}` } });
+      text = JSON.stringify({ id: response.id, ok: false, error: { code: 'internal', message: `result could not be serialised: ${errorText(err)}` } });
     }
     ws.send(text);
   }
@@ -153,6 +164,40 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** The request's path and query, read as a path on this server whatever it looks like; null when unreadable. */
+function requestUrl(raw: string | undefined): URL | null {
+  if (!raw?.startsWith('/')) return null;
+  try {
+    // Prefixed by our own origin, so "//host/x" stays the path "//host/x" instead of naming a host.
+    return new URL(`http://localhost${raw}`);
+  } catch {
+    return null;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request's id when it has a usable one, so even a failure answers the right call. */
+function idOf(message: unknown): number {
+  const id = typeof message === 'object' && message !== null ? (message as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : -1;
+}
+
+/** A thrown value in words, even one whose own methods throw. */
+function errorText(err: unknown): string {
+  try {
+    return err instanceof Error ? err.message : String(err);
+  } catch {
+    return 'an unprintable error';
+  }
 }
 
 function rawToString(data: RawData): string {

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+import { realInside } from './contained.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -58,6 +59,8 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headOnly: boolean): Promise<void> {
   const file = resolveStaticPath(root, urlPath);
   if (file === null) return sendText(res, 403, 'Forbidden path\n');
+  // A link inside the folder must not serve what lies outside it.
+  if (!(await realInside(root, file))) return sendText(res, 404, 'Not found\n');
   let size: number;
   try {
     const info = await stat(file);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StudioApi, StudioEvent } from '../api/contract.js';
-import { COOKIE_NAME } from './security.js';
+import { cookieName } from './security.js';
 import { startServer } from './server.js';
 import type { RunningServer } from './server.js';
 import { uploadSegments } from './transfers.js';
@@ -136,6 +136,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
       service,
       staticDir: web,
       hooks: {
+        workspaceDir: () => base,
         uploadsDir: () => uploads,
         runExportFile: async (id) => {
           if (id === 'run-1') return exportFile;
@@ -150,7 +151,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
         },
       },
     });
-    cookie = `${COOKIE_NAME}=${server.token}`;
+    cookie = `${cookieName(server.port)}=${server.token}`;
     origin = `http://127.0.0.1:${server.port}`;
   });
 
@@ -189,7 +190,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
   it('refuses an upload without the cookie (401), without an Origin or with a foreign one (403)', async () => {
     const body = Buffer.from('x');
     expect((await put(`/upload/${BATCH}/no-cookie.png`, body, { origin })).status).toBe(401);
-    expect((await put(`/upload/${BATCH}/wrong-cookie.png`, body, { origin, cookie: `${COOKIE_NAME}=${'0'.repeat(32)}` })).status).toBe(401);
+    expect((await put(`/upload/${BATCH}/wrong-cookie.png`, body, { origin, cookie: `${cookieName(server.port)}=${'0'.repeat(32)}` })).status).toBe(401);
     expect((await put(`/upload/${BATCH}/no-origin.png`, body, { cookie })).status).toBe(403);
     expect((await put(`/upload/${BATCH}/foreign.png`, body, { cookie, origin: 'http://evil.example' })).status).toBe(403);
     expect((await put(`/upload/${BATCH}/foreign-port.png`, body, { cookie, origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);

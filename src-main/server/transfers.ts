@@ -2,11 +2,13 @@
 // a dropped folder is uploaded file by file (PUT /upload/<batch>/<relative path>) into the
 // project's uploads folder, keeping its layout (class folders stay class folders). A run's
 // verified export comes back by GET /download/run/<id>.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { realInside } from './contained.js';
 import { sendText } from './static-files.js';
 
 /** The largest single file accepted (a big image or a CSV; IDX files of MNIST size fit). */
@@ -14,6 +16,8 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 const MAX_DEPTH = 8;
 
 export interface TransferHooks {
+  /** The studio's workspace: no upload lands, and no download is read, outside it. */
+  workspaceDir(): string;
   uploadsDir(): string;
   runExportFile(id: string): Promise<string>;
 }
@@ -48,6 +52,16 @@ export function uploadSegments(rest: string): { ok: true; batch: string; segment
   return { ok: true, batch, segments };
 }
 
+/** A file-system error as a sentence for the person who uploaded; the raw code stays out of it. */
+function uploadRefusal(e: unknown, name: string): { status: number; text: string } {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EPERM') {
+    return { status: 409, text: `Upload refused: "${name}" clashes with a file or folder of the same name already uploaded` };
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { status: 507, text: 'Upload failed: the studio\'s disk is full' };
+  return { status: 400, text: `Upload failed: ${(e as Error).message.replace(/^E[A-Z]+: /, '')}` };
+}
+
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, rest: string, hooks: TransferHooks): Promise<void> {
   const parsed = uploadSegments(rest);
   if (!parsed.ok) return sendText(res, 400, `Bad upload: ${parsed.reason}\n`);
@@ -56,8 +70,19 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, re
   if (length > MAX_UPLOAD_BYTES) return sendText(res, 413, `Too large: files above ${MAX_UPLOAD_BYTES / 2 ** 20} MiB are refused\n`);
   const root = join(hooks.uploadsDir(), parsed.batch);
   const dest = join(root, ...parsed.segments);
-  await mkdir(join(dest, '..'), { recursive: true });
-  const tmp = `${dest}.${process.pid}.${Date.now()}.part`;
+  const folder = dirname(dest);
+  const name = parsed.segments.join('/');
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (e) {
+    const r = uploadRefusal(e, name);
+    return sendText(res, r.status, `${r.text}\n`);
+  }
+  // A link already in the workspace must not carry the file elsewhere.
+  if (!(await realInside(hooks.workspaceDir(), folder))) return sendText(res, 403, 'Forbidden: the upload folder leads outside the workspace\n');
+  if ((await stat(dest).catch(() => null))?.isDirectory()) return sendText(res, 409, `Upload refused: "${name}" is already a folder\n`);
+  // A short name of its own: the file's name may already be 255 bytes, the most a name can be.
+  const tmp = join(folder, `.graft-upload-${randomBytes(8).toString('hex')}.part`);
   let received = 0;
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;
@@ -69,7 +94,10 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, re
     await rename(tmp, dest);
   } catch (e) {
     await unlink(tmp).catch(() => {});
-    if (!res.headersSent) sendText(res, 400, `Upload failed: ${(e as Error).message}\n`);
+    if (!res.headersSent) {
+      const r = uploadRefusal(e, name);
+      sendText(res, r.status, `${r.text}\n`);
+    }
     return;
   }
   sendJson(res, 201, { root, path: dest, bytes: received });
@@ -84,16 +112,28 @@ export async function handleDownload(res: ServerResponse, rest: string, hooks: T
   } catch (e) {
     return sendText(res, 404, `${(e as Error).message}\n`);
   }
-  const size = (await stat(file)).size;
+  if (!(await realInside(hooks.workspaceDir(), file))) return sendText(res, 404, 'Not found: the export leads outside the workspace\n');
+  // No link at the last step either (it could be swapped in after the check), and only a plain file.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  if (!handle) return sendText(res, 404, 'Not found\n');
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    return sendText(res, 404, 'Not found\n');
+  }
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
-    'Content-Length': size,
+    'Content-Length': info.size,
     'Content-Disposition': `attachment; filename="graft-${m[1]}.onnx"`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
   });
-  if (headOnly) return void res.end();
-  createReadStream(file)
+  if (headOnly) {
+    await handle.close();
+    return void res.end();
+  }
+  handle
+    .createReadStream()
     .on('error', () => res.destroy())
     .pipe(res);
 }

@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunAction } from '../../api/contract.js';
+import { foldTrainEvent } from '../../api/run-fold.js';
 import type { RunRecord, RunStatus, RunSummary, StudioEvent } from '../../api/studio-types.js';
 import type { TrainConfig, TrainEvent } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
@@ -18,7 +19,7 @@ import { writeJsonAtomic } from './workspace.js';
 const RUN_FILE = 'run.json';
 export const EXPORT_FILE = 'model.onnx';
 /** Step points kept per stored run; beyond it every other one is dropped (curves keep their shape). */
-const MAX_STORED_STEPS = 4000;
+const STORED = { maxSteps: 4000 };
 
 interface LiveRun {
   record: RunRecord;
@@ -52,51 +53,6 @@ function newRunId(): string {
 }
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['done', 'stopped', 'failed', 'crashed']);
-
-/** Folds one event into the record. */
-export function applyEvent(r: RunRecord, e: TrainEvent): void {
-  switch (e.event) {
-    case 'start':
-      r.start = e;
-      r.status = 'running';
-      return;
-    case 'steps':
-      r.steps.push(...e.points);
-      if (r.steps.length > MAX_STORED_STEPS) r.steps = r.steps.filter((_, i) => i % 2 === 0);
-      return;
-    case 'epoch': {
-      const { event: _e, ...summary } = e;
-      r.epochs.push(summary);
-      return;
-    }
-    case 'checkpoint':
-      r.checkpointEpoch = e.epoch;
-      return;
-    case 'evaluation': {
-      const { event: _e, ...evaluation } = e;
-      r.evaluation = evaluation;
-      return;
-    }
-    case 'export':
-      r.export = e;
-      return;
-    case 'gradflow':
-      r.gradflow = { step: e.step, layers: e.layers };
-      return;
-    case 'log':
-      r.log.push(e.message);
-      if (r.log.length > 500) r.log.splice(0, r.log.length - 500);
-      return;
-    case 'done':
-      r.done = e;
-      r.status = e.stoppedByUser ? 'stopped' : 'done';
-      return;
-    case 'error':
-      r.error = { code: e.code, message: e.message };
-      r.status = 'failed';
-      return;
-  }
-}
 
 export class RunManager {
   private readonly live = new Map<string, LiveRun>();
@@ -132,12 +88,12 @@ export class RunManager {
     void run.trainer.exited.then((exit) => {
       const r = run.record;
       if (!FINISHED.has(r.status)) {
-        if (run.stopRequested) r.status = 'stopped';
+        if (run.stopRequested) run.record = { ...r, status: 'stopped' };
         else {
-          r.status = 'crashed';
           const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
           const kept = r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : '';
-          r.error = { code: 'trainer-crashed', message: `The trainer process ${how} before the run finished${kept}. The studio is still running.` };
+          const error = { code: 'trainer-crashed', message: `The trainer process ${how} before the run finished${kept}. The studio is still running.` };
+          run.record = { ...r, status: 'crashed', error };
         }
         // A run that finished has said so with its last event already.
         this.statusChanged(run);
@@ -150,8 +106,8 @@ export class RunManager {
 
   private onEvent(run: LiveRun, e: TrainEvent): void {
     const before = run.record.status;
-    applyEvent(run.record, e);
-    if (run.record.status === 'failed' && run.stopRequested) run.record.status = 'stopped';
+    run.record = foldTrainEvent(run.record, e, STORED);
+    if (run.record.status === 'failed' && run.stopRequested) run.record = { ...run.record, status: 'stopped' };
     this.opts.emit({ type: 'run', runId: run.record.id, event: e });
     if (e.event !== 'steps' && e.event !== 'log' && e.event !== 'gradflow') this.save(run);
     if (run.record.status !== before) this.statusChanged(run);
@@ -164,26 +120,27 @@ export class RunManager {
   }
 
   private save(run: LiveRun): void {
-    const snapshot = JSON.parse(JSON.stringify(run.record)) as RunRecord;
+    // Records are replaced, never changed in place: the current one is a consistent snapshot.
+    const snapshot = run.record;
     run.saving = run.saving.then(() => writeJsonAtomic(join(run.dir, RUN_FILE), snapshot)).catch(() => {});
   }
 
   control(id: string, action: RunAction): RunSummary {
     const run = this.live.get(id);
     if (!run) throw new GraftError('run-not-running', `run ${id} is not running`);
-    const r = run.record;
+    const { status } = run.record;
     if (action === 'pause') {
       run.trainer.pause();
-      if (r.status === 'running') r.status = 'paused';
+      if (status === 'running') run.record = { ...run.record, status: 'paused' };
     } else if (action === 'resume') {
       run.trainer.resume();
-      if (r.status === 'paused') r.status = 'running';
+      if (status === 'paused') run.record = { ...run.record, status: 'running' };
     } else {
       run.stopRequested = true;
       run.trainer.stop();
     }
     this.statusChanged(run);
-    return { id, status: r.status, error: r.error };
+    return { id, status: run.record.status, error: run.record.error };
   }
 
   /** Every run of the project, live ones as they are now, oldest first. */
@@ -225,7 +182,9 @@ export class RunManager {
     // Never over an existing file (or through a link named like one): an export loses nothing.
     await copyFile(from, dest, constants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EEXIST') throw new GraftError('export-exists', `${dest} already exists; choose another file name`);
-      throw new GraftError('export-write', `${dest}: could not write (${e.message})`);
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new GraftError('export-write', `${dirname(dest)} is not an existing folder`);
+      if (e.code === 'EACCES' || e.code === 'EPERM') throw new GraftError('export-write', `${dest}: no permission to write there`);
+      throw new GraftError('export-write', `${dest}: could not write (${e.message.replace(/^E[A-Z]+: /, '')})`);
     });
     return { path: dest, bytes: (await stat(dest)).size };
   }

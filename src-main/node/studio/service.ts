@@ -35,6 +35,8 @@ export interface StudioServiceOptions {
 /** The API plus what only the hosting process needs (pushing events, uploads, downloads). */
 export interface StudioService extends StudioApi {
   onEvent(listener: (e: StudioEvent) => void): () => void;
+  /** Where the studio keeps its projects: nothing is uploaded or downloaded outside it. */
+  workspaceDir(): string;
   /** Where uploaded files of the current project go. */
   uploadsDir(): string;
   /** The verified export of a run of the current project. */
@@ -232,6 +234,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    workspaceDir: () => workspace.root,
     uploadsDir: () => workspace.uploadsDir(project),
     runExportFile: (id) => runs.exportFile(workspace.runsDir(project), id),
     close: () => runs.killAll(),

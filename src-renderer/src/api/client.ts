@@ -1,7 +1,33 @@
-// The renderer's one door to the engine: a StudioApi whose transport is Electron IPC when the
-// preload bridge exists and a WebSocket to `graft serve` otherwise.
-import type { ApiErrorData, ApiMethod, RpcPush, RpcResponse, StudioApi, StudioEvent } from '../../../src-main/api/contract.js';
-import type { Envelope, GraftBridge } from './bridge.js';
+// What the page needs from whatever hosts it (the desktop app, or `graft serve` in a browser):
+// the engine's API, its pushed events, and the host's own ways of getting files in and out.
+// Panels and state reach it through src/host.ts only.
+import type { ApiErrorData, ApiMethod, DialogKind, RpcOutcome, StudioApi, StudioEvent } from '../../../src-main/api/contract.js';
+import type { PickedFile } from './uploads.js';
+
+export interface Host {
+  /** The engine's API; each call travels over the host's transport. */
+  readonly api: StudioApi;
+  /** Engine events (run progress); returns an unsubscribe function. */
+  onEvent(listener: (e: StudioEvent) => void): () => void;
+  /** The desktop app's file access: system dialogs and dropped files' paths. Null in a browser. */
+  readonly desktop: DesktopFiles | null;
+  /** A browser's file transfers over HTTP: uploads into the project, export downloads. Null on the desktop. */
+  readonly web: WebTransfers | null;
+}
+
+export interface DesktopFiles {
+  /** The path of a dropped or picked file. */
+  pathForFile(file: File): string;
+  /** The system's open or save dialog; the chosen path, or null. */
+  choosePath(kind: DialogKind, suggestedName?: string): Promise<string | null>;
+}
+
+export interface WebTransfers {
+  /** Uploads the files; resolves with the engine-side folder that holds them. */
+  upload(files: PickedFile[], onProgress: (done: number, total: number) => void): Promise<string>;
+  /** Where the browser downloads a run's exported model. */
+  downloadUrl(runId: string): string;
+}
 
 /** An error that crossed the API boundary; `code` is stable, `message` is for a person. */
 export class ApiError extends Error {
@@ -13,127 +39,31 @@ export class ApiError extends Error {
   }
 }
 
-type Send = (method: ApiMethod, params: unknown[]) => Promise<Envelope>;
+/** One call over a transport: its outcome, never a rejection for an engine-side error. */
+export type Send = (method: ApiMethod, params: unknown[]) => Promise<RpcOutcome>;
 
-/** A transport: requests out, engine events in. */
-export interface Transport {
-  send: Send;
-  onEvent(listener: (e: StudioEvent) => void): () => void;
-}
-
-/** The API plus the engine's pushed events. */
-export interface StudioClient extends StudioApi {
-  onEvent(listener: (e: StudioEvent) => void): () => void;
-}
-
-function unwrap(envelope: Envelope): unknown {
-  if (envelope.ok) return envelope.result;
-  throw new ApiError(envelope.error);
-}
-
-/** Builds the typed facade over any envelope-returning transport. */
-function facade(transport: Transport): StudioClient {
-  // One function per method: no arguments, or one request object.
-  const m =
-    <M extends ApiMethod>(method: M) =>
-    (...params: unknown[]) =>
-      transport.send(method, params).then(unwrap) as ReturnType<StudioApi[M]>;
-  return {
-    appInfo: m('appInfo'),
-    listModels: m('listModels'),
-    openModel: m('openModel'),
-    probeModel: m('probeModel'),
-    openDataset: m('openDataset'),
-    datasetSamples: m('datasetSamples'),
-    browse: m('browse'),
-    startRun: m('startRun'),
-    controlRun: m('controlRun'),
-    listRuns: m('listRuns'),
-    exportRun: m('exportRun'),
-    loadProject: m('loadProject'),
-    saveProject: m('saveProject'),
-    listProjects: m('listProjects'),
-    onEvent: (l) => transport.onEvent(l),
-  };
-}
-
-export function ipcTransport(bridge: GraftBridge): Transport {
-  return { send: (method, params) => bridge.invoke(method, params), onEvent: (l) => bridge.onEvent(l) };
-}
-
-interface Pending {
-  resolve(envelope: Envelope): void;
-  reject(err: Error): void;
+function unwrap(outcome: RpcOutcome): unknown {
+  if (outcome.ok) return outcome.result;
+  throw new ApiError(outcome.error);
 }
 
 /**
- * A request/response correlator over one WebSocket. It connects on first use; once the socket
- * closes, pending and later calls fail with a connection error (no reconnect yet).
+ * The typed API over any transport: every property is the method of that name, sent as is.
+ * The engine holds the method list (and refuses names it does not know), so the page needs
+ * none. Names that JavaScript itself looks up (`then` when awaited, `toJSON`, Object's own)
+ * are not methods, so the client is never mistaken for a promise or sends them.
  */
-export function webSocketTransport(url: string): Transport {
-  const pending = new Map<number, Pending>();
-  const listeners = new Set<(e: StudioEvent) => void>();
-  let nextId = 1;
-  let socket: Promise<WebSocket> | null = null;
-  let closedReason: string | null = null;
-
-  const failAll = (reason: string) => {
-    closedReason = reason;
-    for (const p of pending.values()) p.reject(new ApiError({ code: 'disconnected', message: reason }));
-    pending.clear();
-  };
-
-  const open = () =>
-    new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(url);
-      ws.onopen = () => resolve(ws);
-      ws.onerror = () => {
-        // The close event follows with the details; refuse here for a socket that never opened.
-        reject(new ApiError({ code: 'disconnected', message: `Cannot reach the studio engine at ${url}.` }));
-      };
-      ws.onclose = (ev) => {
-        failAll(`The connection to the studio engine closed (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}). Restart \`graft serve\` and reload the page.`);
-      };
-      ws.onmessage = (ev) => {
-        let msg: RpcResponse | RpcPush;
-        try {
-          msg = JSON.parse(String(ev.data)) as RpcResponse | RpcPush;
-        } catch {
-          return;
-        }
-        if ('push' in msg) {
-          for (const l of listeners) l(msg.push);
-          return;
-        }
-        const p = pending.get(msg.id);
-        if (!p) return;
-        pending.delete(msg.id);
-        p.resolve(msg.ok ? { ok: true, result: msg.result } : { ok: false, error: msg.error });
-      };
-    });
-
-  const send: Send = async (method, params) => {
-    if (closedReason) throw new ApiError({ code: 'disconnected', message: closedReason });
-    socket ??= open();
-    const ws = await socket;
-    if (closedReason) throw new ApiError({ code: 'disconnected', message: closedReason });
-    const id = nextId++;
-    return new Promise<Envelope>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  };
-  return {
-    send,
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+export function apiOver(send: Send): StudioApi {
+  const methods = new Map<string, (...params: unknown[]) => Promise<unknown>>();
+  return new Proxy({} as StudioApi, {
+    get(target, key) {
+      if (typeof key !== 'string' || key === 'then' || key === 'toJSON' || key in target) return Reflect.get(target, key);
+      let m = methods.get(key);
+      if (!m) {
+        m = (...params: unknown[]) => send(key as ApiMethod, params).then(unwrap);
+        methods.set(key, m);
+      }
+      return m;
     },
-  };
-}
-
-export function createClient(): StudioClient {
-  if (window.graft) return facade(ipcTransport(window.graft));
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return facade(webSocketTransport(`${scheme}//${location.host}/api`));
+  });
 }

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { compactCount, exactCount } from '../format.js';
+import { host } from '../host.js';
 import { FileBrowser } from './data/FileBrowser.js';
 import { useStudio } from '../state/store.js';
 
@@ -82,7 +83,7 @@ export function TopBar() {
           data-testid="browse-models"
           onClick={() => {
             // The desktop app has the system's dialog; a browser gets the list of allowed folders.
-            if (appInfo?.mode === 'electron' && window.graft) void window.graft.choosePath('open-model').then((p) => (p ? openModel(p) : undefined));
+            if (host.desktop) void host.desktop.choosePath('open-model').then((p) => (p ? openModel(p) : undefined));
             else setBrowsing(true);
           }}
         >

@@ -2,8 +2,8 @@
 // seed), what the engine found in it, and sample previews of exactly what the network sees.
 import type { StateCreator } from 'zustand';
 import type { DataOptions, DatasetView, SampleView } from '../../../src-main/api/contract.js';
-import { type PickedFile, uploadFiles } from '../api/uploads.js';
-import { api } from './api.js';
+import type { PickedFile } from '../api/uploads.js';
+import { host } from '../host.js';
 import { toShown } from './errors.js';
 import type { StudioState } from './store.js';
 
@@ -51,11 +51,11 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
     // wrong path or option loses nothing.
     set({ data: { path, options: opts }, dataLoading: true, error: null });
     try {
-      const dataset = await api.openDataset({ path, model: model.summary.path, options: opts });
+      const dataset = await host.api.openDataset({ path, model: model.summary.path, options: opts });
       if (mine !== seq) return;
       set({ dataset, samples: [] });
       if (dataset.splits.train > 0) {
-        const samples = await api.datasetSamples({ path, model: model.summary.path, options: opts, split: 'train', indices: previewIndices(dataset.splits.train) });
+        const samples = await host.api.datasetSamples({ path, model: model.summary.path, options: opts, split: 'train', indices: previewIndices(dataset.splits.train) });
         if (mine === seq) set({ samples });
       }
     } catch (err) {
@@ -78,8 +78,9 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
         await get().setData(paths[0]);
         return;
       }
+      if (!host.web) throw new Error('this host takes files by path, not by upload');
       set({ upload: { done: 0, total: files.length } });
-      const root = await uploadFiles(files, (done, total) => set({ upload: { done, total } }));
+      const root = await host.web.upload(files, (done, total) => set({ upload: { done, total } }));
       set({ upload: null });
       await get().setData(root);
     } catch (err) {

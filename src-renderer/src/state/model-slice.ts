@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { AppInfo, Edit, ModelEntry, ModelView, SurgeryView } from '../../../src-main/api/contract.js';
 import { defaultExpanded, indexModel } from '../graph/blocks.js';
 import type { BlockIndex } from '../graph/blocks.js';
-import { api } from './api.js';
+import { host } from '../host.js';
 import { changesGraph, type EditGroup, flatEdits } from './edit-groups.js';
 import { type ShownError, toShown } from './errors.js';
 import type { StudioState } from './store.js';
@@ -45,7 +45,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     const seq = ++requestSeq;
     set({ editing: true, error: null });
     try {
-      const view = await api.openModel({ path: model.summary.path, edits: flatEdits(history) });
+      const view = await host.api.openModel({ path: model.summary.path, edits: flatEdits(history) });
       if (seq !== requestSeq) return false;
       const before = get().surgery;
       const sameGraph = graphKey(view.surgery.edits) === graphKey(before?.edits ?? []);
@@ -87,11 +87,11 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         let view: ModelView;
         let history = restore;
         try {
-          view = await api.openModel({ path, edits: flatEdits(restore) });
+          view = await host.api.openModel({ path, edits: flatEdits(restore) });
         } catch (err) {
           // A stored edit list that no longer applies: open the model as it is, and say so.
           if (restore.length === 0) throw err;
-          view = await api.openModel({ path, edits: [] });
+          view = await host.api.openModel({ path, edits: [] });
           history = [];
           set({ error: toShown(err, `Replaying the project's edits on ${path}`) });
         }

@@ -2,7 +2,7 @@
 // automatically, atomically, whenever the model, its edits, the dataset or the settings change.
 import type { StateCreator } from 'zustand';
 import type { ProjectState, ProjectSummary } from '../../../src-main/api/contract.js';
-import { api } from './api.js';
+import { host } from '../host.js';
 import { toShown } from './errors.js';
 import { flatEdits, groupsOf } from './edit-groups.js';
 import { settingsFrom } from './train-slice.js';
@@ -33,9 +33,9 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
 
   async start() {
     try {
-      const [info, models] = await Promise.all([api.appInfo(), api.listModels()]);
+      const [info, models] = await Promise.all([host.api.appInfo(), host.api.listModels()]);
       set({ appInfo: info, models });
-      api.onEvent((e) => get().onEngineEvent(e));
+      host.onEvent((e) => get().onEngineEvent(e));
       await get().loadProject(null);
       void get().refreshProjects();
     } catch (err) {
@@ -48,7 +48,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
   async loadProject(name) {
     set({ restoring: true });
     try {
-      const { project, runs } = await api.loadProject({ name });
+      const { project, runs } = await host.api.loadProject({ name });
       set({
         projectName: project.name,
         runs,
@@ -80,7 +80,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
 
   async refreshProjects() {
     try {
-      set({ projects: await api.listProjects() });
+      set({ projects: await host.api.listProjects() });
     } catch (err) {
       set({ error: toShown(err, 'Listing projects') });
     }
@@ -102,7 +102,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
   async saveNow() {
     set({ saving: 'saving' });
     try {
-      const { savedAt } = await api.saveProject({ project: get().projectState() });
+      const { savedAt } = await host.api.saveProject({ project: get().projectState() });
       set({ savedAt, saving: 'idle' });
     } catch (err) {
       set({ saving: 'error', error: toShown(err, 'Saving the project') });

@@ -1,37 +1,15 @@
-// Folding a run's streamed events into its record, immutably, so React sees each change.
-import type { RunRecord, TrainEvent } from '../../../src-main/api/contract.js';
+// The shown run records follow the engine's events through the API's one fold (run-fold.ts),
+// with the page's own bound on curve length.
+import type { RunRecord, StudioEvent, TrainEvent } from '../../../src-main/api/contract.js';
+import { foldStudioEvent, foldTrainEvent } from '../../../src-main/api/run-fold.js';
 
 /** Step points kept on screen per run; beyond it every other one is dropped. */
-const MAX_STEPS = 6000;
+const SHOWN = { maxSteps: 6000 };
 
 export function withEvent(r: RunRecord, e: TrainEvent): RunRecord {
-  switch (e.event) {
-    case 'start':
-      return { ...r, start: e, status: r.status === 'starting' ? 'running' : r.status };
-    case 'steps': {
-      let steps = [...r.steps, ...e.points];
-      if (steps.length > MAX_STEPS) steps = steps.filter((_, i) => i % 2 === 0);
-      return { ...r, steps };
-    }
-    case 'epoch': {
-      const { event: _e, ...summary } = e;
-      return { ...r, epochs: [...r.epochs, summary] };
-    }
-    case 'checkpoint':
-      return { ...r, checkpointEpoch: e.epoch };
-    case 'evaluation': {
-      const { event: _e, ...evaluation } = e;
-      return { ...r, evaluation };
-    }
-    case 'export':
-      return { ...r, export: e };
-    case 'gradflow':
-      return { ...r, gradflow: { step: e.step, layers: e.layers } };
-    case 'log':
-      return { ...r, log: [...r.log.slice(-499), e.message] };
-    case 'done':
-      return { ...r, done: e, status: e.stoppedByUser ? 'stopped' : 'done' };
-    case 'error':
-      return { ...r, error: { code: e.code, message: e.message }, status: 'failed' };
-  }
+  return foldTrainEvent(r, e, SHOWN);
+}
+
+export function withStudioEvent(r: RunRecord, e: StudioEvent): RunRecord {
+  return foldStudioEvent(r, e, SHOWN);
 }

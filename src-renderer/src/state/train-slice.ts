@@ -2,10 +2,11 @@
 // engine's pushed events), and which run the training panel shows.
 import type { StateCreator } from 'zustand';
 import type { RunAction, RunRecord, StudioEvent, TrainConfig } from '../../../src-main/api/contract.js';
-import { api } from './api.js';
+import { host } from '../host.js';
 import { toShown } from './errors.js';
 import { flatEdits } from './edit-groups.js';
-import { withEvent } from './run-record.js';
+import { eventRunId } from '../../../src-main/api/run-fold.js';
+import { withStudioEvent } from './run-record.js';
 import type { StudioState } from './store.js';
 
 /** What the training panel sets; model, data, edits and data options come from elsewhere. */
@@ -51,7 +52,7 @@ const early = new Map<string, StudioEvent[]>();
 function replayEarly(run: RunRecord): RunRecord {
   const events = early.get(run.id) ?? [];
   early.delete(run.id);
-  return events.reduce((r, e) => (e.type === 'run' ? withEvent(r, e.event) : { ...r, status: e.run.status, error: e.run.error }), run);
+  return events.reduce(withStudioEvent, run);
 }
 
 export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (set, get) => ({
@@ -99,7 +100,7 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
     };
     set({ starting: true, error: null });
     try {
-      const run = replayEarly(await api.startRun({ config }));
+      const run = replayEarly(await host.api.startRun({ config }));
       set({ runs: [...get().runs.filter((r) => r.id !== run.id), run], activeRun: run.id });
     } catch (err) {
       set({ error: toShown(err, 'Starting training') });
@@ -112,7 +113,7 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
     const id = get().activeRun;
     if (!id) return;
     try {
-      const s = await api.controlRun({ id, action });
+      const s = await host.api.controlRun({ id, action });
       set({ runs: get().runs.map((r) => (r.id === id ? { ...r, status: s.status, error: s.error } : r)) });
     } catch (err) {
       set({ error: toShown(err, `${action[0].toUpperCase()}${action.slice(1)} the run`) });
@@ -124,17 +125,13 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
   },
 
   onEngineEvent(e) {
-    const id = e.type === 'run' ? e.runId : e.run.id;
+    const id = eventRunId(e);
     if (!get().runs.some((r) => r.id === id)) {
       early.set(id, [...(early.get(id) ?? []), e]);
       return;
     }
-    if (e.type === 'run') {
-      set({ runs: get().runs.map((r) => (r.id === e.runId ? withEvent(r, e.event) : r)) });
-    } else {
-      set({ runs: get().runs.map((r) => (r.id === e.run.id ? { ...r, status: e.run.status, error: e.run.error } : r)) });
-      // The project list counts runs.
-      if (e.run.status !== 'running' && e.run.status !== 'paused') void get().refreshProjects();
-    }
+    set({ runs: get().runs.map((r) => (r.id === id ? withStudioEvent(r, e) : r)) });
+    // The project list counts runs.
+    if (e.type === 'run-status' && e.run.status !== 'running' && e.run.status !== 'paused') void get().refreshProjects();
   },
 });

@@ -3,6 +3,7 @@
 import { useRef, useState } from 'react';
 import type { DragEvent, FormEvent } from 'react';
 import { droppedFiles, inputFiles } from '../../api/uploads.js';
+import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
 import { FileBrowser } from './FileBrowser.js';
 
@@ -23,13 +24,13 @@ export function DataSource() {
   const [browsing, setBrowsing] = useState(false);
   const folderInput = useRef<HTMLInputElement>(null);
   const filesInput = useRef<HTMLInputElement>(null);
-  const desktop = appInfo?.mode === 'electron' && window.graft;
+  const { desktop } = host;
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
     if (desktop) {
-      void addFiles([], [...e.dataTransfer.files].map((f) => window.graft!.pathForFile(f)));
+      void addFiles([], [...e.dataTransfer.files].map((f) => desktop.pathForFile(f)));
       return;
     }
     // Entries must be taken while the event is live; the walk continues after it.
@@ -38,7 +39,8 @@ export function DataSource() {
   };
   /** The desktop app's own dialog: the dataset is opened where it is, nothing copied. */
   const pickNative = async (kind: 'open-dataset-folder' | 'open-dataset-file') => {
-    const p = await window.graft!.choosePath(kind);
+    if (!desktop) return;
+    const p = await desktop.choosePath(kind);
     if (p) await setData(p);
   };
   const onPath = (e: FormEvent) => {

@@ -3,7 +3,7 @@
 // own; for models, a file.
 import { useEffect, useState } from 'react';
 import type { BrowseResult } from '../../../../src-main/api/contract.js';
-import { api } from '../../state/api.js';
+import { host } from '../../host.js';
 import { formatBytes } from '../../format.js';
 
 export function FileBrowser({
@@ -29,7 +29,7 @@ export function FileBrowser({
   useEffect(() => {
     if (!open) return;
     let live = true;
-    api.browse({ path: at }).then(
+    host.api.browse({ path: at }).then(
       (r) => {
         if (!live) return;
         setListing(r);

@@ -2,7 +2,7 @@
 // class, columns: predicted), per-class accuracy and the samples it got most wrong.
 import { useEffect, useState } from 'react';
 import type { Evaluation, RunRecord, SampleView } from '../../../../src-main/api/contract.js';
-import { api } from '../../state/api.js';
+import { host } from '../../host.js';
 
 /** The images of the worst samples, read back from the run's dataset as the run read it. */
 function useSampleImages(run: RunRecord, evaluation: Evaluation, open: boolean): Map<number, SampleView> | null {
@@ -11,7 +11,7 @@ function useSampleImages(run: RunRecord, evaluation: Evaluation, open: boolean):
     if (!open || images) return;
     const c = run.config;
     let live = true;
-    api
+    host.api
       .datasetSamples({
         path: c.data.path,
         model: c.model,

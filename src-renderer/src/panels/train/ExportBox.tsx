@@ -3,18 +3,17 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { RunRecord } from '../../../../src-main/api/contract.js';
-import { api } from '../../state/api.js';
+import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
 
 export function ExportBox({ run }: { run: RunRecord }) {
-  const mode = useStudio((s) => s.appInfo?.mode);
   const showError = useStudio((s) => s.showError);
   const [path, setPath] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
   const x = run.export;
   if (!x) return null;
   const saveTo = (to: string) =>
-    api.exportRun({ id: run.id, path: to }).then(
+    host.api.exportRun({ id: run.id, path: to }).then(
       (r) => setSaved(`${r.path} (${(r.bytes / 1024).toFixed(0)} KiB)`),
       (err: unknown) => showError(err, 'Exporting the model'),
     );
@@ -22,7 +21,7 @@ export function ExportBox({ run }: { run: RunRecord }) {
     e.preventDefault();
     void saveTo(path.trim());
   };
-  const desktop = mode === 'electron' && window.graft;
+  const { desktop, web } = host;
   return (
     <section className="export-box" data-testid="export-box" aria-label="Export">
       <h3>Exported model</h3>
@@ -35,12 +34,12 @@ export function ExportBox({ run }: { run: RunRecord }) {
       </p>
       <div className="row wrap">
         {desktop && (
-          <button type="button" className="primary" data-testid="save-export-dialog" onClick={() => void window.graft!.choosePath('save-model', `graft-${run.id}.onnx`).then((p) => (p ? saveTo(p) : undefined))}>
+          <button type="button" className="primary" data-testid="save-export-dialog" onClick={() => void desktop.choosePath('save-model', `graft-${run.id}.onnx`).then((p) => (p ? saveTo(p) : undefined))}>
             Save as…
           </button>
         )}
-        {mode === 'serve' && (
-          <a className="button primary" href={`download/run/${run.id}`} download={`graft-${run.id}.onnx`} data-testid="download-export">
+        {web && (
+          <a className="button primary" href={web.downloadUrl(run.id)} download={`graft-${run.id}.onnx`} data-testid="download-export">
             Download .onnx
           </a>
         )}

@@ -1,0 +1,56 @@
+// How a run's streamed events build its record: the one fold, used by the engine (the record it
+// stores) and by the UI (the record it shows). Pure: it returns a new record and never touches
+// the one it was given, so React sees each change and the engine keeps a consistent snapshot.
+import type { RunRecord, StudioEvent } from './studio-types.js';
+import type { TrainEvent } from './training.js';
+
+export interface FoldLimits {
+  /** Step points kept; beyond it every other one is dropped (curves keep their shape). */
+  maxSteps: number;
+}
+
+/** Log lines kept per run: the latest ones. */
+export const MAX_LOG_LINES = 500;
+
+/** One trainer event folded into the record. */
+export function foldTrainEvent(r: RunRecord, e: TrainEvent, limits: FoldLimits): RunRecord {
+  switch (e.event) {
+    case 'start':
+      return { ...r, start: e, status: r.status === 'starting' ? 'running' : r.status };
+    case 'steps': {
+      let steps = [...r.steps, ...e.points];
+      if (steps.length > limits.maxSteps) steps = steps.filter((_, i) => i % 2 === 0);
+      return { ...r, steps };
+    }
+    case 'epoch': {
+      const { event: _e, ...summary } = e;
+      return { ...r, epochs: [...r.epochs, summary] };
+    }
+    case 'checkpoint':
+      return { ...r, checkpointEpoch: e.epoch };
+    case 'evaluation': {
+      const { event: _e, ...evaluation } = e;
+      return { ...r, evaluation };
+    }
+    case 'export':
+      return { ...r, export: e };
+    case 'gradflow':
+      return { ...r, gradflow: { step: e.step, layers: e.layers } };
+    case 'log':
+      return { ...r, log: [...r.log.slice(-(MAX_LOG_LINES - 1)), e.message] };
+    case 'done':
+      return { ...r, done: e, status: e.stoppedByUser ? 'stopped' : 'done' };
+    case 'error':
+      return { ...r, error: { code: e.code, message: e.message }, status: 'failed' };
+  }
+}
+
+/** One pushed studio event folded into the record it concerns (a status change, or a trainer event). */
+export function foldStudioEvent(r: RunRecord, e: StudioEvent, limits: FoldLimits): RunRecord {
+  return e.type === 'run' ? foldTrainEvent(r, e.event, limits) : { ...r, status: e.run.status, error: e.run.error };
+}
+
+/** The id of the run a pushed event concerns. */
+export function eventRunId(e: StudioEvent): string {
+  return e.type === 'run' ? e.runId : e.run.id;
+}

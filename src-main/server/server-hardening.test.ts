@@ -1,0 +1,124 @@
+// `graft serve` against what the attack review of issue 12 found: one deep message or one
+// hostile throw must not end the server, a second studio must not log the first one out, the
+// token's redirect must not leave the server, and links must not lead out of the static folder.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import type { StudioApi } from '../api/contract.js';
+import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
+import { DEFAULT_TRAIN_CONFIG } from '../api/training.js';
+import { http, openSocket, rpc } from '../test-support/serve-client.js';
+import { cookieName } from './security.js';
+import { startServer, type RunningServer } from './server.js';
+
+const appInfo: StudioApi['appInfo'] = async () => ({ version: '0', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS } });
+const probeModel: StudioApi['probeModel'] = async () => {
+  // A hostile failure: a thrown value whose every method throws, even turning it into text.
+  throw { toString: () => { throw new Error('no text either'); } };
+};
+/** appInfo and a hostile probeModel; every other method answers an empty list. */
+const service = new Proxy({ appInfo, probeModel } as unknown as StudioApi, {
+  get: (target, key) => (target as unknown as Record<string | symbol, unknown>)[key] ?? (async () => []),
+});
+
+let base: string;
+let staticDir: string;
+let server: RunningServer;
+let cookie: string;
+let origin: string;
+
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), 'graft-server-hardening-'));
+  staticDir = join(base, 'web');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Graft</title>');
+  writeFileSync(join(base, 'secret.txt'), 'outside the static folder');
+  symlinkSync(join(base, 'secret.txt'), join(staticDir, 'assets', 'linked.txt'));
+  symlinkSync(base, join(staticDir, 'linked-folder'));
+  server = await startServer({ service, staticDir });
+  cookie = `${cookieName(server.port)}=${server.token}`;
+  origin = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+async function socket(): Promise<WebSocket> {
+  const ws = await openSocket(server.port, { origin, cookie });
+  if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+  return ws;
+}
+
+describe('hardening (issue 12)', () => {
+  const deep = (depth: number) => `${'['.repeat(depth)}0${']'.repeat(depth)}`;
+
+  it('answers a 6,000-deep message to openModel, saveProject and startRun with an error, and keeps serving', async () => {
+    const ws = await socket();
+    const d = deep(6000);
+    const payloads = [
+      `{"id":11,"method":"openModel","params":[{"path":"/m.onnx","edits":[{"kind":"freeze","blocks":${d}}]}]}`,
+      `{"id":12,"method":"saveProject","params":[{"project":{"name":"p","model":null,"edits":[],"data":null,"dataOptions":{"classes":null,"perClassLimit":null,"valFraction":0.1,"seed":0},"train":{"x":${d}}}}]}`,
+      `{"id":13,"method":"startRun","params":[{"config":{"model":"/m.onnx","data":"/d","edits":[{"kind":"swap-head","classes":${d}}]}}]}`,
+    ];
+    for (const [i, payload] of payloads.entries()) {
+      expect(payload.length).toBeGreaterThan(12_000);
+      const r = await rpc(ws, 11 + i, payload);
+      expect(r).toMatchObject({ id: 11 + i, ok: false, error: { code: 'invalid-request' } });
+      if (!r.ok) expect(r.error.message).toMatch(/nested more than 32 levels deep/);
+    }
+    expect(await rpc(ws, 14, JSON.stringify({ id: 14, method: 'appInfo', params: [] }))).toMatchObject({ id: 14, ok: true });
+    ws.close();
+  });
+
+  it('answers a handler that throws something unprintable with an internal error, and keeps serving', async () => {
+    const ws = await socket();
+    const r = await rpc(ws, 21, JSON.stringify({ id: 21, method: 'probeModel', params: [{ path: '/unprintable' }] }));
+    expect(r).toMatchObject({ id: 21, ok: false, error: { code: 'internal' } });
+    expect(await rpc(ws, 22, JSON.stringify({ id: 22, method: 'listModels', params: [] }))).toMatchObject({ id: 22, ok: true });
+    ws.close();
+  });
+
+  it('a second studio on 127.0.0.1 does not log the first one out (one cookie name per port)', async () => {
+    const other = await startServer({ service, staticDir });
+    try {
+      // A browser's cookie jar: per host and name, whatever the port.
+      const jar = new Map<string, string>();
+      for (const s of [server, other]) {
+        const r = await http(s.port, 'GET', `/?token=${s.token}`);
+        for (const c of r.headers['set-cookie'] ?? []) {
+          const [pair] = c.split(';');
+          jar.set(pair.slice(0, pair.indexOf('=')), pair);
+        }
+      }
+      const sent = [...jar.values()].join('; ');
+      expect((await http(server.port, 'GET', '/', { cookie: sent })).status).toBe(200);
+      expect((await http(other.port, 'GET', '/', { cookie: sent })).status).toBe(200);
+      // And each studio's cookie opens that studio only.
+      expect((await http(other.port, 'GET', '/', { cookie })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the token redirect stays on this server, whatever the path looks like', async () => {
+    for (const path of ['/.//evil.example/', '//evil.example/', '/%2F/evil.example/', '/\\evil.example/', '/x']) {
+      const r = await http(server.port, 'GET', `${path}?token=${server.token}`);
+      expect(r.status, path).toBe(302);
+      const location = r.headers.location ?? '';
+      expect(location, path).toMatch(/^\/(?![/\\])/);
+      expect(new URL(location, origin).origin, path).toBe(origin);
+    }
+  });
+
+  it('does not follow a link inside the static folder to a file outside it', async () => {
+    for (const path of ['/assets/linked.txt', '/linked-folder/secret.txt']) {
+      const r = await http(server.port, 'GET', path, { cookie });
+      expect(r.status, path).toBe(404);
+      expect(r.body, path).not.toContain('outside the static folder');
+    }
+  });
+});
