@@ -4,17 +4,19 @@ import { DataType } from '../src-main/core/onnx/dtype.js';
 import type { ModelProto } from '../src-main/core/onnx/gen/onnx_pb.js';
 import { makeTensor } from '../src-main/core/onnx/tensor.js';
 import { Graph, type Value } from '../src-main/core/ir/graph.js';
-import { graphInput, newModel, op } from '../src-main/core/ir/builder.js';
+import { graphInput, newModel } from '../src-main/core/ir/builder.js';
+import { Emitter } from '../src-main/core/ir/emitter.js';
 import { seededRandom, uniform } from '../src-main/core/random.js';
 
 export function deepResnet(unitsPerStage: number, named = true): ModelProto {
   const g = new Graph('deep_resnet');
+  const e = new Emitter(g, 13);
   const rand = seededRandom(1);
   const param = (name: string, dims: number[]): Value => g.addInitializer(name, makeTensor(name, DataType.FLOAT, dims, uniform(rand, dims.reduce((a, b) => a * b, 1), 0.05)));
   const n = (s: string) => (named ? s : undefined);
   let x = graphInput(g, 'input', { elemType: DataType.FLOAT, shape: ['N', 3, 64, 64] });
-  x = op(g, 'Conv', [x, param('conv1.weight', [16, 3, 3, 3]), param('conv1.bias', [16])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, n('/conv1/Conv'));
-  x = op(g, 'Relu', [x], {}, n('/relu/Relu'));
+  x = e.op('Conv', [x, param('conv1.weight', [16, 3, 3, 3]), param('conv1.bias', [16])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, n('/conv1/Conv'));
+  x = e.op('Relu', [x], {}, n('/relu/Relu'));
   let c = 16;
   for (let s = 1; s <= 4; s++) {
     const cout = 16 * 2 ** (s - 1);
@@ -22,21 +24,21 @@ export function deepResnet(unitsPerStage: number, named = true): ModelProto {
       const scope = `/layer${s}/layer${s}.${u}`;
       const p = `layer${s}.${u}`;
       const stride = s > 1 && u === 0 ? 2 : 1;
-      let y = op(g, 'Conv', [x, param(`${p}.conv1.weight`, [cout, c, 3, 3]), param(`${p}.conv1.bias`, [cout])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [stride, stride] }, n(`${scope}/conv1/Conv`));
-      y = op(g, 'Relu', [y], {}, n(`${scope}/relu/Relu`));
-      y = op(g, 'Conv', [y, param(`${p}.conv2.weight`, [cout, cout, 3, 3]), param(`${p}.conv2.bias`, [cout])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, n(`${scope}/conv2/Conv`));
+      let y = e.op('Conv', [x, param(`${p}.conv1.weight`, [cout, c, 3, 3]), param(`${p}.conv1.bias`, [cout])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [stride, stride] }, n(`${scope}/conv1/Conv`));
+      y = e.op('Relu', [y], {}, n(`${scope}/relu/Relu`));
+      y = e.op('Conv', [y, param(`${p}.conv2.weight`, [cout, cout, 3, 3]), param(`${p}.conv2.bias`, [cout])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, n(`${scope}/conv2/Conv`));
       let skip = x;
       if (stride !== 1 || c !== cout) {
-        skip = op(g, 'Conv', [x, param(`${p}.downsample.0.weight`, [cout, c, 1, 1]), param(`${p}.downsample.0.bias`, [cout])], { kernel_shape: [1, 1], strides: [stride, stride] }, n(`${scope}/downsample/downsample.0/Conv`));
+        skip = e.op('Conv', [x, param(`${p}.downsample.0.weight`, [cout, c, 1, 1]), param(`${p}.downsample.0.bias`, [cout])], { kernel_shape: [1, 1], strides: [stride, stride] }, n(`${scope}/downsample/downsample.0/Conv`));
       }
-      x = op(g, 'Add', [y, skip], {}, n(`${scope}/Add`));
-      x = op(g, 'Relu', [x], {}, n(`${scope}/relu_1/Relu`));
+      x = e.op('Add', [y, skip], {}, n(`${scope}/Add`));
+      x = e.op('Relu', [x], {}, n(`${scope}/relu_1/Relu`));
       c = cout;
     }
   }
-  x = op(g, 'GlobalAveragePool', [x], {}, n('/avgpool/GlobalAveragePool'));
-  x = op(g, 'Flatten', [x], { axis: 1 }, n('/Flatten'));
-  const logits = op(g, 'Gemm', [x, param('fc.weight', [10, c]), param('fc.bias', [10])], { transB: 1 }, n('/fc/Gemm'));
+  x = e.op('GlobalAveragePool', [x], {}, n('/avgpool/GlobalAveragePool'));
+  x = e.op('Flatten', [x], { axis: 1 }, n('/Flatten'));
+  const logits = e.op('Gemm', [x, param('fc.weight', [10, c]), param('fc.bias', [10])], { transB: 1 }, n('/fc/Gemm'));
   g.renameValue(logits, 'logits');
   g.outputs.push(logits);
   return newModel(g, { opset: 13 });

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../test-support/fixtures.js';
 import { encodeModel } from '../core/onnx/codec.js';
 import { Graph } from '../core/ir/graph.js';
-import { graphInput, newModel, op } from '../core/ir/builder.js';
+import { DEFAULT_OPSET, graphInput, newModel } from '../core/ir/builder.js';
+import { Emitter } from '../core/ir/emitter.js';
 import { probeInWorker } from './probe/probe.js';
 import { forkLauncher, requestOnce } from './worker-process.js';
 
@@ -52,7 +53,7 @@ describe('probe', () => {
 
   it('names the op onnxruntime does not know', async () => {
     const g = new Graph('unknown-op');
-    const y = op(g, 'NoSuchOp', [graphInput(g, 'x', { elemType: 1, shape: [1, 4] })]);
+    const y = new Emitter(g, DEFAULT_OPSET).op('NoSuchOp', [graphInput(g, 'x', { elemType: 1, shape: [1, 4] })]);
     g.outputs.push(y);
     const path = join(work, 'unknown-op.onnx');
     writeFileSync(path, encodeModel(newModel(g)));

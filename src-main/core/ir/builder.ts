@@ -2,8 +2,6 @@
 // with an Emitter (./emitter.ts).
 import { create } from '@bufbuild/protobuf';
 import { type ModelProto, ModelProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema } from '../onnx/gen/onnx_pb.js';
-import type { AttrValue } from './attributes.js';
-import { Emitter } from './emitter.js';
 import type { Graph, TensorType, Value } from './graph.js';
 import { modelWithGraph } from './proto.js';
 
@@ -16,21 +14,6 @@ export function graphInput(graph: Graph, name: string, type: TensorType): Value 
   graph.inputs.push(v);
   return v;
 }
-
-// ---- deprecated: callers outside core that have not switched to the Emitter yet -------------
-
-/** @deprecated `new Emitter(graph, opset).op(...)`; kept until the tests under src-main/node switch. */
-export function op(graph: Graph, opType: string, inputs: (Value | null)[], attributes: Record<string, AttrValue | undefined> = {}, name?: string): Value {
-  return new Emitter(graph, DEFAULT_OPSET).op(opType, inputs, attributes, name);
-}
-
-/** @deprecated `new Emitter(graph, opset).opN(...)`; kept until code written against it switches. */
-export function opN(graph: Graph, opType: string, inputs: (Value | null)[], outputs: number, attributes: Record<string, AttrValue | undefined> = {}, name?: string): Value[] {
-  return new Emitter(graph, DEFAULT_OPSET).opN(opType, inputs, outputs, attributes, name);
-}
-
-/** @deprecated import it from ./attributes.js. */
-export type { AttrValue };
 
 export interface NewModelOptions {
   opset?: number;

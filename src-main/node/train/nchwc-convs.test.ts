@@ -2,7 +2,8 @@
 // lowered must give the same outputs, and the cases that must not be lowered stay as they are.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { graphInput, newModel, op } from '../../core/ir/builder.js';
+import { graphInput, newModel } from '../../core/ir/builder.js';
+import { Emitter } from '../../core/ir/emitter.js';
 import { Graph, type Value } from '../../core/ir/graph.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
@@ -58,7 +59,7 @@ function build(c: Case, rand: () => number): { model: ModelProto; feeds: Record<
     : input('w', c.w);
   const inputs = c.bias ? [x, w, input('b', [c.w[0]])] : [x, w];
   const k = c.w.slice(2);
-  g.outputs.push(op(g, c.op ?? 'Conv', inputs, { kernel_shape: k, ...c.attrs }));
+  g.outputs.push(new Emitter(g, 17).op(c.op ?? 'Conv', inputs, { kernel_shape: k, ...c.attrs }));
   return { model: newModel(g, { opset: 17 }), feeds };
 }
 
@@ -91,9 +92,10 @@ describe.skipIf(b === 0)(`NCHWc lowering of weight-input convolutions (block ${b
     const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: [1, b, 5, 5] });
     const dy = graphInput(g, 'dy', { elemType: DataType.FLOAT, shape: [1, b, 5, 5] });
     const w = graphInput(g, 'w', { elemType: DataType.FLOAT, shape: [b, b, 3, 3] });
-    g.outputs.push(op(g, 'Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
-    g.outputs.push(op(g, 'Conv', [op(g, 'Relu', [x]), w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
-    g.outputs.push(op(g, 'ConvTranspose', [dy, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
+    const e = new Emitter(g, 17);
+    g.outputs.push(e.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
+    g.outputs.push(e.op('Conv', [e.op('Relu', [x]), w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
+    g.outputs.push(e.op('ConvTranspose', [dy, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
     const lowered = useNchwcConvs(newModel(g, { opset: 17 }), b);
     const ops = lowered.graph!.node.map((n) => n.opType);
     expect(ops.filter((o) => o === 'Conv').length).toBe(3);

@@ -1,7 +1,6 @@
 // Cases for the element-wise rules: arithmetic with broadcasting and fan-out, activations,
 // Dropout, and composites of them.
-import { Emitter } from '../../ir/emitter.js';
-import { constant, f, type GradCase } from './case.js';
+import { f, type GradCase, training } from './case.js';
 
 export const cases: GradCase[] = [
   // ---- element-wise, with broadcasting and fan-out
@@ -26,9 +25,12 @@ export const cases: GradCase[] = [
   { name: 'Clip max only', op: 'Clip', opset: 13, inputs: [f([2, 8], { kinks: [0.3] }), null, { floats: [0.3], dims: [] }] },
   { name: 'Clip no bounds', op: 'Clip', opset: 11, inputs: [f([2, 4])] },
   { name: 'Clip attributes opset 9', op: 'Clip', opset: 9, attrs: { min: { float: 0 }, max: { float: 0.6 } }, inputs: [f([2, 8], { kinks: [0, 0.6] })] },
+  { name: 'PRelu per-channel slope', op: 'PRelu', inputs: [f([2, 3, 2, 2], { kinks: [0] }), f([3, 1, 1])] },
+  { name: 'PRelu scalar slope opset 9', op: 'PRelu', opset: 9, inputs: [f([2, 5], { kinks: [0] }), f([1])] },
+  { name: 'Softplus', op: 'Softplus', inputs: [f([2, 5], { scale: 3 })] },
   // ---- dropout
-  { name: 'Dropout training (mask oracle)', op: 'Dropout', opset: 13, oracle: 'dropout', inputs: [f([4, 16], { kinks: [0] }), { floats: [0.3], dims: [] }, { bool: true }] },
-  { name: 'Dropout training mask output declared', op: 'Dropout', opset: 12, outputs: 2, oracle: 'dropout', inputs: [f([4, 16], { kinks: [0] }), null, { bool: true }] },
+  { name: 'Dropout training (mask oracle)', op: 'Dropout', opset: 13, oracle: 'dropout', inputs: [f([4, 16], { kinks: [0] }), { floats: [0.3], dims: [] }, training] },
+  { name: 'Dropout training mask output declared', op: 'Dropout', opset: 12, outputs: 2, oracle: 'dropout', inputs: [f([4, 16], { kinks: [0] }), null, training] },
   { name: 'Dropout inference opset 13', op: 'Dropout', opset: 13, inputs: [f([2, 3]), { floats: [0.3], dims: [] }] },
   { name: 'Dropout opset 10 with mask', op: 'Dropout', opset: 10, outputs: 2, attrs: { ratio: 0.3 }, inputs: [f([2, 3])] },
   // ---- composites: Mul-by-constant chains
@@ -37,9 +39,8 @@ export const cases: GradCase[] = [
     op: 'Mul',
     opset: 11,
     inputs: [f([2, 6], { scale: 5, kinks: [-3, 3] })],
-    build: (g, [x]) => {
-      const e = new Emitter(g, 11);
-      const c = (v: number) => constant(g, [v]);
+    build: (e, [x]) => {
+      const c = (v: number) => e.float([v]);
       return e.op('Mul', [x, e.op('Div', [e.op('Clip', [e.op('Add', [x, c(3)]), c(0), c(6)]), c(6)])]);
     },
   },
@@ -47,8 +48,7 @@ export const cases: GradCase[] = [
     name: 'squeeze-excite: x * HardSigmoid(Conv(Relu(Conv(GAP(x)))))',
     op: 'Mul',
     inputs: [f([2, 4, 3, 3]), f([2, 4, 1, 1]), f([2]), f([4, 2, 1, 1])],
-    build: (g, [x, w1, b1, w2]) => {
-      const e = new Emitter(g, 17);
+    build: (e, [x, w1, b1, w2]) => {
       const s = e.op('Relu', [e.op('Conv', [e.op('GlobalAveragePool', [x]), w1, b1])]);
       return e.op('Mul', [x, e.op('HardSigmoid', [e.op('Conv', [s, w2])], { alpha: 1 / 6, beta: 0.5 })]);
     },

@@ -12,6 +12,10 @@ export const cases: GradCase[] = [
   { name: 'MatMul 1-D @ batch', op: 'MatMul', inputs: [f([3]), f([2, 3, 4])] },
   { name: 'MatMul 2-D @ 1-D', op: 'MatMul', opset: 9, inputs: [f([2, 3]), f([3])] },
   { name: 'MatMul 1-D @ 1-D', op: 'MatMul', inputs: [f([3]), f([3])] },
+  // Batched products of attention and of token-wise linear layers.
+  { name: 'MatMul attention scores [2,3,4,5]@[2,3,5,4]', op: 'MatMul', inputs: [f([2, 3, 4, 5]), f([2, 3, 5, 4])] },
+  { name: 'MatMul 3-D @ 2-D weight', op: 'MatMul', inputs: [f([2, 3, 4]), f([4, 2])] },
+  { name: 'MatMul both batch dims broadcast [1,2,3,2]@[2,1,2,3]', op: 'MatMul', inputs: [f([1, 2, 3, 2]), f([2, 1, 2, 3])] },
   // ---- convolution
   { name: 'Conv 3x3 pad 1 with bias', op: 'Conv', attrs: { pads: [1, 1, 1, 1] }, inputs: [f([1, 2, 5, 5]), f([3, 2, 3, 3]), f([3])] },
   { name: 'Conv stride 2 batch 2', op: 'Conv', attrs: { strides: [2, 2] }, inputs: [f([2, 2, 6, 6]), f([2, 2, 3, 3])] },

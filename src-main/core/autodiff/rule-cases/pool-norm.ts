@@ -20,4 +20,9 @@ export const cases: GradCase[] = [
   // ---- normalization
   { name: 'BatchNormalization inference', op: 'BatchNormalization', inputs: [f([2, 3, 3, 3]), f([3]), f([3]), fixed([3]), fixed([3], { gen: 'positive' })] },
   { name: 'BatchNormalization [N,C] opset 9', op: 'BatchNormalization', opset: 9, attrs: { epsilon: { float: 0.01 } }, inputs: [f([4, 3]), f([3]), f([3]), fixed([3]), fixed([3], { gen: 'positive' })] },
+  // Per-sample normalizations, where the batch statistics are the sample's own.
+  { name: 'InstanceNormalization 2-D', op: 'InstanceNormalization', attrs: { epsilon: { float: 0.01 } }, inputs: [f([2, 3, 2, 3]), f([3]), f([3])] },
+  { name: 'InstanceNormalization 1-D opset 9', op: 'InstanceNormalization', opset: 9, inputs: [f([2, 2, 5]), f([2]), f([2])] },
+  { name: 'GroupNormalization per-group scale opset 18', op: 'GroupNormalization', opset: 18, attrs: { num_groups: 2 }, inputs: [f([2, 4, 2, 2]), f([2]), f([2])] },
+  { name: 'GroupNormalization per-channel scale opset 21', op: 'GroupNormalization', opset: 21, attrs: { num_groups: 2 }, inputs: [f([2, 4, 3]), f([4]), f([4])] },
 ];

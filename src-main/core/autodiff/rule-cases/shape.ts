@@ -24,4 +24,16 @@ export const cases: GradCase[] = [
   { name: 'Squeeze opset 9', op: 'Squeeze', opset: 9, attrs: { axes: [0] }, inputs: [f([1, 3, 2])] },
   { name: 'Unsqueeze opset 13', op: 'Unsqueeze', opset: 13, inputs: [f([2, 3]), { ints: [0, 3] }] },
   { name: 'Unsqueeze opset 9', op: 'Unsqueeze', opset: 9, attrs: { axes: [1] }, inputs: [f([2, 3])] },
+  {
+    // PyTorch's chunk(3) of a packed qkv projection, exported without folding.
+    name: 'Slice with bounds computed from the shape (qkv chunk)',
+    op: 'Slice',
+    inputs: [f([2, 9])],
+    build: (e, [x]) => {
+      const width = e.op('Gather', [e.shapeOf(x!), e.int64([-1], [])], { axis: 0 });
+      const third = e.op('Div', [e.op('Add', [width, e.int64([2], [])]), e.int64([3], [])]);
+      const bound = (k: number) => e.unsqueeze(e.op('Mul', [third, e.int64([k], [])]), [0]);
+      return e.op('Slice', [x, bound(1), bound(2), e.int64([-1])]);
+    },
+  },
 ];

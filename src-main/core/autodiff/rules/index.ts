@@ -1,6 +1,6 @@
 // The table of gradient rules, one per ONNX op type. Each rule is tested against finite
-// differences (rules.test.ts, rules-modern.test.ts); a rule registered here without a test
-// case fails rules.test.ts.
+// differences (rules.test.ts, over the tables in ../rule-cases); a rule registered here
+// without a test case fails rules.test.ts.
 import type { GradRule } from '../context.js';
 import { clip, hardSigmoid, hardSwish, leakyRelu, prelu, relu, sigmoid, softplus, tanh } from './activations.js';
 import { conv } from './conv.js';
@@ -56,7 +56,7 @@ export const gradRules = new Map<string, GradRule>([
   ['ReduceSum', reduceSum],
   ['ReduceMax', reduceExtremum],
   ['ReduceMin', reduceExtremum],
-  // Modern networks (ViT, ConvNeXt, EfficientNet), tested in rules-modern.test.ts.
+  // Modern networks (ViT, ConvNeXt, EfficientNet).
   ['Sqrt', sqrt],
   ['Pow', pow],
   ['Erf', erf],
