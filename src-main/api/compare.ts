@@ -1,6 +1,8 @@
 // Comparing strategies on one dataset (`graft compare`, the Compare tab): the rows and the
-// conclusion drawn from them in a sentence with the numbers. Pure data, shared by both sides.
-import type { StrategyName } from './training.js';
+// conclusion drawn from them in a sentence with the numbers. Pure functions of plain data,
+// shared by both sides.
+import type { RunRecord } from './studio-types.js';
+import type { StrategyName, TrainConfig } from './training.js';
 
 export interface CompareRow {
   strategy: StrategyName;
@@ -46,4 +48,33 @@ export function compareConclusion(rows: readonly CompareRow[]): string | null {
     sentences.push(`With ${images}, ${LABEL[best.r.strategy]} reaches ${pct(best.acc)} and ${LABEL.scratch} ${pct(base)}: ${verdict}.`);
   }
   return sentences.length ? sentences.join(' ') : null;
+}
+
+/** The strategy a run's settings describe: its last freeze preset, or from scratch. */
+export function strategyOfRun(config: Pick<TrainConfig, 'edits' | 'reinit'>): StrategyName | null {
+  if (config.reinit) return 'scratch';
+  const at = config.edits.map((e) => e.kind).lastIndexOf('freeze-preset');
+  const last = config.edits[at];
+  if (!last || last.kind !== 'freeze-preset' || config.edits.slice(at + 1).some((e) => e.kind === 'freeze' || e.kind === 'unfreeze')) return null;
+  return last.preset === 'none' ? null : last.preset;
+}
+
+/**
+ * The project's finished classification runs as compare rows: per strategy and training-set
+ * size (images per class, or "all"), the run with the best test accuracy. Runs whose freezing
+ * is custom are left out: they are no strategy to conclude about.
+ */
+export function rowsFromRuns(runs: readonly RunRecord[]): CompareRow[] {
+  const rows = new Map<StrategyName, CompareRow>();
+  for (const r of runs) {
+    const strategy = strategyOfRun(r.config);
+    const accuracy = r.evaluation?.accuracy;
+    if (!strategy || !r.done || accuracy === null || accuracy === undefined) continue;
+    const size = r.config.data.options.perClassLimit === null ? 'all' : String(r.config.data.options.perClassLimit);
+    const row = rows.get(strategy) ?? { strategy, trainableParams: r.done.trainableParams, trainSeconds: r.done.trainSeconds, valAccuracy: r.done.bestValAccuracy, testAccuracy: accuracy, accuracyAt: {} };
+    const kept = row.accuracyAt[size];
+    if (kept === undefined || kept === null || accuracy > kept) row.accuracyAt[size] = accuracy;
+    rows.set(strategy, row);
+  }
+  return [...rows.values()];
 }

@@ -6,7 +6,7 @@
 import type { Block, BlockKind, HeadInfo, RecurrentInfo, TensorInfo } from '../core/blocks/types.js';
 import type { Dim } from '../core/ir/graph.js';
 import type { ModelSummaryData, ModelViewData } from '../core/view/model-view.js';
-import type { TrainConfig } from './training.js';
+import type { StrategyHyper, StrategyName, TrainConfig } from './training.js';
 import type {
   BrowseResult,
   DataOptions,
@@ -60,8 +60,9 @@ export interface AppInfo {
   initialData: { path: string; options: DataOptions; label: string } | null;
   /** Where projects, uploads and runs are kept. */
   workspace: string;
-  /** The engine's defaults, so the UI's forms start from the same values as the CLI. */
-  defaults: { train: Omit<TrainConfig, 'model' | 'data'>; data: DataOptions };
+  /** The engine's defaults, so the UI's forms start from the same values as the CLI: a run's
+   * settings, the data options, and each strategy's own starting settings. */
+  defaults: { train: Omit<TrainConfig, 'model' | 'data'>; data: DataOptions; strategies: Record<StrategyName, StrategyHyper> };
 }
 
 export type RunAction = 'pause' | 'resume' | 'stop';

@@ -80,7 +80,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
 export const STRATEGY_NAMES = ['feature-extraction', 'fine-tune', 'full', 'scratch'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
-type Hyper = Pick<TrainConfig, 'optimizer' | 'lr' | 'weightDecay' | 'epochs' | 'schedule'>;
+export type StrategyHyper = Pick<TrainConfig, 'optimizer' | 'lr' | 'weightDecay' | 'epochs' | 'schedule'>;
 
 /**
  * Per strategy, the settings a run starts from (the CLI's when a flag is not given, the
@@ -88,7 +88,7 @@ type Hyper = Pick<TrainConfig, 'optimizer' | 'lr' | 'weightDecay' | 'epochs' | '
  * a larger rate; weights that were already good move with a smaller one; from scratch gets
  * the same budget as transfer, so the comparison is fair.
  */
-export const STRATEGY_DEFAULTS: Record<StrategyName, Hyper> = {
+export const STRATEGY_DEFAULTS: Record<StrategyName, StrategyHyper> = {
   'feature-extraction': { optimizer: 'adamw', lr: 3e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },
   'fine-tune': { optimizer: 'adamw', lr: 1e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },
   full: { optimizer: 'adamw', lr: 1e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },

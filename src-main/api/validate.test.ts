@@ -227,7 +227,7 @@ describe('deeply nested data', () => {
       ['openModel', [{ path: '/m.onnx', edits: [{ kind: 'freeze', blocks: deep }] }]],
       ['saveProject', [{ project: project({ edits: [{ kind: 'freeze', blocks: deep }] }) }]],
       ['saveProject', [{ project: project({ train: { epochs: deep } }) }]],
-      ['startRun', [{ config: { model: '/m.onnx', data: '/d', edits: [{ kind: 'swap-head', classes: deep }] } }]],
+      ['startRun', [{ config: { model: '/m.onnx', data: { path: '/d', options: { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 } }, edits: [{ kind: 'swap-head', classes: deep }] } }]],
     ];
     for (const [method, params] of calls) expect(refused(checkCall(method, params)), method).toMatch(/nested more than 32 levels deep/);
   });

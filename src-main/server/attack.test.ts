@@ -130,7 +130,7 @@ describe('deep, oversized and mistyped messages', () => {
       [8, JSON.stringify({ id: 8, method: 'saveProject', params: [{ project: { name: 'p'.repeat(10_000) } }] })],
       [9, JSON.stringify({ id: 9, method: 'browse', params: [{ path: 'x'.repeat(100_000) }] })],
       [10, JSON.stringify({ id: 10, method: '__proto__', params: [] })],
-      [11, JSON.stringify({ id: 11, method: 'startRun', params: [{ config: { model: '/m', data: '/d', epochs: 1e308 } }] })],
+      [11, JSON.stringify({ id: 11, method: 'startRun', params: [{ config: { model: '/m', data: { path: '/d', options: { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 } }, epochs: 1e308 } }] })],
     ];
     for (const [id, payload] of bad) {
       const r = await rpc(ws, id, payload);

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { StudioApi } from '../api/contract.js';
 import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
-import { DEFAULT_TRAIN_CONFIG } from '../api/training.js';
+import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS } from '../api/training.js';
 import { http, openSocket, rpc } from '../test-support/serve-client.js';
 import { cookieName } from './security.js';
 import { startServer, type RunningServer } from './server.js';
 
-const appInfo: StudioApi['appInfo'] = async () => ({ version: '0', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS } });
+const appInfo: StudioApi['appInfo'] = async () => ({ version: '0', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS } });
 const probeModel: StudioApi['probeModel'] = async () => {
   // A hostile failure: a thrown value whose every method throws, even turning it into text.
   throw { toString: () => { throw new Error('no text either'); } };
@@ -62,7 +62,7 @@ describe('hardening (issue 12)', () => {
     const payloads = [
       `{"id":11,"method":"openModel","params":[{"path":"/m.onnx","edits":[{"kind":"freeze","blocks":${d}}]}]}`,
       `{"id":12,"method":"saveProject","params":[{"project":{"name":"p","model":null,"edits":[],"data":null,"dataOptions":{"classes":null,"perClassLimit":null,"valFraction":0.1,"seed":0},"train":{"x":${d}}}}]}`,
-      `{"id":13,"method":"startRun","params":[{"config":{"model":"/m.onnx","data":"/d","edits":[{"kind":"swap-head","classes":${d}}]}}]}`,
+      `{"id":13,"method":"startRun","params":[{"config":{"model":"/m.onnx","data":{"path":"/d","options":{"classes":null,"perClassLimit":null,"valFraction":0.1,"seed":0}},"edits":[{"kind":"swap-head","classes":${d}}]}}]}`,
     ];
     for (const [i, payload] of payloads.entries()) {
       expect(payload.length).toBeGreaterThan(12_000);

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { AppInfo, ModelEntry, ModelView, ProbeResult, RunAction, StudioApi } from '../../api/contract.js';
 import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent } from '../../api/studio-types.js';
 import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../api/training.js';
+import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS, type TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { describeModel } from '../../core/view/model-view.js';
 import { isAddingSpec } from '../data/adding.js';
@@ -146,7 +146,8 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
         initialModel: initial,
         initialData,
         workspace: workspace.root,
-        defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS },
+        // The studio opens on feature extraction: its settings start from that strategy's.
+        defaults: { train: { ...DEFAULT_TRAIN_CONFIG, ...STRATEGY_DEFAULTS['feature-extraction'] }, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS },
       };
     },
     async listModels(): Promise<ModelEntry[]> {

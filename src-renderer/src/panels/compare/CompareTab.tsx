@@ -6,6 +6,7 @@ import { datasetName } from '../../api/uploads.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
+import { compareConclusion, rowsFromRuns } from '../../../../src-main/api/compare.js';
 
 // Distinct hues in a row, so neighbouring runs never look alike.
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -39,12 +40,16 @@ export function CompareTab() {
   const series = useMemo(() => shown.map((r) => ({ label: `#${runs.indexOf(r) + 1} ${r.label.split(' · ')[0]}`, color: COLORS[runs.indexOf(r) % COLORS.length], marks: true })), [shown, runs]);
   const acc = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valAccuracy)), [shown]);
   const loss = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valLoss)), [shown]);
+  const conclusion = useMemo(() => compareConclusion(rowsFromRuns(runs)), [runs]);
   if (runs.length === 0) return <p className="muted empty-note">No runs in this project yet: train on the Train tab, then compare strategies here.</p>;
   // The best run: highest validation accuracy, or lowest validation loss for regression.
   const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -r.done.bestValLoss) : -Infinity);
   const best = Math.max(...runs.map(score));
   return (
     <div className="compare-tab scroll-pane">
+      <p className="conclusion" data-testid="compare-conclusion">
+        {conclusion ?? 'Train the same data from scratch too (Train tab, From scratch): the comparison then says whether transfer pays on your data, and by how much.'}
+      </p>
       <table className="compare" data-testid="compare-table">
         <caption>Runs of this project (the best validation result is highlighted)</caption>
         <thead>

@@ -34,8 +34,11 @@ export function StrategyPicker() {
     const e = last?.length === 1 ? last[0] : null;
     return e?.kind === 'freeze-preset' ? (e.preset === 'fine-tune' ? `fine-tune:${e.stages ?? 1}` : e.preset) : null;
   });
+  const strategyDefaults = useStudio((s) => s.appInfo?.defaults.strategies);
+  // Each strategy starts from its own settings (a larger rate for a new head alone, a smaller
+  // one when pretrained weights move); the fields below still change them.
   const preset = (label: string, p: 'feature-extraction' | 'fine-tune' | 'full', stages?: number) => {
-    setSettings({ scratch: false });
+    setSettings({ scratch: false, ...strategyDefaults?.[p] });
     void applyEdit(label, [{ kind: 'freeze-preset', preset: p, ...(stages ? { stages } : {}) }]);
   };
   return (
@@ -57,7 +60,7 @@ export function StrategyPicker() {
           aria-pressed={scratch}
           data-testid="strategy-scratch"
           onClick={() => {
-            setSettings({ scratch: true });
+            setSettings({ scratch: true, ...strategyDefaults?.scratch });
             void applyEdit('Train everything', [{ kind: 'freeze-preset', preset: 'full' }]);
           }}
         >
