@@ -3,7 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CompareRow, compareConclusion } from '../api/compare.js';
+import { type CompareRow, compareConclusion, rowsFromRuns, strategyOfRun } from '../api/compare.js';
+import type { RunRecord } from '../api/studio-types.js';
+import type { Edit } from '../core/surgery/edits.js';
 import { bundledSampleDir, defaultDataset, defaultModelPath } from '../node/resources.js';
 import { repoRoot } from '../test-support/fixtures.js';
 
@@ -29,6 +31,33 @@ describe('compareConclusion', () => {
     );
     expect(compareConclusion([row('scratch', { 10: 0.9 }), row('full', { 10: 0.7 })])).toMatch(/from scratch wins by 20\.0 points/);
     expect(compareConclusion([row('feature-extraction', { 10: 0.9 })])).toBeNull();
+  });
+});
+
+describe('rowsFromRuns: the studio\'s runs as compare rows', () => {
+  const preset = (p: 'feature-extraction' | 'full'): Edit => ({ kind: 'freeze-preset', preset: p });
+  const run = (edits: Edit[], reinit: boolean, perClassLimit: number | null, accuracy: number | null, finished = true) =>
+    ({
+      config: { edits, reinit, data: { path: '/d', options: { classes: null, perClassLimit, valFraction: 0.1, seed: 0 } } },
+      done: finished ? { trainableParams: 10, trainSeconds: 2, bestValAccuracy: 0.9 } : null,
+      evaluation: { accuracy },
+    }) as unknown as RunRecord;
+
+  it('keeps the best test accuracy per strategy and size, and leaves out custom freezing and unfinished runs', () => {
+    const rows = rowsFromRuns([
+      run([preset('feature-extraction')], false, 10, 0.8),
+      run([preset('feature-extraction')], false, 10, 0.85),
+      run([preset('feature-extraction')], false, null, 0.9),
+      run([preset('full')], true, 10, 0.6),
+      run([preset('full')], true, 10, 0.99, false),
+      run([preset('feature-extraction'), { kind: 'unfreeze', blocks: ['x'] }], false, 10, 0.99),
+    ]);
+    expect(rows.map((r) => [r.strategy, r.accuracyAt])).toEqual([
+      ['feature-extraction', { 10: 0.85, all: 0.9 }],
+      ['scratch', { 10: 0.6 }],
+    ]);
+    expect(compareConclusion(rows)).toBe('With 10 images per class, feature extraction reaches 85.0% and training from scratch 60.0%: transfer wins by 25.0 points.');
+    expect(strategyOfRun({ edits: [{ kind: 'freeze-preset', preset: 'fine-tune', stages: 2 }], reinit: false })).toBe('fine-tune');
   });
 });
 
