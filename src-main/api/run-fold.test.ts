@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { foldStudioEvent, foldTrainEvent, MAX_LOG_LINES } from './run-fold.js';
+import { foldStudioEvent, foldTrainEvent, MAX_LOG_LINES, newRunRecord } from './run-fold.js';
 import type { RunRecord } from './studio-types.js';
-import type { StepPoint, TrainEvent } from './training.js';
+import type { StepPoint, TrainConfig, TrainEvent } from './training.js';
 
-const fresh = (): RunRecord =>
-  ({
-    id: 'r1',
-    label: 'x',
-    createdAt: '',
-    status: 'starting',
-    config: {},
-    start: null,
-    steps: [],
-    epochs: [],
-    evaluation: null,
-    export: null,
-    done: null,
-    gradflow: null,
-    log: [],
-    error: null,
-    checkpointEpoch: null,
-  }) as unknown as RunRecord;
+const fresh = (): RunRecord => newRunRecord('r1', 'x', {} as TrainConfig, '');
 
 const point = (step: number): StepPoint => ({ step, epoch: 1, loss: 1 / step, lr: 0.1, gradNorms: {}, globalGradNorm: 1 });
 const limits = { maxSteps: 100 };

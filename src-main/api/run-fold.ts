@@ -2,7 +2,12 @@
 // stores) and by the UI (the record it shows). Pure: it returns a new record and never touches
 // the one it was given, so React sees each change and the engine keeps a consistent snapshot.
 import type { RunRecord, StudioEvent } from './studio-types.js';
-import type { TrainEvent } from './training.js';
+import type { TrainConfig, TrainEvent } from './training.js';
+
+/** A run before its first event: what the fold starts from. */
+export function newRunRecord(id: string, label: string, config: TrainConfig, createdAt = new Date().toISOString()): RunRecord {
+  return { id, label, createdAt, status: 'starting', config, start: null, steps: [], epochs: [], evaluation: null, export: null, done: null, gradflow: null, log: [], error: null, checkpointEpoch: null };
+}
 
 export interface FoldLimits {
   /** Step points kept; beyond it every other one is dropped (curves keep their shape). */

@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunAction } from '../../api/contract.js';
-import { foldTrainEvent } from '../../api/run-fold.js';
+import { foldTrainEvent, newRunRecord } from '../../api/run-fold.js';
 import type { RunRecord, RunStatus, RunSummary, StudioEvent } from '../../api/studio-types.js';
 import type { TrainConfig, TrainEvent } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
@@ -65,23 +65,7 @@ export class RunManager {
     const dir = join(runsDir, id);
     await mkdir(dir, { recursive: true });
     const full: TrainConfig = { ...config, checkpointDir: join(dir, 'ckpt'), exportPath: join(dir, EXPORT_FILE), resumeDir: null };
-    const record: RunRecord = {
-      id,
-      label: runLabel(config),
-      createdAt: new Date().toISOString(),
-      status: 'starting',
-      config: full,
-      start: null,
-      steps: [],
-      epochs: [],
-      evaluation: null,
-      export: null,
-      done: null,
-      gradflow: null,
-      log: [],
-      error: null,
-      checkpointEpoch: null,
-    };
+    const record = newRunRecord(id, runLabel(config), full);
     const run: LiveRun = { record, dir, trainer: null as unknown as TrainerProcess, stopRequested: false, saving: Promise.resolve() };
     this.live.set(id, run);
     run.trainer = TrainerProcess.start(full, (e) => this.onEvent(run, e), this.opts.launcher);

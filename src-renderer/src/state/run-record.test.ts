@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord, StepPoint } from '../../../src-main/api/contract.js';
+import type { StepPoint, TrainConfig } from '../../../src-main/api/contract.js';
+import { newRunRecord } from '../../../src-main/api/run-fold.js';
 import { withEvent } from './run-record.js';
 
-const empty = {
-  id: 'r1',
-  label: 'x',
-  createdAt: '',
-  status: 'starting',
-  config: {},
-  start: null,
-  steps: [],
-  epochs: [],
-  evaluation: null,
-  export: null,
-  done: null,
-  gradflow: null,
-  log: [],
-  error: null,
-  checkpointEpoch: null,
-} as unknown as RunRecord;
+const empty = newRunRecord('r1', 'x', {} as TrainConfig, '');
 
 const point = (step: number): StepPoint => ({ step, epoch: 1, loss: 1 / step, lr: 0.1, gradNorms: {}, globalGradNorm: 1 });
 
