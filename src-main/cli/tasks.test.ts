@@ -1,6 +1,10 @@
 // `graft train --task ...` as the CLI parses it: the defaults measured to show each lesson,
 // overridden flag by flag, and the words the text output puts on the numbers.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../test-support/fixtures.js';
 import type { StepPoint } from '../api/training.js';
 import { parseAddingSpec } from '../node/data/adding.js';
 import { baselineWords, gradientFlowSummary, NormTally } from './train-words.js';
@@ -47,6 +51,19 @@ describe('graft train --task rows', () => {
     expect(config.data.path).toBe('/data/digits');
     expect(() => trainConfigFromArgs(['--task', 'rows', '--length', '10'])).toThrow(/28 rows/);
   });
+});
+
+describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('graft train --task rows (needs dataset-fashion-mnist)', () => {
+  it('sizes the recurrent classifier by the classes and trains it', () => {
+    const args = ['train', '--task', 'rows', '--cell', 'gru', '--classes', '1,8', '--per-class', '40', '--epochs', '1', '--hidden', '8', '--json'];
+    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/graft.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    expect(events.find((e) => e.event === 'start')).toMatchObject({ classes: ['Trouser', 'Bag'], samples: { train: 80 } });
+    expect(events.find((e) => e.event === 'start')).not.toHaveProperty('baseline');
+    expect((events.find((e) => e.event === 'gradflow') as unknown as { layers: { norms: number[] }[] }).layers[0].norms).toHaveLength(28);
+    expect(events[events.length - 1].event).toBe('done');
+  }, 120_000);
 });
 
 describe('numbers in words', () => {
