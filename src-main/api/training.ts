@@ -104,6 +104,15 @@ export interface StepPoint {
   gradNorms: Record<string, number>;
   /** Before clipping. */
   globalGradNorm: number;
+  /** After clipping, min(globalGradNorm, clipNorm): present only when the run clips. */
+  clippedGradNorm?: number;
+}
+
+/** A loss level that means "learned nothing", for the loss chart and the CLI to measure against. */
+export interface LossBaseline {
+  loss: number;
+  /** What scores it, e.g. "predicting the mean". */
+  label: string;
 }
 
 export interface EpochSummary {
@@ -149,6 +158,8 @@ export type TrainEvent =
       samples: { train: number; val: number; test: number };
       classes: string[] | null;
       resumedFromEpoch: number | null;
+      /** Regression tasks that know one: the loss a trivial predictor scores. */
+      baseline?: LossBaseline;
     }
   | { event: 'steps'; points: StepPoint[] }
   | ({ event: 'epoch' } & EpochSummary)

@@ -30,6 +30,21 @@ export interface SequenceModelOptions {
   outputs: number;
   head: 'last';
   seed: number;
+  /** An LSTM's initial forget-gate bias (in W's bias; R's is zeroed), e.g. 1; default: torch's plain init. */
+  forgetBias?: number;
+}
+
+/** ONNX orders an LSTM's gates i, o, f, c: the forget gate is the third block of H. */
+export const LSTM_FORGET_GATE = 2;
+
+/** Sets each direction's forget-gate bias in a [D, 8H] LSTM bias: W's part to `value`, R's to 0. */
+export function setForgetBias(b: Float32Array, hidden: number, value: number): void {
+  const H = hidden;
+  for (let d = 0; d < b.length / (8 * H); d++) {
+    const base = d * 8 * H;
+    b.fill(value, base + LSTM_FORGET_GATE * H, base + (LSTM_FORGET_GATE + 1) * H);
+    b.fill(0, base + (4 + LSTM_FORGET_GATE) * H, base + (5 + LSTM_FORGET_GATE) * H);
+  }
 }
 
 const OPSET = 17;
@@ -53,6 +68,7 @@ export function sequenceModel(o: SequenceModelOptions): ModelProto {
   for (let l = 0; l < o.layers; l++) {
     const suffix = l === 0 ? '' : `_${l}`;
     const init = recurrentInit(rand, o.cell, features, H, D);
+    if (o.cell === 'LSTM' && o.forgetBias !== undefined) setForgetBias(init.b.data, H, o.forgetBias);
     const param = (name: string, t: { dims: number[]; data: Float32Array }) => g.addInitializer(name, makeTensor(name, DataType.FLOAT, t.dims, t.data));
     const w = param(`rnn.W_l${l}`, init.w);
     const r = param(`rnn.R_l${l}`, init.r);

@@ -57,6 +57,8 @@ export interface CompiledStep {
   /** Per parameter: the L2 norm of its gradient (before clipping). */
   gradNorms: Map<string, string>;
   globalGradNorm: string;
+  /** With clipping: the global norm of the gradient the update uses, min(norm, clipNorm); else null. */
+  clippedGradNorm: string | null;
   /** Per recurrent layer and direction: an output [T] holding ||dLoss/dh_t|| for t = 0..T-1. */
   gradientFlow: { nodeId: string; cell: string; direction: string; steps: number; output: string }[];
   /** Parameters that Identity nodes had tied to another one; now each has its own copy. */
@@ -212,6 +214,7 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
     updatedState: new Map(),
     gradNorms,
     globalGradNorm,
+    clippedGradNorm: null,
     gradientFlow,
     untied: untied.created,
   };
@@ -233,6 +236,7 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
     const clip = opts.clipNorm !== undefined
       ? optim.op('Min', [optim.float([1]), optim.op('Div', [optim.float([opts.clipNorm]), optim.op('Add', [globalNorm, optim.float([1e-6])])])])
       : null;
+    if (clip) result.clippedGradNorm = expose(optim.op('Mul', [globalNorm, clip]), 'gradnorm/clipped');
     for (const p of params) {
       const g = clip ? optim.op('Mul', [gradOf(p), clip]) : gradOf(p);
       const mult = opts.lrMultipliers?.get(p.name) ?? 1;

@@ -2,7 +2,7 @@
 // regression task for recurrent models. Each sample is a sequence [T, 2]: channel 0 uniform in
 // [0, 1), channel 1 a marker that is 1 at exactly two steps, one in [0, T/2) and one in
 // [T/2, T); the target is the sum of the two marked values. Always predicting 1 scores an MSE
-// of about 1/6 (0.167); a model that solves it goes far below.
+// of 1/6 (0.167, the variance of a sum of two uniforms); a model that solves it goes far below.
 //
 // Opened through the registry as `task:adding?length=T&samples=N&val=N&test=N&seed=S`
 // (TrainConfig.data), so no new field crosses the trainer-process boundary.
@@ -22,6 +22,9 @@ export interface AddingOptions {
 }
 
 export const ADDING_PREFIX = 'task:adding';
+
+/** The MSE of always predicting the mean target 1: the variance of U(0,1) + U(0,1), 2/12. */
+export const MEAN_PREDICTOR_MSE = 1 / 6;
 
 /** True for a `task:adding...` data spec. */
 export function isAddingSpec(spec: string): boolean {
@@ -102,6 +105,7 @@ export function openAddingDataset(o: AddingOptions): Dataset {
     targetShape: [1],
     normalisation: { mean: [0, 0], std: [1, 1] },
     warnings: [],
+    baseline: { loss: MEAN_PREDICTOR_MSE, label: 'predicting the mean' },
   };
   const check = (split: Split, i: number) => {
     if (!Number.isInteger(i) || i < 0 || i >= sizes[split]) throw new GraftError('dataset-index', `${split} index ${i} out of range (0..${sizes[split] - 1})`);

@@ -2,6 +2,8 @@
 // and batches by (split, index); decoding, resizing and normalising happen here, never in a UI
 // process. Every adapter (image folder, IDX, CSV) answers the same interface.
 
+import type { LossBaseline } from '../../api/training.js';
+
 export type Split = 'train' | 'val' | 'test';
 export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
@@ -41,6 +43,8 @@ export interface DatasetInfo {
   normalisation: { mean: number[]; std: number[] };
   /** Things worth a look that do not stop training, e.g. class imbalance. */
   warnings: string[];
+  /** The loss a trivial predictor scores, when the task knows it (the adding problem: 1/6). */
+  baseline?: LossBaseline;
 }
 
 export interface ReadOptions {

@@ -43,7 +43,7 @@ export async function trainEpoch(ctx: EpochContext, epoch: number): Promise<Epoc
   const order = seededShuffle(feed.size, config.seed * 1_000_003 + epoch);
   const points = new Batcher<StepPoint>((p) => ctx.emit({ event: 'steps', points: p }));
   // What the loop reads of each step besides the updated parameters and state.
-  const reads = [step.loss, step.prediction, ...step.gradNorms.values(), step.globalGradNorm, ...step.gradientFlow.map((f) => f.output)];
+  const reads = [step.loss, step.prediction, ...step.gradNorms.values(), step.globalGradNorm, ...(step.clippedGradNorm ? [step.clippedGradNorm] : []), ...step.gradientFlow.map((f) => f.output)];
   const result: EpochResult = { lossSum: 0, correct: 0, seen: 0, stopped: false };
   for (let start = 0; start < order.length; start += config.batchSize) {
     if (!(await ctx.mayGoOn())) {
@@ -65,7 +65,7 @@ export async function trainEpoch(ctx: EpochContext, epoch: number): Promise<Epoc
     result.lossSum += loss * indices.length;
     result.seen += indices.length;
     if (!ctx.regression) result.correct += countCorrect(out[step.prediction].data as Float32Array, b.labels as Int32Array);
-    points.push({ step: stepNo, epoch, loss, lr, gradNorms: blockNorms(plan, (name) => value(name)), globalGradNorm: value(step.globalGradNorm) });
+    points.push({ step: stepNo, epoch, loss, lr, gradNorms: blockNorms(plan, (name) => value(name)), globalGradNorm: value(step.globalGradNorm), ...(step.clippedGradNorm ? { clippedGradNorm: value(step.clippedGradNorm) } : {}) });
     if (step.gradientFlow.length > 0 && (stepNo % GRADFLOW_EVERY === 0 || start + config.batchSize >= order.length)) {
       points.flush();
       ctx.emit({

@@ -58,6 +58,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     samples: { train: trainFeed.size, val: dataset.size('val'), test: dataset.size('test') },
     classes: info.classes,
     resumedFromEpoch: state.firstEpoch > 1 ? state.firstEpoch - 1 : null,
+    ...(info.baseline ? { baseline: info.baseline } : {}),
   });
   if (trainFeed.size === 0) throw new GraftError('data-empty', 'no training samples left after skipping unreadable files');
 
