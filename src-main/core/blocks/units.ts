@@ -38,6 +38,9 @@ function walkToFork(join: Node, facts: GraphFacts): { fork: Value; nodes: Set<No
     const v = frontier.splice(latest, 1)[0];
     const p = v.producer;
     if (!p) return null; // a graph input: the paths never meet
+    // Expanding a node twice means its output feeds back into it: a cycle (refused when the
+    // file is read, but a walk must end on any graph it is given).
+    if (nodes.has(p)) return null;
     nodes.add(p);
     for (const i of dataInputs(p, facts.constants)) if (!frontier.includes(i)) frontier.push(i);
     if (frontier.length === 0) return null;
