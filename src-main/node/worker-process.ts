@@ -2,8 +2,9 @@
 // run in the UI's process: a blocking run or a crashing model must not take the app down.
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The two-way channel to a worker, whatever started it (child_process or utilityProcess). */
 export interface WorkerChannel {
@@ -28,10 +29,22 @@ export function workerEntry(name: string): string {
   return join(here, 'workers', `${name}.ts`);
 }
 
+/**
+ * The Node flags a worker starts with. A TypeScript entry (running from source) needs tsx's
+ * loader, named by its absolute URL: a bare `--import tsx` is resolved from the current
+ * folder, so from anywhere but the repository (or after `npm link`) every worker died at
+ * start. A build runs the bundled `.js` entries and needs no loader at all.
+ */
+export function workerExecArgv(entry: string): string[] {
+  if (!entry.endsWith('.ts')) return [];
+  const loader = createRequire(import.meta.url).resolve('tsx');
+  return ['--import', pathToFileURL(loader).href];
+}
+
 /** Plain Node: child_process.fork, with the tsx loader when the entry is TypeScript. */
 export const forkLauncher: WorkerLauncher = (entry) => {
   const child = fork(entry, [], {
-    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    execArgv: workerExecArgv(entry),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
