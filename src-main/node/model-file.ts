@@ -1,11 +1,12 @@
 // Model files on disk: reading (with safe external data), writing atomically.
-import { lstat, open, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { GraftError } from '../core/errors.js';
 import { checkExternalLocation, decodeModel, encodeModel } from '../core/onnx/codec.js';
 import type { ModelProto, TensorProto } from '../core/onnx/gen/onnx_pb.js';
 import { isExternal } from '../core/onnx/tensor.js';
 import { graphFromModel, type LoadedModel } from '../core/ir/proto.js';
+import { notRegularReason, openRegularFile, readRegularFile } from './regular-file.js';
 
 /** Files over this are refused before reading: protobuf itself cannot exceed 2 GiB. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -31,8 +32,10 @@ export async function readModelProto(path: string): Promise<{ model: ModelProto;
   const abs = resolve(path);
   const st = await statFile(abs);
   if (st.isDirectory()) throw new GraftError('file-is-directory', `${abs}: is a folder, not a model file`);
+  const notRegular = notRegularReason(st);
+  if (notRegular) throw new GraftError('not-a-file', `${abs}: ${notRegular}; not read`);
   if (st.size > MAX_MODEL_BYTES) throw new GraftError('model-too-large', `${abs}: ${st.size} bytes is over protobuf's 2 GiB limit`);
-  const bytes = await readFile(abs);
+  const bytes = await readRegularFile(abs, MAX_MODEL_BYTES);
   const model = decodeModel(bytes, basename(abs));
   await loadExternalData(model, dirname(abs));
   return { model, fileBytes: st.size };
@@ -87,13 +90,15 @@ async function loadExternalData(model: ModelProto, folder: string): Promise<void
       throw new GraftError('external-data-path', `tensor "${t.name}": external data "${location}" is a link to ${relative(root, real)}, outside the model folder; refusing to read it`);
     }
     const offset = Number(entry('offset') ?? 0);
-    const size = (await stat(real)).size;
-    const length = entry('length') !== undefined ? Number(entry('length')) : size - offset;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new GraftError('external-data-range', `tensor "${t.name}": bytes ${offset}..${offset + length} lie outside "${location}" (${size} bytes)`);
-    }
-    const fh = await open(real, 'r');
+    const fh = await openRegularFile(real).catch((e: Error) => {
+      throw new GraftError('external-data-path', `tensor "${t.name}": external data "${location}": ${e.message.replace(`${real}: `, '')}`);
+    });
     try {
+      const size = (await fh.stat()).size;
+      const length = entry('length') !== undefined ? Number(entry('length')) : size - offset;
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+        throw new GraftError('external-data-range', `tensor "${t.name}": bytes ${offset}..${offset + length} lie outside "${location}" (${size} bytes)`);
+      }
       const buf = new Uint8Array(length);
       await fh.read(buf, 0, length, offset);
       t.rawData = buf;

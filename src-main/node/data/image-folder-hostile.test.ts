@@ -28,7 +28,7 @@ async function labelsByColour(root: string) {
   const out: { colour: string; label: string }[] = [];
   for (let i = 0; i < n; i++) {
     const red = batch.x[i * 3 * 64]; // channel 0, pixel 0
-    out.push({ colour: red > 0.5 ? 'red' : 'blue', label: ds.info.classes[Number(batch.labels[i])] });
+    out.push({ colour: red > 0.5 ? 'red' : 'blue', label: ds.info.classes![Number(batch.labels[i])] });
   }
   return { ds, out };
 }
