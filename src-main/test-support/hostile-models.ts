@@ -2,7 +2,7 @@
 // proto level so that no Graft code has a say in what they contain.
 import { create } from '@bufbuild/protobuf';
 import { encodeModel } from '../core/onnx/codec.js';
-import { type GraphProto, GraphProtoSchema, type ModelProto, ModelProtoSchema, type NodeProto, NodeProtoSchema } from '../core/onnx/gen/onnx_pb.js';
+import { type GraphProto, GraphProtoSchema, type ModelProto, ModelProtoSchema, type NodeProto, NodeProtoSchema, TensorProtoSchema } from '../core/onnx/gen/onnx_pb.js';
 
 const FLOAT = 1;
 
@@ -72,4 +72,18 @@ export function nestedIfModel(depth: number): ModelProto {
       ],
     });
   return modelOfGraph(create(GraphProtoSchema, { name: 'nested-if', node: [cond, ifNode(1)], input: [valueInfo('x', [1, 4])], output: [valueInfo('y', [1, 4])] }));
+}
+
+/** A linear classifier: y = Gemm(x, W, b) for x [N, features], `classes` outputs (zero weights). */
+export function linearModel(features: number, classes: number): Uint8Array {
+  const w = create(TensorProtoSchema, { name: 'W', dims: [BigInt(features), BigInt(classes)], dataType: FLOAT, rawData: new Uint8Array(features * classes * 4) });
+  const b = create(TensorProtoSchema, { name: 'B', dims: [BigInt(classes)], dataType: FLOAT, rawData: new Uint8Array(classes * 4) });
+  const graph = create(GraphProtoSchema, {
+    name: 'linear',
+    node: [nodeProto('Gemm', ['x', 'W', 'B'], ['y'], '/fc/Gemm')],
+    initializer: [w, b],
+    input: [valueInfo('x', ['N', features])],
+    output: [valueInfo('y', ['N', classes])],
+  });
+  return encodeModel(modelOfGraph(graph));
 }
