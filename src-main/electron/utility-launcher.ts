@@ -3,8 +3,8 @@
 import { utilityProcess } from 'electron';
 import { type WorkerLauncher, workerExecArgv } from '../node/worker-process.js';
 
-export const utilityLauncher: WorkerLauncher = (entry) => {
-  const child = utilityProcess.fork(entry, [], { serviceName: 'Graft worker', stdio: 'inherit', execArgv: workerExecArgv(entry) });
+export const utilityLauncher: WorkerLauncher = (entry, options) => {
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Graft worker', stdio: 'inherit', execArgv: workerExecArgv(entry, options) });
   return {
     send: (m) => child.postMessage(m),
     onMessage: (l) => child.on('message', l),

@@ -87,3 +87,10 @@ export function linearModel(features: number, classes: number): Uint8Array {
   });
   return encodeModel(modelOfGraph(graph));
 }
+
+/** y = Relu(x) over a declared input of `dims` (a valid model with an absurd input). */
+export function reluModel(dims: number[]): Uint8Array {
+  return encodeModel(
+    modelOfGraph(create(GraphProtoSchema, { name: 'relu', node: [nodeProto('Relu', ['x'], ['y'], 'relu')], input: [valueInfo('x', dims)], output: [valueInfo('y', dims)] })),
+  );
+}
