@@ -94,3 +94,10 @@ export function reluModel(dims: number[]): Uint8Array {
     modelOfGraph(create(GraphProtoSchema, { name: 'relu', node: [nodeProto('Relu', ['x'], ['y'], 'relu')], input: [valueInfo('x', dims)], output: [valueInfo('y', dims)] })),
   );
 }
+
+/** Reshape of x [1, 4] to [3, 5]: loads in onnxruntime, fails when run (a C++ error message). */
+export function badReshapeModel(): Uint8Array {
+  const g = graphOf([nodeProto('Reshape', ['x', 'shape'], ['y'], 'bad')]);
+  g.initializer.push(create(TensorProtoSchema, { name: 'shape', dims: [2n], dataType: 7, int64Data: [3n, 5n] }));
+  return encodeModel(modelOfGraph(g));
+}

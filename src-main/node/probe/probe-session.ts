@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import type { ProbeResult, TensorInfo } from '../../api/contract.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { readModelProto } from '../model-file.js';
+import { QUIET_SESSION, runtimeMessage } from '../runtime-errors.js';
 
 type OrtType = ort.Tensor.Type;
 
@@ -38,7 +39,7 @@ function sampleTensor(type: OrtType, dims: number[]): ort.Tensor {
 export const MAX_PROBE_ELEMENTS = 2 ** 26;
 
 function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return runtimeMessage(e);
 }
 
 export async function probeModel(path: string): Promise<ProbeResult> {
@@ -53,7 +54,7 @@ export async function probeModel(path: string): Promise<ProbeResult> {
   }
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(bytes, { ...QUIET_SESSION, intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
   } catch (e) {
     return fail(`onnxruntime could not load the model: ${message(e)}`);
   }

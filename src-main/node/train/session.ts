@@ -6,8 +6,10 @@ import { encodeModel } from '../../core/onnx/codec.js';
 import { readFloats, tensorDims } from '../../core/onnx/tensor.js';
 import { useNchwcConvs } from '../../core/train/nchwc-convs.js';
 import { nchwcBlockSize } from './nchwc-probe.js';
+import { QUIET_SESSION } from '../runtime-errors.js';
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  ...QUIET_SESSION,
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
   executionMode: 'sequential',
