@@ -113,6 +113,8 @@ describe(`model fuzz: ${CASES} mutated models, seed ${SEED}`, () => {
     const slowest = [...reports].sort((a, b) => b.ms - a.ms).slice(0, 5);
     console.log(`slowest cases: ${slowest.map((r) => `${r.index} ${r.mutation} (seed model ${r.seedModel}) ${r.ms} ms`).join('; ')}`);
     for (const f of internal.slice(0, 10)) console.log(`internal error: case ${f.index} (${f.mutation}) ${f.stage}: ${f.code}: ${f.message}`);
+    for (const o of [...hangs, ...crashes].slice(0, 10)) console.log(`${o.kind}: case ${o.index}: ${o.kind === 'report' ? '' : o.detail}`);
+    for (const f of multiLine.slice(0, 5)) console.log(`multi-line reason: case ${f.index} (${f.mutation}) ${f.stage}: ${f.code}: ${JSON.stringify(f.message)}`);
 
     expect(outcomes.length).toBe(CASES);
     expect(crashes, JSON.stringify(crashes.slice(0, 5))).toEqual([]);

@@ -4,6 +4,7 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { GraftError } from '../errors.js';
 import { firstCycle } from './cycles.js';
+import { firstBadTensor } from './tensor-check.js';
 import { type ModelProto, ModelProtoSchema } from './gen/onnx_pb.js';
 
 /**
@@ -64,6 +65,8 @@ export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   if (model.irVersion >= 3n && model.opsetImport.length === 0) {
     throw new GraftError('model-corrupt', `${label}: the model declares no opset (opset_import is missing); the file is truncated or corrupt`);
   }
+  const bad = firstBadTensor(model.graph);
+  if (bad) throw new GraftError('model-invalid', `${label}: tensor "${bad.tensor}": ${bad.problem}; the file is damaged`);
   const cycle = firstCycle(model.graph);
   if (cycle) {
     const where = cycle.graph === model.graph.name ? 'the graph' : `the subgraph "${cycle.graph}"`;
