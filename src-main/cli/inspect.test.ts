@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../core/onnx/codec.js';
 import { fixtureNames, fixturePath, readGolden, readTensorFile, repoRoot } from '../test-support/fixtures.js';
 import { ortTensor, runOrt } from '../test-support/ort.js';
+import { nestedIfModel, selfLoopModel } from '../test-support/hostile-models.js';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-inspect-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -98,6 +99,8 @@ describe('graft inspect refuses broken input with one clear line', () => {
     ['notes.onnx', 'name,value\nlr,0.1\n'.repeat(30), /text file/],
     [external, null, /climbs out of the model folder/],
     [join(work, 'missing.onnx'), null, /no such file/],
+    // It hung forever: walkToFork went round the loop.
+    ['cycle.onnx', selfLoopModel(), /the graph has a cycle through node "loop"/],
   ];
   for (const [file, content, message] of cases) {
     it(`${file.split('/').slice(-2).join('/')}`, async () => {
@@ -112,6 +115,20 @@ describe('graft inspect refuses broken input with one clear line', () => {
       expect(lines[0]).toMatch(message);
     });
   }
+
+  it('a model onnxruntime refuses: exit 1 with the reason on stderr, the report on stdout', async () => {
+    // Graft reads 50 nested If nodes; onnxruntime's protobuf parser stops at depth 100.
+    const path = join(work, 'nested-if.onnx');
+    writeFileSync(path, encodeModel(nestedIfModel(50)));
+    for (const args of [['inspect', path], ['inspect', '--json', path]]) {
+      const run = await graft(args);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/If/);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^graft: nested-if\.onnx: the onnxruntime probe failed: onnxruntime could not load the model: /);
+    }
+  });
 
   it('a usage error exits 2', async () => {
     const run = await graft(['inspect']);

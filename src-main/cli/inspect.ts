@@ -39,10 +39,16 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   const s = view.summary;
   const mismatches = probe?.ok ? shapesAgree(s.outputs, probe.outputs) : [];
 
+  // A failed probe is why the exit code is 1: say so on stderr too, where scripts look.
+  const probeFailed = (): number => {
+    if (!probe || probe.ok) return 0;
+    console.error(`graft: ${basename(s.path)}: the onnxruntime probe failed: ${probe.error}`);
+    return 1;
+  };
   if (values.json) {
     const { summary, root } = view;
     console.log(JSON.stringify({ ...summary, blocks: root.children, probe, shapeMismatches: mismatches }, null, 2));
-    return probe && !probe.ok ? 1 : 0;
+    return probeFailed();
   }
 
   const lines: string[] = [];
@@ -64,5 +70,5 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   if (probe) lines.push(probe.ok ? `probe    onnxruntime ran one sample in ${Math.round(probe.millis)} ms` : `probe    FAILED: ${probe.error}`);
   for (const m of mismatches) lines.push(`warning  ${m}`);
   console.log(lines.join('\n'));
-  return probe && !probe.ok ? 1 : 0;
+  return probeFailed();
 }

@@ -1,10 +1,10 @@
 // Workers under Electron run as utilityProcess children (DESIGN.md "Processes"): a crash
 // there is an 'exit' event the app reports, never a dead window.
 import { utilityProcess } from 'electron';
-import type { WorkerLauncher } from '../node/worker-process.js';
+import { type WorkerLauncher, workerExecArgv } from '../node/worker-process.js';
 
-export const utilityLauncher: WorkerLauncher = (entry) => {
-  const child = utilityProcess.fork(entry, [], { serviceName: 'Graft worker', stdio: 'inherit' });
+export const utilityLauncher: WorkerLauncher = (entry, options) => {
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Graft worker', stdio: 'inherit', execArgv: workerExecArgv(entry, options) });
   return {
     send: (m) => child.postMessage(m),
     onMessage: (l) => child.on('message', l),

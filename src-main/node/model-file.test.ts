@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,4 +145,13 @@ describe('external data', () => {
     await expectCode(readModelFile(externalCopy(dir, 'link.bin', false).path), 'external-data-path', /outside the model folder/);
     await expectCode(readModelFile(externalCopy(join(work, 'ext-missing'), 'gone.bin', false).path), 'external-data-missing');
   });
+
+  it.skipIf(process.platform === 'win32')('refuses a named pipe as external data or as the model, without blocking', async () => {
+    const dir = join(work, 'ext-pipe');
+    mkdirSync(dir, { recursive: true });
+    expect(spawnSync('mkfifo', [join(dir, 'pipe.bin')]).status).toBe(0);
+    await expectCode(readModelFile(externalCopy(dir, 'pipe.bin', false).path), 'external-data-path', /a named pipe, not a regular file/);
+    expect(spawnSync('mkfifo', [join(dir, 'pipe.onnx')]).status).toBe(0);
+    await expectCode(readModelFile(join(dir, 'pipe.onnx')), 'not-a-file', /a named pipe, not a regular file/);
+  }, 15_000);
 });

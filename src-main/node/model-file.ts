@@ -1,11 +1,12 @@
 // Model files on disk: reading (with safe external data), writing atomically.
-import { lstat, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { GraftError } from '../core/errors.js';
 import { checkExternalLocation, decodeModel, encodeModel } from '../core/onnx/codec.js';
 import type { ModelProto, TensorProto } from '../core/onnx/gen/onnx_pb.js';
 import { isExternal } from '../core/onnx/tensor.js';
 import { graphFromModel, type LoadedModel } from '../core/ir/proto.js';
+import { notRegularReason, openRegularFile, readRegularFile } from './regular-file.js';
 
 /** Files over this are refused before reading: protobuf itself cannot exceed 2 GiB. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -31,8 +32,10 @@ export async function readModelProto(path: string): Promise<{ model: ModelProto;
   const abs = resolve(path);
   const st = await statFile(abs);
   if (st.isDirectory()) throw new GraftError('file-is-directory', `${abs}: is a folder, not a model file`);
+  const notRegular = notRegularReason(st);
+  if (notRegular) throw new GraftError('not-a-file', `${abs}: ${notRegular}; not read`);
   if (st.size > MAX_MODEL_BYTES) throw new GraftError('model-too-large', `${abs}: ${st.size} bytes is over protobuf's 2 GiB limit`);
-  const bytes = await readFile(abs);
+  const bytes = await readRegularFile(abs, MAX_MODEL_BYTES);
   const model = decodeModel(bytes, basename(abs));
   await loadExternalData(model, dirname(abs));
   return { model, fileBytes: st.size };
@@ -87,13 +90,15 @@ async function loadExternalData(model: ModelProto, folder: string): Promise<void
       throw new GraftError('external-data-path', `tensor "${t.name}": external data "${location}" is a link to ${relative(root, real)}, outside the model folder; refusing to read it`);
     }
     const offset = Number(entry('offset') ?? 0);
-    const size = (await stat(real)).size;
-    const length = entry('length') !== undefined ? Number(entry('length')) : size - offset;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new GraftError('external-data-range', `tensor "${t.name}": bytes ${offset}..${offset + length} lie outside "${location}" (${size} bytes)`);
-    }
-    const fh = await open(real, 'r');
+    const fh = await openRegularFile(real).catch((e: Error) => {
+      throw new GraftError('external-data-path', `tensor "${t.name}": external data "${location}": ${e.message.replace(`${real}: `, '')}`);
+    });
     try {
+      const size = (await fh.stat()).size;
+      const length = entry('length') !== undefined ? Number(entry('length')) : size - offset;
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+        throw new GraftError('external-data-range', `tensor "${t.name}": bytes ${offset}..${offset + length} lie outside "${location}" (${size} bytes)`);
+      }
       const buf = new Uint8Array(length);
       await fh.read(buf, 0, length, offset);
       t.rawData = buf;
@@ -105,16 +110,67 @@ async function loadExternalData(model: ModelProto, folder: string): Promise<void
   }
 }
 
-/** Writes a file so that a crash leaves either the old file or the new one, never half. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+/** Temp files of atomic writes: `<file>.graft-<pid>-<counter>-<random>.tmp`. */
+const TEMP_NAME = /\.graft-(\d+)-\d+-[0-9a-z]+\.tmp$/;
+let tempCounter = 0;
+
+function tempNameFor(path: string): string {
+  // pid + counter keeps names apart within and across processes; the random part covers a
+  // pid reused after a crash that left its temp file behind.
+  return `${path}.graft-${process.pid}-${++tempCounter}-${Math.random().toString(36).slice(2, 8)}.tmp`;
+}
+
+/** Writes in flight per file: a later write to a path starts when the earlier one is done. */
+const writesInFlight = new Map<string, Promise<void>>();
+
+/**
+ * Writes a file so that a crash leaves either the old file or the new one, never half.
+ * Writes to one path are serialised in call order, so the last call's bytes win.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const previous = writesInFlight.get(path) ?? Promise.resolve();
+  const mine = previous.then(() => writeThroughTemp(path, bytes));
+  const settled = mine.catch(() => {});
+  writesInFlight.set(path, settled);
+  void settled.then(() => {
+    if (writesInFlight.get(path) === settled) writesInFlight.delete(path);
+  });
+  return mine;
+}
+
+async function writeThroughTemp(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = tempNameFor(path);
   try {
-    await writeFile(tmp, bytes, { flush: true });
+    await writeFile(tmp, bytes, { flush: true, flag: 'wx' });
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => {});
     throw new GraftError('file-write', `${path}: could not write (${(e as Error).message})`);
   }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temp files that writes killed half-way left in `folder` (their process is
+ * gone). Returns how many went. Never throws: a leftover is untidy, not an error.
+ */
+export async function removeStaleTemps(folder: string): Promise<number> {
+  let removed = 0;
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue; // not a temp, or its writer still runs
+    await unlink(join(folder, name)).then(() => removed++, () => {});
+  }
+  return removed;
 }
 
 export async function writeModelProto(path: string, model: ModelProto): Promise<number> {

@@ -6,7 +6,7 @@ import { nodeParameters } from './params.js';
 import type { Block, BlockTree, HeadInfo } from './types.js';
 
 function collectNodes(b: Block, out: string[]): string[] {
-  out.push(...b.nodeIds);
+  for (const id of b.nodeIds) out.push(id); // not push(...ids): a block may hold 100k+ nodes
   for (const c of b.children) collectNodes(c, out);
   return out;
 }

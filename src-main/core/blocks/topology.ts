@@ -58,7 +58,8 @@ export function headRegion(graph: Graph, facts: GraphFacts, m: HeadMatch | null)
       }
     }
   }
-  for (;;) {
+  // Bounded by the node count so a cyclic graph cannot keep it going.
+  for (let steps = 0; steps < graph.nodes.length; steps++) {
     const inputs = dataInputs(start, facts.constants);
     const p = inputs.length === 1 ? inputs[0].producer : null;
     if (!p || !NECK_EXTENSION.has(p.opType) || inputs[0].uses.length !== 1) break;
@@ -79,7 +80,7 @@ function withTrailingActivation(u: ForkJoinUnit): Set<Node> {
   const nodes = new Set(u.nodes);
   if (u.kind !== 'residual') return nodes;
   let out = u.join.output(0);
-  while (out && out.uses.length === 1 && !out.isGraphOutput && ACTIVATIONS.has(out.uses[0].node.opType)) {
+  while (out && out.uses.length === 1 && !out.isGraphOutput && ACTIVATIONS.has(out.uses[0].node.opType) && !nodes.has(out.uses[0].node)) {
     nodes.add(out.uses[0].node);
     out = out.uses[0].node.output(0);
   }

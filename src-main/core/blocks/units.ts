@@ -31,11 +31,17 @@ function walkToFork(join: Node, facts: GraphFacts): { fork: Value; nodes: Set<No
   const frontier = dataInputs(join, facts.constants);
   if (frontier.length < 2) return null;
   const nodes = new Set<Node>([join]);
+  const taken = new Set<Value>();
   while (frontier.length > 1) {
     if (nodes.size > MAX_UNIT_NODES) return null;
     let latest = 0;
     for (let i = 1; i < frontier.length; i++) if (rank(frontier[i]) > rank(frontier[latest])) latest = i;
     const v = frontier.splice(latest, 1)[0];
+    // Ranks only fall along the walk, so in an acyclic graph no value comes back to the
+    // frontier once taken; one that does feeds its own producer, a cycle (refused when the
+    // file is read, but the walk must end on any graph it is given).
+    if (taken.has(v)) return null;
+    taken.add(v);
     const p = v.producer;
     if (!p) return null; // a graph input: the paths never meet
     nodes.add(p);

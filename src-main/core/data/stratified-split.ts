@@ -32,9 +32,9 @@ export function stratifiedSplit(labels: ArrayLike<number>, fractions: SplitFract
       if (nTest >= nVal && nTest > 0) nTest--;
       else nVal--;
     }
-    out.val.push(...shuffled.slice(0, nVal));
-    out.test.push(...shuffled.slice(nVal, nVal + nTest));
-    out.train.push(...shuffled.slice(nVal + nTest));
+    // One element at a time: push(...list) passes each element as an argument, and a class
+    // of a few hundred thousand rows overflows the stack.
+    shuffled.forEach((index, k) => (k < nVal ? out.val : k < nVal + nTest ? out.test : out.train).push(index));
   }
   for (const s of ['train', 'val', 'test'] as const) out[s].sort((a, b) => a - b);
   return out;

@@ -3,7 +3,16 @@
 // newer ONNX version saves back with everything it had.
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { GraftError } from '../errors.js';
+import { firstCycle } from './cycles.js';
+import { firstBadTensor } from './tensor-check.js';
 import { type ModelProto, ModelProtoSchema } from './gen/onnx_pb.js';
+
+/**
+ * Protobuf messages may nest this deep. Each level of subgraph costs three (node, attribute,
+ * graph), so 50 nested If nodes (a valid model onnxruntime runs) need about 150; the
+ * library's default of 100 called them corrupt. Deeper still is refused by name.
+ */
+const MAX_MESSAGE_DEPTH = 1000;
 
 /** A short description of what `bytes` look like, used when they are not a model. */
 function sniff(bytes: Uint8Array): string | null {
@@ -26,7 +35,7 @@ function sniff(bytes: Uint8Array): string | null {
 
 /**
  * Decodes a model file's bytes. `label` names the file in errors. Throws a GraftError with
- * code `model-empty`, `model-not-onnx` or `model-corrupt`.
+ * code `model-empty`, `model-not-onnx`, `model-corrupt` or `model-cycle`.
  */
 export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   if (bytes.byteLength === 0) throw new GraftError('model-empty', `${label}: the file is empty (0 bytes), not an ONNX model`);
@@ -34,9 +43,12 @@ export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   if (what) throw new GraftError('model-not-onnx', `${label}: this is ${what}`);
   let model: ModelProto;
   try {
-    model = fromBinary(ModelProtoSchema, bytes);
+    model = fromBinary(ModelProtoSchema, bytes, { recursionLimit: MAX_MESSAGE_DEPTH });
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
+    if (reason.includes('maximum recursion depth')) {
+      throw new GraftError('model-too-deep', `${label}: subgraphs (If, Loop, Scan bodies) nest more than ${Math.floor(MAX_MESSAGE_DEPTH / 3)} levels deep; Graft reads up to that`);
+    }
     throw new GraftError(
       'model-corrupt',
       `${label}: not a readable ONNX model: protobuf decoding failed (${reason}); the file is truncated or corrupt (${bytes.byteLength} bytes)`,
@@ -52,6 +64,13 @@ export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   // still decodes, so its absence is the sign of a truncated file.
   if (model.irVersion >= 3n && model.opsetImport.length === 0) {
     throw new GraftError('model-corrupt', `${label}: the model declares no opset (opset_import is missing); the file is truncated or corrupt`);
+  }
+  const bad = firstBadTensor(model.graph);
+  if (bad) throw new GraftError('model-invalid', `${label}: tensor "${bad.tensor}": ${bad.problem}; the file is damaged`);
+  const cycle = firstCycle(model.graph);
+  if (cycle) {
+    const where = cycle.graph === model.graph.name ? 'the graph' : `the subgraph "${cycle.graph}"`;
+    throw new GraftError('model-cycle', `${label}: ${where} has a cycle through node ${cycle.node}; a node cannot depend on its own output`);
   }
   return model;
 }

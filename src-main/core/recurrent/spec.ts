@@ -87,6 +87,9 @@ function constantInts(v: Value): number[] | null {
 }
 
 /** sequence_lens matters only when some length may differ from T. */
+/** The longest sequence unrolled for training (each step is a copy of the cell's ops). */
+export const MAX_UNROLL_STEPS = 10_000;
+
 function effectiveLengths(v: Value | null, steps: number): Value | null {
   if (!v) return null;
   const lens = constantInts(v);
@@ -111,6 +114,9 @@ export function readSpec(node: Node): RecurrentSpec {
   if (typeof steps !== 'number') {
     refuse(node, 'recurrent-dynamic-length', `its sequence length is ${steps === null ? 'unknown' : `the symbol "${steps}"`}; unrolling needs a fixed length (export the model with a static sequence dimension)`);
   }
+  // Unrolling makes a copy of the cell per step: a length from a damaged or hostile file
+  // (2^40, or 0) would exhaust memory or make no graph at all.
+  if (steps < 1 || steps > MAX_UNROLL_STEPS) refuse(node, 'recurrent-shape', `its sequence length ${steps} is outside 1..${MAX_UNROLL_STEPS}, the lengths Graft unrolls for training`);
   const gates = GATES[cell];
   const fromW = w.type?.shape?.[1];
   const hidden = getInt(node, 'hidden_size') ?? (typeof fromW === 'number' ? fromW / gates : undefined);

@@ -6,6 +6,7 @@ import { typeFromProto } from '../ir/proto.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { type KnownValue, RuleContext, Unresolvable } from './context.js';
 import { SHAPE_RULES } from './rules/index.js';
+import { GraftError } from '../errors.js';
 
 export interface ShapeInferenceResult {
   unresolved: { nodeId: string; opType: string; reason: string }[];
@@ -92,6 +93,8 @@ export function inferShapes(graph: Graph, opts: { opset?: number } = {}): ShapeI
         const missing = node.outputs.findIndex((v, i) => v && !results[i]);
         if (missing >= 0) giveUp(node, `the rule gives no type for output ${missing}`);
       } catch (e) {
+        // Dims from a damaged file (2^40, negative) make arrays no engine can allocate.
+        if (e instanceof RangeError) throw new GraftError('shape-absurd', `node "${node.id}" (${node.opType}): a size in its shapes is out of range (${e.message})`);
         if (!(e instanceof Unresolvable)) throw e;
         giveUp(node, e.reason);
       }

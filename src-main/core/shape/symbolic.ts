@@ -87,7 +87,8 @@ export function productDims(dims: readonly Dim[]): Dim {
 
 /** a / b when it divides exactly (numbers, or b's names all appear in a); null otherwise. */
 export function divDimExact(a: Dim, b: Dim): Dim {
-  if (a === null || b === null || b === 0) return null;
+  // == null: a rule may hand in a dim read past the end of a shape (undefined) on a bad model.
+  if (a == null || b == null || b === 0) return null;
   if (typeof a === 'number' && typeof b === 'number') return a % b === 0 ? a / b : null;
   const ma = toMonomial(a);
   const mb = toMonomial(b);

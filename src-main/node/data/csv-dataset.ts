@@ -1,14 +1,17 @@
 // Tabular CSV datasets: one row, one sample; features standardised with train-split statistics
 // (computed after the split, so val and test never leak into them).
-import { readFile } from 'node:fs/promises';
 import { GraftError } from '../../core/errors.js';
 import { CsvSyntaxError, parseCsv } from '../../core/data/csv-parse.js';
 import { buildTable, featureStats, type Table } from '../../core/data/tabular.js';
+import { readRegularFile } from '../regular-file.js';
 import { assembleDataset } from './assemble.js';
 import type { Dataset, OpenOptions } from './types.js';
 
+/** Larger CSV text than this cannot even be held as one JavaScript string (about 2^29 characters). */
+const MAX_CSV_BYTES = 512 << 20;
+
 export async function openCsvDataset(file: string, opts: OpenOptions): Promise<Dataset> {
-  const bytes = await readFile(file);
+  const bytes = await readRegularFile(file, MAX_CSV_BYTES);
   let records;
   try {
     records = parseCsv(new TextDecoder('utf-8').decode(bytes));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_IDX_BYTES, readIdxPart } from './idx-files.js';
 import { FASHION_MNIST_CLASSES, openDataset } from './index.js';
 import type { Preprocess } from './types.js';
 
@@ -125,6 +126,34 @@ describe('IDX files', () => {
     writeFileSync(join(bad, 'train-images-idx3-ubyte.gz'), gzipSync(idx([2, 2, 2], new Uint8Array(8))));
     writeFileSync(join(bad, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([3], new Uint8Array(3))));
     await expect(openDataset(bad, gray28, { seed: 1 })).rejects.toThrow('train-images-idx3-ubyte.gz has 2 images but train-labels-idx1-ubyte.gz has 3 labels');
+    rmSync(bad, { recursive: true });
+  });
+
+  it('refuses a gzip bomb by name once the inflated bytes pass the cap, without inflating it all', async () => {
+    const bomb = mkdtempSync(join(tmpdir(), 'graft-idx-bomb-'));
+    // Gzip members concatenate: a 16 MiB member of zeros, repeated 64 times, inflates to
+    // 1 GiB from 1 MB (the review's 3 MB file inflated to 3 GiB the same way).
+    const chunk = 16 << 20;
+    const n = 64 * (chunk / (28 * 28));
+    const zeros = gzipSync(Buffer.alloc(chunk), { level: 9 });
+    const header = gzipSync(idx([n, 28, 28], new Uint8Array(0)));
+    const images = join(bomb, 'train-images-idx3-ubyte.gz');
+    writeFileSync(images, Buffer.concat([header, ...Array.from({ length: 64 }, () => zeros)]));
+    writeFileSync(join(bomb, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([n], new Uint8Array(n))));
+    const part = { prefix: 'train', split: 'train' as const, images, labels: join(bomb, 'train-labels-idx1-ubyte.gz') };
+    // A 32 MiB cap here (the default is MAX_IDX_BYTES, 1 GiB) keeps the test quick.
+    const before = process.memoryUsage().rss;
+    await expect(readIdxPart(part, 32 << 20)).rejects.toMatchObject({ code: 'dataset-too-large', message: `${images}: over 33554432 bytes of IDX data once inflated; not read` });
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 << 20);
+    expect(MAX_IDX_BYTES).toBe(2 ** 30);
+    rmSync(bomb, { recursive: true });
+  });
+
+  it('refuses images with zero pixels', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'graft-idx-empty-'));
+    writeFileSync(join(bad, 'train-images-idx3-ubyte'), idx([3, 0, 28], new Uint8Array(0)));
+    writeFileSync(join(bad, 'train-labels-idx1-ubyte'), idx([3], new Uint8Array(3)));
+    await expect(openDataset(bad, gray28, { seed: 1 })).rejects.toThrow(/images of 0x28 pixels hold nothing to learn from/);
     rmSync(bad, { recursive: true });
   });
 });

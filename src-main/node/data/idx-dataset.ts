@@ -21,7 +21,7 @@ export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dre
 
 export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOptions): Promise<Dataset> {
   const { folder, parts } = await findIdxParts(path);
-  const loaded = await Promise.all(parts.map(readIdxPart));
+  const loaded = await Promise.all(parts.map((p) => readIdxPart(p)));
   const { height, width } = loaded[0];
   loaded.forEach((p, i) => {
     if (p.height !== height || p.width !== width) {

@@ -2,14 +2,21 @@
 // `<prefix>-labels-idx1-ubyte[.gz]`, where the prefix `train` is the train split and `t10k` or
 // `test` the test split. Given one file, its whole folder is opened, so train and t10k come
 // together.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { GraftError } from '../../core/errors.js';
 import { IdxError, parseIdx } from '../../core/data/idx-format.js';
+import { readRegularFile } from '../regular-file.js';
 
 const gunzipAsync = promisify(gunzip);
+
+/**
+ * The most bytes one IDX file may hold once inflated (MNIST's largest is 47 MB). A 3 MB gzip
+ * can inflate to gigabytes; past this the inflater stops and the file is refused by name.
+ */
+export const MAX_IDX_BYTES = 1 << 30;
 
 export const IDX_FILE = /^(.+?)-(images|labels)[-.]idx(\d)-ubyte(\.gz)?$/i;
 
@@ -65,23 +72,28 @@ export interface IdxImages {
   labels: Uint8Array;
 }
 
-export async function readIdxPart(part: IdxPart): Promise<IdxImages> {
-  const [images, labels] = await Promise.all([readIdxFile(part.images), readIdxFile(part.labels)]);
+export async function readIdxPart(part: IdxPart, maxBytes = MAX_IDX_BYTES): Promise<IdxImages> {
+  const [images, labels] = await Promise.all([readIdxFile(part.images, maxBytes), readIdxFile(part.labels, maxBytes)]);
   if (images.dims.length !== 3) throw new GraftError('dataset-idx-shape', `${part.images}: expected images [N, H, W], the file holds [${images.dims.join(', ')}]`);
   if (labels.dims.length !== 1) throw new GraftError('dataset-idx-shape', `${part.labels}: expected labels [N], the file holds [${labels.dims.join(', ')}]`);
   const [count, height, width] = images.dims;
+  if (height === 0 || width === 0) throw new GraftError('dataset-idx-shape', `${part.images}: images of ${height}x${width} pixels hold nothing to learn from`);
   if (labels.dims[0] !== count) {
     throw new GraftError('dataset-idx-shape', `${basename(part.images)} has ${count} images but ${basename(part.labels)} has ${labels.dims[0]} labels`);
   }
   return { count, height, width, pixels: images.data, labels: labels.data };
 }
 
-async function readIdxFile(path: string) {
-  let bytes: Uint8Array = await readFile(path);
+async function readIdxFile(path: string, maxBytes: number) {
+  const tooLarge = () => new GraftError('dataset-too-large', `${path}: over ${maxBytes} bytes of IDX data${path.endsWith('.gz') ? ' once inflated' : ''}; not read`);
+  let bytes: Uint8Array = await readRegularFile(path, maxBytes).catch((e: { code?: string }) => {
+    throw e.code === 'file-too-large' ? tooLarge() : e;
+  });
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = await gunzipAsync(bytes);
+      bytes = await gunzipAsync(bytes, { maxOutputLength: maxBytes });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
       throw new GraftError('dataset-idx-corrupt', `${path}: corrupt gzip data (${(e as Error).message})`);
     }
   }

@@ -2,8 +2,8 @@
 // applied, alpha dropped, converted to the model's channel count, then either scaled to cover
 // H x W and centre-cropped, or scaled to fit and padded with black. With augmentation, a random
 // resized crop and/or a horizontal flip come from the given placement.
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { readRegularFile } from '../regular-file.js';
 import { decodeBmp } from '../../core/data/bmp.js';
 import type { Placement } from '../../core/data/geometry.js';
 import type { ImageHeader } from './image-probe.js';
@@ -20,11 +20,12 @@ export interface DecodeTarget {
 export async function decodeImage(path: string, header: ImageHeader, target: DecodeTarget, augment: { crop: Placement | null; flip: boolean } | null): Promise<Uint8Array> {
   let image: sharp.Sharp;
   if (header.bmp) {
-    const bmp = decodeBmp(await readFile(path));
+    const bmp = decodeBmp(await readRegularFile(path));
     image = sharp(bmp.rgb, { raw: { width: bmp.width, height: bmp.height, channels: 3 }, limitInputPixels: target.maxPixels });
   } else {
-    // The pixel cap again, in case the file changed since the header was read.
-    image = sharp(path, { limitInputPixels: target.maxPixels }).autoOrient();
+    // The pixel cap again, in case the file changed since the header was read; the bytes are
+    // read here (a regular file only), so a pipe swapped in cannot block a decoder thread.
+    image = sharp(await readRegularFile(path), { limitInputPixels: target.maxPixels }).autoOrient();
   }
   image = image.removeAlpha();
   image = target.channels === 1 ? image.greyscale() : image.toColourspace('srgb');

@@ -1,8 +1,8 @@
 // Reads only an image's header: its size (after EXIF orientation) and whether a decoder can read
 // it. The pixel cap is checked here, before any pixel is decoded, so a 20000x20000 image costs
 // a header read, not 1.2 GB of memory.
-import { open } from 'node:fs/promises';
 import sharp from 'sharp';
+import { openRegularFile } from '../regular-file.js';
 import { BmpError, isBmp, readBmpHeader } from '../../core/data/bmp.js';
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -22,7 +22,14 @@ const HEAD_BYTES = 128;
 export async function probeImage(path: string, maxPixels: number): Promise<ProbeResult> {
   let head: Uint8Array;
   let size: number;
-  const file = await open(path, 'r');
+  let file;
+  try {
+    file = await openRegularFile(path);
+  } catch (e) {
+    // One unreadable file (gone, renamed, a pipe, no permission) is skipped, not fatal.
+    const err = e as NodeJS.ErrnoException;
+    return { ok: false, reason: err.code === 'not-a-file' ? err.message.slice(path.length + 2) : `not readable (${err.code ?? err.message})` };
+  }
   try {
     size = (await file.stat()).size;
     head = new Uint8Array(Math.min(HEAD_BYTES, size));

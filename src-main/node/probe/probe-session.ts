@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import type { ProbeResult, TensorInfo } from '../../api/contract.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { readModelProto } from '../model-file.js';
+import { QUIET_SESSION, runtimeMessage } from '../runtime-errors.js';
 
 type OrtType = ort.Tensor.Type;
 
@@ -31,8 +32,14 @@ function sampleTensor(type: OrtType, dims: number[]): ort.Tensor {
   }
 }
 
+/**
+ * The most elements all made-up inputs may hold together (256 MB of float32). A model that
+ * declares a 1x3x30000x30000 input would otherwise take gigabytes before anything fails.
+ */
+export const MAX_PROBE_ELEMENTS = 2 ** 26;
+
 function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return runtimeMessage(e);
 }
 
 export async function probeModel(path: string): Promise<ProbeResult> {
@@ -47,17 +54,25 @@ export async function probeModel(path: string): Promise<ProbeResult> {
   }
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(bytes, { ...QUIET_SESSION, intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
   } catch (e) {
     return fail(`onnxruntime could not load the model: ${message(e)}`);
   }
   try {
     const feeds: Record<string, ort.Tensor> = {};
+    const shapes: [string, number[]][] = [];
     for (const meta of session.inputMetadata) {
       if (!meta.isTensor) return fail(`input "${meta.name}" is not a tensor; cannot make a sample for it`);
-      const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
-      feeds[meta.name] = sampleTensor(meta.type, dims);
+      shapes.push([meta.name, meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1))]);
     }
+    const elements = shapes.reduce((sum, [, dims]) => sum + dims.reduce((a, b) => a * b, 1), 0);
+    if (elements > MAX_PROBE_ELEMENTS) {
+      const [name, dims] = shapes.reduce((a, b) => (b[1].reduce((x, y) => x * y, 1) > a[1].reduce((x, y) => x * y, 1) ? b : a));
+      return fail(`not run: one sample needs ${elements.toLocaleString('en-US')} input elements (input "${name}" is ${dims.join('x')}), over the probe's limit of ${MAX_PROBE_ELEMENTS.toLocaleString('en-US')}`);
+    }
+    session.inputMetadata.forEach((meta, i) => {
+      if (meta.isTensor) feeds[meta.name] = sampleTensor(meta.type, shapes[i][1]);
+    });
     const results = await session.run(feeds);
     const outputs: TensorInfo[] = session.outputNames.map((name) => ({
       name,

@@ -13,6 +13,8 @@ import type { ModelFiles } from './model-files.js';
 
 const THUMB = 112;
 const CACHE_ENTRIES = 3;
+/** Samples per preview request: each is decoded and drawn on the server's own thread. */
+export const MAX_PREVIEW_SAMPLES = 64;
 
 interface Opened {
   /** The data options, as JSON, for the model file below. */
@@ -109,6 +111,9 @@ export class DatasetPreviews {
   }
 
   async samples(path: string, modelPath: string, options: DataOptions, split: Split, indices: number[]): Promise<SampleView[]> {
+    if (indices.length > MAX_PREVIEW_SAMPLES) {
+      throw new GraftError('sample-range', `${indices.length} samples asked for at once; previews show at most ${MAX_PREVIEW_SAMPLES} per request`);
+    }
     const { dataset } = await this.open(path, modelPath, options);
     const info = dataset.info;
     const size = dataset.size(split);

@@ -67,8 +67,8 @@ export class RunManager {
     const full: TrainConfig = { ...config, checkpointDir: join(dir, 'ckpt'), exportPath: join(dir, EXPORT_FILE), resumeDir: null };
     const record = newRunRecord(id, runLabel(config), full);
     const run: LiveRun = { record, dir, trainer: null as unknown as TrainerProcess, stopRequested: false, saving: Promise.resolve() };
+    run.trainer = TrainerProcess.start(full, (e) => this.onEvent(run, e), this.opts.launcher); // may refuse: too many runs
     this.live.set(id, run);
-    run.trainer = TrainerProcess.start(full, (e) => this.onEvent(run, e), this.opts.launcher);
     void run.trainer.exited.then((exit) => {
       const r = run.record;
       if (!FINISHED.has(r.status)) {

@@ -6,7 +6,7 @@ import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProjectState, ProjectSummary } from '../../api/studio-types.js';
 import { GraftError } from '../../core/errors.js';
-import { writeFileAtomic } from '../model-file.js';
+import { removeStaleTemps, writeFileAtomic } from '../model-file.js';
 
 export const DEFAULT_PROJECT = 'untitled';
 const PROJECT_FILE = 'project.json';
@@ -62,13 +62,21 @@ export class Workspace {
     return join(this.projectDir(name), 'uploads');
   }
 
+  /** The project to reopen; null when none is remembered or state.json names none we can open. */
   async lastProject(): Promise<string | null> {
+    await removeStaleTemps(this.root);
     const s = await readJson<{ lastProject?: unknown }>(join(this.root, STATE_FILE)).catch(() => null);
-    return typeof s?.lastProject === 'string' ? s.lastProject : null;
+    if (typeof s?.lastProject !== 'string') return null;
+    try {
+      return checkProjectName(s.lastProject);
+    } catch {
+      return null; // a hand-edited or damaged state.json must not fail every start
+    }
   }
 
-  /** The project, or null when it has never been saved. */
+  /** The project, or null when it has never been saved. Clears temp files crashed saves left. */
   async load(name: string): Promise<ProjectState | null> {
+    await removeStaleTemps(this.projectDir(name));
     const p = await readJson<ProjectState>(join(this.projectDir(name), PROJECT_FILE));
     return p ? { ...p, name } : null;
   }

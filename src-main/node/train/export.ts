@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../model-file.js';
 import type { Dataset, Preprocess, Split } from '../data/types.js';
 import type { Predictions } from './evaluate.js';
 import type { OwnedTensor } from './session.js';
+import { QUIET_SESSION } from '../runtime-errors.js';
 
 export const EXPORT_TOLERANCE = 1e-4;
 
@@ -66,7 +67,7 @@ export async function exportTrainedModel(req: ExportRequest): Promise<{ path: st
   await writeFileAtomic(req.path, bytes);
 
   // Verify the file as written: its outputs on real samples against the trainer's.
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2 });
+  const session = await ort.InferenceSession.create(bytes, { ...QUIET_SESSION, intraOpNumThreads: 2 });
   const input = session.inputNames[0];
   const output = session.outputNames[0];
   const expected = new Map<string, Float32Array>();

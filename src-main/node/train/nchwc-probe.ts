@@ -9,6 +9,7 @@ import { encodeModel } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 import { OperatorSetIdProtoSchema } from '../../core/onnx/gen/onnx_pb.js';
 import { NCHWC_DOMAIN } from '../../core/train/nchwc-convs.js';
+import { QUIET_SESSION } from '../runtime-errors.js';
 
 let probed: Promise<number> | null = null;
 
@@ -20,7 +21,7 @@ async function probe(): Promise<number> {
   const model = newModel(g);
   model.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: NCHWC_DOMAIN, version: 1n }));
   try {
-    const s = await ort.InferenceSession.create(encodeModel(model), { intraOpNumThreads: 1 });
+    const s = await ort.InferenceSession.create(encodeModel(model), { ...QUIET_SESSION, intraOpNumThreads: 1 });
     try {
       const out = await s.run({ x: new ort.Tensor('float32', new Float32Array(4), [1, 4, 1, 1]) });
       const b = Number(out.y.dims[1]);

@@ -7,8 +7,10 @@ import { readFloats, tensorDims } from '../../core/onnx/tensor.js';
 import { lowerNchwcConvs, useNchwcConvs, withNchwcDomain } from '../../core/train/nchwc-convs.js';
 import { type PlannedGraph, plannedModel, type TrainingPlan } from '../../core/train/plan.js';
 import { nchwcBlockSize } from './nchwc-probe.js';
+import { QUIET_SESSION } from '../runtime-errors.js';
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  ...QUIET_SESSION,
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
   executionMode: 'sequential',

@@ -2,7 +2,10 @@
 // arrive through `onEvent`; its death (a crash, a kill) is reported, never propagated.
 import type { TrainConfig, TrainEvent } from '../../api/training.js';
 import type { TrainerCommand } from '../workers/trainer.js';
-import { forkLauncher, type WorkerChannel, type WorkerLauncher, workerEntry } from '../worker-process.js';
+import { forkLauncher, type WorkerChannel, type WorkerLauncher, WorkerSlots, workerEntry } from '../worker-process.js';
+
+/** Trainer processes at once, across all projects and clients; one more is refused by name. */
+export const trainerSlots = new WorkerSlots('training runs', 4, 0);
 
 export interface TrainerExit {
   code: number | null;
@@ -29,8 +32,17 @@ export class TrainerProcess {
     });
   }
 
+  /** Throws WorkerError 'too-many-workers' when trainerSlots are all taken. */
   static start(config: TrainConfig, onEvent: (e: TrainEvent) => void, launcher: WorkerLauncher = forkLauncher): TrainerProcess {
-    const t = new TrainerProcess(launcher(workerEntry('trainer')), onEvent);
+    const release = trainerSlots.take();
+    let t: TrainerProcess;
+    try {
+      t = new TrainerProcess(launcher(workerEntry('trainer')), onEvent);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    void t.exited.then(release);
     t.send({ type: 'start', config });
     return t;
   }

@@ -7,6 +7,11 @@ interface ParentPort {
 
 const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
+// A worker serves its parent only: when the parent dies (killed, crashed) the IPC channel
+// closes, and a trainer would otherwise go on computing for no one, holding its files.
+// (Electron ends utility processes with the app itself.)
+if (!port && process.send) process.once('disconnect', () => process.exit(1));
+
 export function onParentMessage(listener: (message: unknown) => void): void {
   if (port) port.on('message', (e) => listener(e.data));
   else process.on('message', listener);

@@ -3,6 +3,7 @@
 // onnxruntime call never freezes or kills the studio.
 import type { TrainConfig, TrainEvent } from '../../api/training.js';
 import { runTraining } from '../train/run.js';
+import { runtimeMessage } from '../runtime-errors.js';
 import { onParentMessage, sendToParent } from './parent.js';
 
 export type TrainerCommand = { type: 'start'; config: TrainConfig } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
@@ -29,7 +30,7 @@ onParentMessage((message) => {
         () => sendToParent({ event: 'log', message: 'trainer finished' } satisfies TrainEvent, () => process.exit(0)),
         (e: unknown) => {
           const err = e as { code?: string; message?: string };
-          sendToParent({ event: 'error', code: err.code ?? 'internal', message: err.message ?? String(e) } satisfies TrainEvent, () => process.exit(1));
+          sendToParent({ event: 'error', code: err.code ?? 'internal', message: runtimeMessage(err.message ?? e) } satisfies TrainEvent, () => process.exit(1));
         },
       );
       break;
