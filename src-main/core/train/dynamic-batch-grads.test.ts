@@ -1,0 +1,58 @@
+// Gradients of torchvision's ViT and ConvNeXt exported with a symbolic batch (dynamic_axes),
+// at a batch of 3, against PyTorch's autograd (core/autodiff/testdata/make_fixtures.py). The
+// ViT case guards issue 13, item 2: shape inference once gave the class token's Expand a batch
+// of 1, and the residual Add's gradient was silently summed over the batch.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as ort from 'onnxruntime-node';
+import { expect, it } from 'vitest';
+import { decodeModel, encodeModel } from '../onnx/codec.js';
+import { readTensorFile } from '../../test-support/fixtures.js';
+import { ortTensor, runOrt } from '../../test-support/ort.js';
+import { compileTrainingStep } from './compile.js';
+
+const testdata = join(dirname(fileURLToPath(import.meta.url)), '..', 'autodiff', 'testdata');
+
+interface Golden {
+  loss: number;
+  params: Record<string, { shape: number[]; grad: number[] }>;
+}
+
+const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
+
+/** Per fixture: parameters that must be among the trained, the first ahead of the batch-mixing ops. */
+const FIXTURES: [string, string[]][] = [
+  ['tiny_vit_dynamic', ['conv_proj.weight', 'encoder.layers.encoder_layer_0.self_attention.out_proj.weight', 'heads.head.weight']],
+  ['tiny_convnext_dynamic', ['features.0.0.weight', 'features.1.0.block.0.weight', 'features.3.0.block.0.weight', 'classifier.2.weight']],
+];
+
+for (const [name, required] of FIXTURES) {
+  it(`${name}: gradients at batch 3 with a symbolic batch match PyTorch's`, async () => {
+    const dir = join(testdata, name);
+    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as Golden;
+    const model = decodeModel(readFileSync(join(dir, 'model.onnx')), name);
+    expect(model.graph!.input[0].type!.value.value!.shape!.dim[0].value.value).toBe('N');
+    const input = ortTensor(readTensorFile(join(dir, 'input.pb')));
+    const labels = ortTensor(readTensorFile(join(dir, 'labels.pb')));
+    expect(input.dims[0]).toBe(3);
+
+    const step = compileTrainingStep(model, { trainable: 'all', loss: 'cross-entropy', optimizer: null });
+    for (const p of required) expect(step.gradOutputs.has(p), p).toBe(true);
+    const feeds: Record<string, ort.Tensor> = { [step.data]: input, [step.target]: labels };
+    for (const [n, t] of step.initialParams) feeds[n] = ortTensor(t);
+    const out = await runOrt(encodeModel(step.model), feeds);
+    const loss = (out[step.loss].data as Float32Array)[0];
+    expect(Math.abs(loss - golden.loss) / golden.loss).toBeLessThan(1e-5);
+    for (const [param, output] of step.gradOutputs) {
+      const want = golden.params[param];
+      expect(want, `${param} is a PyTorch parameter`).toBeDefined();
+      const got = out[output].data as Float32Array;
+      expect(Array.from(out[output].dims), param).toEqual(want.shape);
+      expect(Math.abs(l2(got) - l2(want.grad)) / l2(want.grad), `norm of ${param}`).toBeLessThan(1e-3);
+      let worst = 0;
+      want.grad.forEach((v, i) => (worst = Math.max(worst, Math.abs(got[i] - v) - 1e-3 * Math.abs(v))));
+      expect(worst, `full gradient of ${param}`).toBeLessThanOrEqual(1e-3);
+    }
+  });
+}
