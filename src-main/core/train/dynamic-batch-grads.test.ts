@@ -5,9 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { create } from '@bufbuild/protobuf';
+import * as ortRuntime from 'onnxruntime-node';
 import type * as ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
+import { Graph } from '../ir/graph.js';
+import { typeToProto } from '../ir/proto.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
+import { DataType } from '../onnx/dtype.js';
+import { ValueInfoProtoSchema } from '../onnx/gen/onnx_pb.js';
+import { floats, input, int64s, modelOf, node } from '../shape/test-support.js';
 import { readTensorFile } from '../../test-support/fixtures.js';
 import { ortTensor, runOrt } from '../../test-support/ort.js';
 import { compileTrainingStep } from './compile.js';
@@ -56,3 +63,32 @@ for (const [name, required] of FIXTURES) {
     }
   });
 }
+
+it('a static batch of 1 that the run contradicts fails loudly instead of summing the gradient over the batch', async () => {
+  // t = Reshape(x, a target inference cannot read), declared [1, 4] in value_info (a wrong
+  // declaration fills what inference leaves open); u = t @ w is then "[1, 4]" and y = u + x
+  // [N, 4]: du would be summed over the batch. The guard names u in onnxruntime's error.
+  const g = new Graph('wrong-static-batch');
+  const x = input(g, 'x', ['N', 4]);
+  const [shape] = node(g, 'Shape', [x]);
+  const [target] = node(g, 'Mod', [shape, int64s(g, 'big', [1_000_000])]);
+  const [t] = node(g, 'Reshape', [x, target], {}, 1, 'opaque');
+  const [u] = node(g, 'MatMul', [t, floats(g, 'w', Array.from({ length: 16 }, (_, i) => Math.sin(3 * i)), [4, 4])], {}, 1, 'scaled');
+  const [y] = node(g, 'Add', [u, x]);
+  const [logits] = node(g, 'MatMul', [y, floats(g, 'head', Array.from({ length: 12 }, (_, i) => Math.sin(i)), [4, 3])]);
+  g.outputs.push(logits);
+  logits.type = { elemType: DataType.FLOAT, shape: ['N', 3] };
+  const model = modelOf(g, 14);
+  model.graph!.valueInfo.push(create(ValueInfoProtoSchema, { name: t.name, type: typeToProto({ elemType: DataType.FLOAT, shape: [1, 4] }) }));
+
+  const step = compileTrainingStep(model, { trainable: 'all', loss: 'cross-entropy', optimizer: null });
+  const feeds: Record<string, ort.Tensor> = {
+    [step.data]: new ortRuntime.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)), [3, 4]),
+    [step.target]: new ortRuntime.Tensor('int64', BigInt64Array.of(0n, 1n, 2n), [3]),
+  };
+  for (const [n, v] of step.initialParams) feeds[n] = ortTensor(v);
+  // Unoptimised: onnxruntime would otherwise trust the same wrong declaration and fold the check away.
+  const session = await ortRuntime.InferenceSession.create(encodeModel(step.model), { graphOptimizationLevel: 'disabled' });
+  await expect(session.run(feeds)).rejects.toThrow(/check_static_shape_of_scaled/);
+  await session.release();
+});
