@@ -69,6 +69,15 @@ describe('relaxFixedBatch', () => {
     expect(g.inputs[0].type?.shape).toEqual([1, 16]);
   });
 
+  it('relaxes every data input traced with the same batch (an input and its mask)', () => {
+    const g = new Graph('masked');
+    const x = input(g, 'x', [1, 4]);
+    const m = input(g, 'mask', [1, 4]);
+    g.outputs.push(node(g, 'Mul', [x, m])[0]);
+    expect(relaxFixedBatch(g, OPSET).log).toEqual(['fixed batch 1 of inputs "x", "mask" relaxed to a symbolic batch N']);
+    expect([x.type?.shape, m.type?.shape, g.outputs[0].type?.shape]).toEqual([['N', 4], ['N', 4], ['N', 4]]);
+  });
+
   it('leaves a symbolic batch alone', () => {
     const g = new Graph('dynamic');
     const x = input(g, 'x', ['batch', 16]);

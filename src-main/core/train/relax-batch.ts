@@ -45,22 +45,28 @@ function reshapeProblem(node: Node, batch: number, symbol: string): { target: nu
 }
 
 /**
- * Makes a fixed batch symbolic in `graph`: the first data input's first dim, the outputs'
- * declared first dims, and Reshape targets that wrote the batch as a constant (their first
- * entry becomes 0, "copy the input's batch"). When something else pins the batch, nothing is
- * changed and the log says why; training then runs at the fixed batch only.
+ * Makes a fixed batch symbolic in `graph`: the first dim of the data inputs traced with the
+ * first one's batch, the outputs' declared first dims, and Reshape targets that wrote the batch
+ * as a constant (their first entry becomes 0, "copy the input's batch"). When something else
+ * pins the batch, the inputs keep it and the log says why; training then runs at that batch.
  */
 export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   const input = graph.dataInputs[0];
-  const shape = input?.type?.shape;
-  const batch = shape?.[0];
-  if (!input || !shape || typeof batch !== 'number') return { log: [] };
+  const batch = input?.type?.shape?.[0];
+  if (!input || typeof batch !== 'number') return { log: [] };
   const symbol = batchSymbol(graph);
-  const declaredInput = input.type!;
-  input.type = { ...declaredInput, shape: [symbol, ...shape.slice(1)] };
+  // Every data input traced with the same batch (an image and its mask, ids and attention mask).
+  const relaxed = graph.dataInputs.filter((v) => v.type?.shape?.[0] === batch);
+  const declared = relaxed.map((v) => v.type!);
+  relaxed.forEach((v, i) => (v.type = { ...declared[i], shape: [symbol, ...declared[i].shape!.slice(1)] }));
+  // Declarations written for the traced batch would fill what inference leaves open: drop them.
+  for (const v of graph.values.values()) {
+    const first = v.info?.type?.value.case === 'tensorType' ? v.info.type.value.value.shape?.dim[0]?.value : undefined;
+    if (!relaxed.includes(v) && first?.case === 'dimValue' && Number(first.value) === batch) v.info = null;
+  }
   const rewritten: string[] = [];
   const restore = (why: string): RelaxedBatch => {
-    input.type = declaredInput;
+    relaxed.forEach((v, i) => (v.type = declared[i]));
     inferShapes(graph, { opset });
     return { log: [`the batch stays fixed at ${batch}: ${why}`] };
   };
@@ -78,11 +84,7 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   }
   const lost = graph.outputs.find((v) => v.type?.shape?.[0] !== symbol);
   if (lost) return restore(`output "${lost.name}" has shape ${formatShape(lost.type?.shape ?? null)}, not a batch of ${symbol}`);
-  // Declarations written for the traced batch would fill what inference leaves open: drop them.
-  for (const v of graph.values.values()) {
-    const declared = v.info?.type?.value.case === 'tensorType' ? v.info.type.value.value.shape?.dim[0]?.value : undefined;
-    if (v !== input && declared?.case === 'dimValue' && Number(declared.value) === batch) v.info = null;
-  }
   const reshapes = rewritten.length > 0 ? `; Reshape targets that wrote the batch as a constant now copy it: ${rewritten.join(', ')}` : '';
-  return { log: [`fixed batch ${batch} of input "${input.name}" relaxed to a symbolic batch ${symbol}${reshapes}`] };
+  const names = relaxed.map((v) => `"${v.name}"`).join(', ');
+  return { log: [`fixed batch ${batch} of input${relaxed.length > 1 ? 's' : ''} ${names} relaxed to a symbolic batch ${symbol}${reshapes}`] };
 }
