@@ -6,7 +6,9 @@ import { expect } from 'vitest';
 import { type Dim, Graph, type TensorType, type Value } from '../core/ir/graph.js';
 import { DataType } from '../core/onnx/dtype.js';
 import { encodeModel } from '../core/onnx/codec.js';
-import { inferShapes } from '../core/shape/infer.js';
+import { graphFromModel, modelWithGraph } from '../core/ir/proto.js';
+import type { ModelProto } from '../core/onnx/gen/onnx_pb.js';
+import { inferShapes, modelOpset } from '../core/shape/infer.js';
 import { evaluateDim } from '../core/shape/symbolic.js';
 import { modelOf } from '../core/shape/test-support.js';
 
@@ -64,4 +66,30 @@ export async function expectShapesMatchOrt(c: OrtShapeCase): Promise<void> {
     });
   }
   await session.release();
+}
+
+/**
+ * A whole exported model against onnxruntime: shapes inferred with the batch symbolic, then
+ * every node output fetched from onnxruntime at a concrete batch and compared, with the batch
+ * symbol bound. Returns the inferred graph for extra checks.
+ */
+export async function expectModelShapesMatchOrt(model: ModelProto, input: ort.Tensor, batch: Record<string, number>): Promise<Graph> {
+  const g = graphFromModel(model);
+  const { unresolved } = inferShapes(g, { opset: modelOpset(model) });
+  expect(unresolved).toEqual([]);
+  const produced = g.nodes.flatMap((n) => n.outputs.filter((v): v is Value => !!v));
+  const inferred = new Map(produced.map((v) => [v, v.type!]));
+  const probe = graphFromModel(model);
+  for (const v of produced) if (!probe.outputs.some((o) => o.name === v.name)) probe.outputs.push(probe.value(v.name));
+  const session = await ort.InferenceSession.create(encodeModel(modelWithGraph(model, probe)), { intraOpNumThreads: 1 });
+  try {
+    const results = await session.run({ [g.dataInputs[0].name]: input });
+    for (const v of produced) {
+      const t = inferred.get(v)!;
+      expect({ value: v.name, dims: t.shape!.map((d) => evaluateDim(d, batch)) }).toEqual({ value: v.name, dims: results[v.name].dims.map(Number) });
+    }
+  } finally {
+    await session.release();
+  }
+  return g;
 }

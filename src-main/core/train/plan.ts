@@ -19,6 +19,7 @@ import { type EvalGraph, evalGraphOf } from './eval-graph.js';
 import type { LossKind } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { reinitializeParameters } from './reinit.js';
+import { relaxFixedBatch } from './relax-batch.js';
 import { type FrontierValue, splitPrefixGraph } from './split.js';
 
 export interface PlanOptions {
@@ -81,8 +82,9 @@ export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions)
   const dataInput = graph.dataInputs[0];
   if (!dataInput) throw new GraftError('train-input', 'the model has no data input');
   const edited = cloneGraph(graph);
+  const relaxed = relaxFixedBatch(edited, opset);
   const replayed = replayEdits(edited, opset, opts.edits, metadataValue(model, CLASS_NAMES_KEY) !== null);
-  const log = [...replayed.log];
+  const log = [...relaxed.log, ...replayed.log];
   if (opts.reinit) {
     reinitializeParameters(edited, opts.seed);
     log.push('all parameters re-initialised (training from scratch)');

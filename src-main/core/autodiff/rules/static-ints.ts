@@ -33,8 +33,9 @@ function evaluate(node: Node, input: (i: number) => number[] | null, c: GradCont
     const r = s.length;
     const start = c.opset >= 15 ? normAxis(getInt(node, 'start', 0), r) : 0;
     const end = c.opset >= 15 ? normAxis(getInt(node, 'end', r), r) : r;
-    const dims = s.slice(Math.max(0, start), Math.min(r, end));
-    return dims.every((d): d is number => typeof d === 'number') ? dims : null;
+    // A symbolic dim (the batch) is NaN here: Gather may still pick the static ones, and a
+    // result that still holds it is refused by staticIntValues.
+    return s.slice(Math.max(0, start), Math.min(r, end)).map((d) => (typeof d === 'number' ? d : NaN));
   }
   const out = node.outputs[0]?.type?.elemType;
   if (out === undefined || isFloatType(out)) return null; // integer arithmetic only
@@ -57,13 +58,18 @@ function evaluate(node: Node, input: (i: number) => number[] | null, c: GradCont
   return null;
 }
 
-/** The values of an integer input: a constant, or a small graph over static shapes; null if neither. */
-export function staticIntValues(c: GradContext, v: Value, depth = 0): number[] | null {
+function valuesOf(c: GradContext, v: Value, depth: number): number[] | null {
   const direct = constValues(v);
   if (direct) return direct;
   const p = v.producer;
   if (!p || depth > MAX_DEPTH) return null;
-  return evaluate(p, (i) => (p.inputs[i] ? staticIntValues(c, p.inputs[i]!, depth + 1) : null), c);
+  return evaluate(p, (i) => (p.inputs[i] ? valuesOf(c, p.inputs[i]!, depth + 1) : null), c);
+}
+
+/** The values of an integer input: a constant, or a small graph over static shapes; null if neither. */
+export function staticIntValues(c: GradContext, v: Value): number[] | null {
+  const vals = valuesOf(c, v, 0);
+  return vals && vals.every(Number.isFinite) ? vals : null;
 }
 
 /** A constant-in-fact integer input the rule needs, or an unsupported() naming it. */

@@ -20,9 +20,10 @@
 # Dense layers keep their weight [in, out] and compute x @ w + b, so the export reads each
 # weight straight into MatMul (nn.Linear on 3-D input would read it through a Transpose).
 #
-# Batches stay fixed (PyTorch's default export, 5 and 4): with a symbolic batch, shape
-# inference still gives the class token's Expand a batch of 1 (issue 13, item 2), and the
-# residual Add's gradient is then summed over the batch.
+# Batches of modern_block and tiny_vit stay fixed (PyTorch's default export, 5 and 4).
+# tiny_vit_dynamic and tiny_convnext_dynamic are exported with a symbolic batch N (dynamic_axes)
+# and a batch of 3: the class token's Expand must keep N (shape inference once gave it 1, and
+# the residual Add's gradient was then summed over the batch; issue 13, item 2).
 #
 # The fused Gelu is exported through a custom domain and renamed afterwards, and the model's
 # opset raised from 17 to 20 (ReduceMean/ReduceMax take their axes as an input from 18).
@@ -142,12 +143,13 @@ def to_opset20(model):
     return model
 
 
-def write_fixture(name, model, x, labels, opset, postprocess=None):
+def write_fixture(name, model, x, labels, opset, postprocess=None, dynamic_batch=False):
     out = os.path.join(HERE, name)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "model.onnx")
+    dynamic_axes = {"input": {0: "N"}, "logits": {0: "N"}} if dynamic_batch else None
     torch.onnx.export(model, (x,), path, opset_version=opset, do_constant_folding=False, input_names=["input"],
-                      output_names=["logits"], custom_opsets={"graft": 1})
+                      output_names=["logits"], custom_opsets={"graft": 1}, dynamic_axes=dynamic_axes)
     if postprocess:
         onnx.save(postprocess(onnx.load(path)), path)
     print(name, "ops:", " ".join(sorted({n.op_type for n in onnx.load(path).graph.node})))
@@ -179,6 +181,21 @@ def tiny_vit():
     return vit.eval()
 
 
+def tiny_convnext():
+    from torchvision.models.convnext import CNBlockConfig, ConvNeXt
+
+    # torchvision's ConvNeXt with two tiny stages: LayerNorm2d (Permute, decomposed LayerNorm),
+    # depthwise 7x7 Conv, Linear + GELU (Erf) on channels-last, layer scale, downsampling.
+    net = ConvNeXt([CNBlockConfig(8, 16, 1), CNBlockConfig(16, None, 1)], num_classes=CLASSES)
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if name.endswith("layer_scale"):
+                p.normal_(std=0.5)  # 1e-6 in torchvision: the blocks would add nothing
+            elif name.endswith("bias"):
+                p.normal_(std=0.1)
+    return net.eval()
+
+
 def main():
     torch.manual_seed(13)
     block = Block().eval()
@@ -187,6 +204,14 @@ def main():
     torch.manual_seed(14)
     vit = tiny_vit()
     write_fixture("tiny_vit", vit, torch.randn(4, 3, 16, 16), torch.randint(0, CLASSES, (4,)), 14)
+    # The same ViT with a symbolic batch (dynamic_axes), as people export for training.
+    torch.manual_seed(15)
+    vit = tiny_vit()
+    write_fixture("tiny_vit_dynamic", vit, torch.randn(3, 3, 16, 16), torch.randint(0, CLASSES, (3,)), 14,
+                  dynamic_batch=True)
+    torch.manual_seed(16)
+    write_fixture("tiny_convnext_dynamic", tiny_convnext(), torch.randn(3, 3, 16, 16), torch.randint(0, CLASSES, (3,)),
+                  14, dynamic_batch=True)
 
 
 if __name__ == "__main__":

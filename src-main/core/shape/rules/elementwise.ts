@@ -80,10 +80,17 @@ const broadcasting: ShapeRule = (ctx: RuleContext) => {
   if (op && (ctx.node.opType === 'Max' || ctx.node.opType === 'Min' || ctx.inputCount === 2)) knownBroadcast(ctx, ctx.inputCount, op(ctx));
 };
 
+/**
+ * A symbolic dim is a size, never negative: torch.onnx's Expand(x, [N, -1, -1]) tests each
+ * entry against -1 (Equal, Where), and N == -1 is false whatever N is.
+ */
+const symbolVsNegative = (a: Dim, b: Dim) => typeof a === 'string' && typeof b === 'number' && b < 0;
+
 const COMPARE: Record<string, (a: Dim, b: Dim) => boolean | null> = {
-  Equal: (a, b) => (sameDim(a, b) ? true : typeof a === 'number' && typeof b === 'number' ? false : null),
-  Less: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a < b : null),
-  Greater: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a > b : null),
+  Equal: (a, b) =>
+    sameDim(a, b) ? true : (typeof a === 'number' && typeof b === 'number') || symbolVsNegative(a, b) || symbolVsNegative(b, a) ? false : null,
+  Less: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a < b : symbolVsNegative(a, b) ? false : symbolVsNegative(b, a) ? true : null),
+  Greater: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a > b : symbolVsNegative(a, b) ? true : symbolVsNegative(b, a) ? false : null),
 };
 
 /** Equal, Less, And, ...: broadcast, bool result. */

@@ -50,8 +50,9 @@ const expand: ShapeRule = (ctx: RuleContext) => {
   const rank = Math.max(x.length, target.length);
   const out: Dim[] = [];
   for (let i = 0; i < rank; i++) {
-    const a = x[i - (rank - x.length)] ?? 1;
-    const b = target[i - (rank - target.length)] ?? 1;
+    // Missing leading dims are 1; an unknown (null) dim stays unknown, never 1.
+    const a = i < rank - x.length ? 1 : x[i - (rank - x.length)];
+    const b = i < rank - target.length ? 1 : target[i - (rank - target.length)];
     const d = broadcastDim(a, b);
     if (d === undefined) ctx.fail(`cannot expand ${formatShape(x)} to ${formatShape(target)}`);
     out.push(d);
