@@ -39,6 +39,7 @@ export function createFakeService(initialModel: string | null = null): StudioApi
     browse: unavailable,
     startRun: unavailable,
     controlRun: unavailable,
+    resumeRun: unavailable,
     listRuns: async () => [],
     exportRun: unavailable,
     loadProject: async ({ name }) => ({

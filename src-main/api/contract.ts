@@ -84,6 +84,8 @@ export interface StudioApi {
   browse(req: { path: string | null }): Promise<BrowseResult>;
   startRun(req: { config: TrainConfig }): Promise<RunRecord>;
   controlRun(req: { id: string; action: RunAction }): Promise<RunSummary>;
+  /** Continues a crashed run from its last checkpoint, under the same id. */
+  resumeRun(req: { id: string }): Promise<RunRecord>;
   listRuns(): Promise<RunRecord[]>;
   /** Copies a run's verified export to `path`. */
   exportRun(req: { id: string; path: string }): Promise<{ path: string; bytes: number }>;

@@ -126,6 +126,7 @@ export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> 
     const o = object(r, 'the request');
     return [{ id: runId(o.id), action: oneOf(o.action, 'action', ['pause', 'resume', 'stop'] as const) }];
   },
+  resumeRun: ([r]) => [{ id: runId(object(r, 'the request').id) }],
   exportRun: ([r]) => {
     const o = object(r, 'the request');
     return [{ id: runId(o.id), path: path(o.path, 'path') }];

@@ -40,6 +40,7 @@ const fakeService: StudioApi = {
   browse: notHere,
   startRun: notHere,
   controlRun: notHere,
+  resumeRun: notHere,
   listRuns: notHere,
   exportRun: notHere,
   loadProject: notHere,

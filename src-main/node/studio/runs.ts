@@ -65,9 +65,30 @@ export class RunManager {
     const dir = join(runsDir, id);
     await mkdir(dir, { recursive: true });
     const full: TrainConfig = { ...config, checkpointDir: join(dir, 'ckpt'), exportPath: join(dir, EXPORT_FILE), resumeDir: null };
-    const record = newRunRecord(id, runLabel(config), full);
+    return this.launch(newRunRecord(id, runLabel(config), full), dir, full);
+  }
+
+  /**
+   * Continues a crashed run from its last checkpoint, under the same id: the epochs after the
+   * checkpoint are dropped from the record and trained again.
+   */
+  async resume(runsDir: string, id: string): Promise<RunRecord> {
+    if (this.live.has(id)) throw new GraftError('run-running', `run ${id} is still running`);
+    const r = await this.read(runsDir, id);
+    if (!r) throw new GraftError('run-not-found', `no run ${id} in this project`);
+    const epoch = r.checkpointEpoch;
+    if (r.status !== 'crashed' || epoch === null || !r.config.checkpointDir) {
+      throw new GraftError('run-not-resumable', r.status !== 'crashed' ? `run ${id} did not crash (it is ${r.status})` : `run ${id} crashed before its first checkpoint; start it again`);
+    }
+    const config: TrainConfig = { ...r.config, resumeDir: r.config.checkpointDir };
+    const record: RunRecord = { ...r, status: 'starting', error: null, done: null, evaluation: null, export: null, epochs: r.epochs.filter((e) => e.epoch <= epoch), steps: r.steps.filter((s) => s.epoch <= epoch) };
+    return this.launch(record, join(runsDir, id), config);
+  }
+
+  private launch(record: RunRecord, dir: string, config: TrainConfig): RunRecord {
+    const id = record.id;
     const run: LiveRun = { record, dir, trainer: null as unknown as TrainerProcess, stopRequested: false, saving: Promise.resolve() };
-    run.trainer = TrainerProcess.start(full, (e) => this.onEvent(run, e), this.opts.launcher); // may refuse: too many runs
+    run.trainer = TrainerProcess.start(config, (e) => this.onEvent(run, e), this.opts.launcher); // may refuse: too many runs
     this.live.set(id, run);
     void run.trainer.exited.then((exit) => {
       const r = run.record;
@@ -137,19 +158,25 @@ export class RunManager {
         out.push(live.record);
         continue;
       }
-      const r = await readFile(join(runsDir, id, RUN_FILE), 'utf8')
-        .then((t) => JSON.parse(t) as RunRecord)
-        .catch(() => null);
-      if (!r) continue;
-      r.config = upgradedConfig(r.config);
-      if (!FINISHED.has(r.status)) {
-        // Stored as running, but no trainer of this studio has it: the studio itself stopped.
-        r.status = 'crashed';
-        r.error = { code: 'studio-stopped', message: `The studio stopped while this run was training${r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : ''}.` };
-      }
-      out.push(r);
+      const r = await this.read(runsDir, id);
+      if (r) out.push(r);
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** A stored run that no trainer of this studio has, as the UI should see it. */
+  private async read(runsDir: string, id: string): Promise<RunRecord | null> {
+    const r = await readFile(join(runsDir, id, RUN_FILE), 'utf8')
+      .then((t) => JSON.parse(t) as RunRecord)
+      .catch(() => null);
+    if (!r) return null;
+    r.config = upgradedConfig(r.config);
+    if (!FINISHED.has(r.status)) {
+      // Stored as running, but no trainer of this studio has it: the studio itself stopped.
+      r.status = 'crashed';
+      r.error = { code: 'studio-stopped', message: `The studio stopped while this run was training${r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : ''}.` };
+    }
+    return r;
   }
 
   /** The verified export of a finished run. */

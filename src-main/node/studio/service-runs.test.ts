@@ -162,5 +162,21 @@ describe.skipIf(!haveFashion)('a trainer that dies mid-run', () => {
     // And after a restart it is still the trainer's crash, not the studio's.
     const restarted = service({ workspace: join(work, 'ws-crash') });
     await expect.poll(async () => (await restarted.listRuns())[0]?.error?.code).toBe('trainer-crashed');
+
+    // Resumed from the studio: the same run goes on from the epoch after its checkpoint.
+    const started = nextEvent(s, (e): e is StudioEvent => e.type === 'run' && e.runId === run.id && e.event.event === 'start');
+    const next = nextEvent(s, (e): e is StudioEvent => e.type === 'run' && e.runId === run.id && e.event.event === 'epoch');
+    const resumed = await s.resumeRun({ id: run.id });
+    expect(resumed.id).toBe(run.id);
+    expect(resumed.status).toBe('starting');
+    expect(resumed.epochs.every((e) => e.epoch <= keptEpoch)).toBe(true);
+    expect(((await started) as Extract<StudioEvent, { type: 'run' }>).event).toMatchObject({ resumedFromEpoch: keptEpoch });
+    expect(((await next) as Extract<StudioEvent, { type: 'run' }>).event).toMatchObject({ epoch: keptEpoch + 1 });
+    expect((await errorOf(s.resumeRun({ id: run.id }))).code).toBe('run-running');
+    const stopped = nextEvent(s, statusOf(run.id, ['stopped', 'done', 'failed', 'crashed']));
+    await s.controlRun({ id: run.id, action: 'stop' });
+    expect((await stopped).run.status).toBe('stopped');
+    // Once its trainer has exited, a stopped run is no crash to resume.
+    await expect.poll(async () => (await errorOf(s.resumeRun({ id: run.id }))).code).toBe('run-not-resumable');
   });
 });

@@ -193,6 +193,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       const config = { ...req.config, model: await allowedPath(req.config.model, 'model file'), data: { ...req.config.data, path: await allowedData(req.config.data.path) } };
       return runs.start(workspace.runsDir(project), config);
     },
+    async resumeRun(req: { id: string }): Promise<RunRecord> {
+      return runs.resume(workspace.runsDir(project), req.id);
+    },
     async controlRun(req: { id: string; action: RunAction }): Promise<RunSummary> {
       return runs.control(req.id, req.action);
     },

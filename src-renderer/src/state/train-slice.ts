@@ -40,6 +40,8 @@ export interface TrainSlice {
   setSettings(patch: Partial<TrainSettings>): void;
   startRun(): Promise<void>;
   controlRun(action: RunAction): Promise<void>;
+  /** Continues a crashed run from its last checkpoint. */
+  resumeCrashedRun(id: string): Promise<void>;
   showRun(id: string): void;
   onEngineEvent(e: StudioEvent): void;
   /** Why training cannot start now, or null. */
@@ -117,6 +119,15 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       set({ runs: get().runs.map((r) => (r.id === id ? { ...r, status: s.status, error: s.error } : r)) });
     } catch (err) {
       set({ error: toShown(err, `${action[0].toUpperCase()}${action.slice(1)} the run`) });
+    }
+  },
+
+  async resumeCrashedRun(id) {
+    try {
+      const run = await host.api.resumeRun({ id });
+      set({ runs: get().runs.map((r) => (r.id === id ? run : r)) });
+    } catch (err) {
+      set({ error: toShown(err, 'Resume the run') });
     }
   },
 

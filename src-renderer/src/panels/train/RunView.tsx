@@ -8,6 +8,7 @@ import { compactCount } from '../../format.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
 import { runSeries } from './run-series.js';
+import { useStudio } from '../../state/store.js';
 
 const LOSS = [
   { label: 'step loss', color: '#8aa4c8' },
@@ -59,6 +60,7 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
 }
 
 export function RunView({ run }: { run: RunRecord }) {
+  const resumeCrashedRun = useStudio((s) => s.resumeCrashedRun);
   const series = useMemo(() => runSeries(run), [run]);
   const norms = series.blockNorms;
   const value = useCallback((r: number, c: number) => norms[r]?.[c], [norms]);
@@ -74,7 +76,12 @@ export function RunView({ run }: { run: RunRecord }) {
       <RunStatusLine run={run} />
       {run.error && (
         <p className="warning" data-testid="run-error">
-          {run.error.message} <span className="error-code">{run.error.code}</span>
+          {run.error.message} <span className="error-code">{run.error.code}</span>{' '}
+          {run.status === 'crashed' && run.checkpointEpoch !== null && (
+            <button type="button" data-testid="run-resume-crashed" onClick={() => void resumeCrashedRun(run.id)}>
+              Resume from epoch {run.checkpointEpoch}
+            </button>
+          )}
         </p>
       )}
       <div className="charts">
