@@ -228,17 +228,17 @@ function human(e: TrainEvent, epochs: number): string | null {
     case 'start':
       return `training ${compactCount(e.trainableParams)} of ${compactCount(e.totalParams)} parameters (${e.trainableBlocks.join(', ')}); ${e.samples.train} train / ${e.samples.val} val / ${e.samples.test} test samples; feature cache ${e.cache}`;
     case 'epoch':
-      return `epoch ${e.epoch}/${epochs}  train loss ${e.trainLoss.toFixed(4)}${acc(e.trainAccuracy)}  val loss ${e.valLoss.toFixed(4)}${acc(e.valAccuracy)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ${e.seconds.toFixed(1)} s`;
+      return `epoch ${e.epoch}/${epochs}  train loss ${e.trainLoss.toFixed(4)}${acc(e.trainAccuracy)}  ${e.valLoss === null ? 'no validation' : `val loss ${e.valLoss.toFixed(4)}`}${acc(e.valAccuracy)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ${e.seconds.toFixed(1)} s`;
     case 'evaluation':
       return `${e.split}: ${e.samples} samples, loss ${e.loss.toFixed(4)}${e.accuracy === null ? '' : `, accuracy ${pct(e.accuracy)}`}${e.perClassAccuracy && e.classes ? `\n  per class: ${e.classes.map((c, i) => `${c} ${pct(e.perClassAccuracy![i])}`).join(', ')}` : ''}`;
     case 'export':
-      return `exported ${e.path}: ${e.verified ? 'verified' : 'NOT verified'} against the trainer's outputs on ${e.samples} samples (max abs diff ${e.maxAbsDiff.toExponential(2)})`;
+      return `exported ${e.path}: ${e.verified ? 'verified' : 'NOT verified'} against the trainer's outputs on ${e.samples} samples (max abs diff ${e.maxAbsDiff.toExponential(2)})${e.note ? `: ${e.note}` : ''}`;
     case 'checkpoint':
       return null;
     case 'log':
       return e.message === 'trainer finished' ? null : e.message;
     case 'done':
-      return `done in ${e.trainSeconds.toFixed(1)} s: best validation loss ${e.bestValLoss.toFixed(4)}${e.bestValAccuracy === null ? '' : `, accuracy ${pct(e.bestValAccuracy)}`} (epoch ${e.bestEpoch})`;
+      return `done in ${e.trainSeconds.toFixed(1)} s: ${e.bestValLoss === null ? `no validation, kept the last epoch (${e.bestEpoch})` : `best validation loss ${e.bestValLoss.toFixed(4)}${e.bestValAccuracy === null ? '' : `, accuracy ${pct(e.bestValAccuracy)}`} (epoch ${e.bestEpoch})`}`;
     case 'error':
       return null;
     case 'steps':

@@ -43,7 +43,7 @@ export function CompareTab() {
   const conclusion = useMemo(() => compareConclusion(rowsFromRuns(runs)), [runs]);
   if (runs.length === 0) return <p className="muted empty-note">No runs in this project yet: train on the Train tab, then compare strategies here.</p>;
   // The best run: highest validation accuracy, or lowest validation loss for regression.
-  const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -r.done.bestValLoss) : -Infinity);
+  const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -(r.done.bestValLoss ?? Infinity)) : -Infinity);
   const best = Math.max(...runs.map(score));
   return (
     <div className="compare-tab scroll-pane">
@@ -100,7 +100,7 @@ export function CompareTab() {
               </td>
               <td>{r.start ? `${compactCount(r.start.trainableParams)} / ${compactCount(r.start.totalParams)}` : '–'}</td>
               <td>{r.done ? `${r.done.trainSeconds.toFixed(1)} s` : '–'}</td>
-              <td>{r.done ? r.done.bestValLoss.toFixed(4) : '–'}</td>
+              <td>{r.done?.bestValLoss != null ? r.done.bestValLoss.toFixed(4) : '–'}</td>
               <td>{pct(r.done?.bestValAccuracy)}</td>
               <td>{pct(r.evaluation?.split === 'test' ? r.evaluation.accuracy : null)}</td>
               <td>{dataUsed(r)}</td>

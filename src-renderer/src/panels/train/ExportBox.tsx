@@ -6,6 +6,8 @@ import type { RunRecord } from '../../../../src-main/api/contract.js';
 import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
 
+const SPLIT_WORDS = { train: 'training', val: 'validation', test: 'test' } as const;
+
 export function ExportBox({ run }: { run: RunRecord }) {
   const showError = useStudio((s) => s.showError);
   const [path, setPath] = useState('');
@@ -26,9 +28,14 @@ export function ExportBox({ run }: { run: RunRecord }) {
     <section className="export-box" data-testid="export-box" aria-label="Export">
       <h3>Exported model</h3>
       <p data-testid="export-verified" className={x.verified ? 'ok' : 'warning'}>
-        {x.verified ? '✓ Verified' : '✗ Not verified'}: onnxruntime ran the exported file on {x.samples} validation samples; largest difference from the trainer&apos;s own outputs{' '}
-        {x.maxAbsDiff.toExponential(1)} (allowed 1e-4).
+        {x.verified ? (x.checkedOn === 'train' ? '✓ Checked on training samples' : '✓ Verified') : '✗ Not verified'}: onnxruntime ran the exported file on {x.samples}{' '}
+        {SPLIT_WORDS[x.checkedOn ?? 'val']} samples; largest difference from the trainer&apos;s own outputs {x.maxAbsDiff.toExponential(1)} (allowed 1e-4).
       </p>
+      {x.note && (
+        <p className="warning" data-testid="export-note">
+          {x.note}
+        </p>
+      )}
       <p className="muted">
         The file keeps the edited graph, the trained weights, the class names and the preprocessing (size, mean, std, layout) in its metadata.
       </p>
