@@ -31,6 +31,14 @@ test('a second model opens in a new project; switching back shows the first oneâ
     await page.getByTestId('train-start').click();
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
     await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+    // The export downloads under the project's, the strategy's and the day's name, and the
+    // browser is told where "Save to path" may write.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^untitled-full-\d{4}-\d{2}-\d{2}\.onnx$/);
+    await download.cancel();
+    await expect(page.getByTestId('export-roots')).toContainText(workspace);
+    await page.getByTestId('export-box').scrollIntoViewIfNeeded();
+    await shot(page, 'export-names');
 
     // The RNN is offered a project of its own instead of joining the CNN's runs.
     await page.getByTestId('model-select').selectOption({ label: 'adding-rnn (bundled)' });
