@@ -64,7 +64,7 @@ export function ProjectMenu() {
   const taken = projects.map((p) => p.name);
   return (
     <>
-      <label className="picker">
+      <label className="picker project-picker">
         <span className="visually-hidden">Project</span>
         <select
           data-testid="project-select"

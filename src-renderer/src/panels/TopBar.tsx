@@ -6,6 +6,7 @@ import { compactCount, exactCount } from '../format.js';
 import { host } from '../host.js';
 import { FileBrowser } from './data/FileBrowser.js';
 import { useStudio } from '../state/store.js';
+import { MiddleEllipsis } from './MiddleEllipsis.js';
 import { ProjectMenu, ProjectNameDialog, freeName } from './ProjectDialogs.js';
 
 export function TopBar() {
@@ -116,8 +117,10 @@ export function TopBar() {
           <span className="muted">Opening {baseName(loading)}…</span>
         ) : model ? (
           <>
-            <strong title={model.summary.path}>{model.summary.fileName}</strong>
-            <span title={`${exactCount(model.summary.nodeCount)} ONNX nodes`}>{exactCount(model.summary.nodeCount)} nodes</span>
+            <strong className="model-name">
+              <MiddleEllipsis text={model.summary.fileName} title={model.summary.path} testId="model-name" />
+            </strong>
+            <span className="node-count" title={`${exactCount(model.summary.nodeCount)} ONNX nodes`}>{exactCount(model.summary.nodeCount)} nodes</span>
             <span title={`${exactCount(model.summary.totalParams)} parameters`}>{compactCount(model.summary.totalParams)} params</span>
           </>
         ) : (
@@ -144,8 +147,8 @@ export function TopBar() {
           </p>
         </ProjectNameDialog>
       )}
-      <span className="save-state" data-testid="save-state" data-state={saving} title={savedAt ? `Saved at ${new Date(savedAt).toLocaleTimeString()}` : undefined}>
-        {project}: {saving === 'saving' || saving === 'pending' ? 'saving…' : saving === 'error' ? 'not saved' : savedAt ? 'saved' : ''}
+      <span className="save-state" data-testid="save-state" data-state={saving} title={`Project "${project}"${savedAt ? `, saved at ${new Date(savedAt).toLocaleTimeString()}` : ''}`}>
+        {saving === 'saving' || saving === 'pending' ? 'saving…' : saving === 'error' ? 'not saved' : savedAt ? 'saved' : ''}
       </span>
     </header>
   );
