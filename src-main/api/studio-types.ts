@@ -2,7 +2,7 @@
 // previews, runs with their streamed events, projects. Plain JSON, like the rest of the API.
 import type { Edit } from '../core/surgery/edits.js';
 import type { SurgeryViewData } from '../core/view/surgery-view.js';
-import type { DataOptions, EpochSummary, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
+import type { DataOptions, EpochReport, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
 
 export { DEFAULT_DATA_OPTIONS, type DataOptions } from './training.js';
 
@@ -70,7 +70,7 @@ export interface RunRecord {
   config: TrainConfig;
   start: Extract<TrainEvent, { event: 'start' }> | null;
   steps: StepPoint[];
-  epochs: EpochSummary[];
+  epochs: EpochReport[];
   evaluation: Evaluation | null;
   export: Extract<TrainEvent, { event: 'export' }> | null;
   done: Extract<TrainEvent, { event: 'done' }> | null;

@@ -127,6 +127,12 @@ export interface EpochSummary {
   etaSeconds: number;
 }
 
+/**
+ * An epoch as a run reports it: without validation samples (empty val and test splits) there
+ * is no validation loss to show, so it is null rather than a fake 0.
+ */
+export type EpochReport = Omit<EpochSummary, 'valLoss'> & { valLoss: number | null };
+
 export interface Evaluation {
   split: 'val' | 'test';
   samples: number;
@@ -162,10 +168,20 @@ export type TrainEvent =
       baseline?: LossBaseline;
     }
   | { event: 'steps'; points: StepPoint[] }
-  | ({ event: 'epoch' } & EpochSummary)
+  | ({ event: 'epoch' } & EpochReport)
   | { event: 'checkpoint'; epoch: number; path: string }
   | ({ event: 'evaluation' } & Evaluation)
-  | { event: 'export'; path: string; verified: boolean; maxAbsDiff: number; samples: number }
+  | {
+      event: 'export';
+      path: string;
+      verified: boolean;
+      maxAbsDiff: number;
+      samples: number;
+      /** The split the file was checked on; 'train' when the run had no validation samples. */
+      checkedOn?: 'train' | 'val' | 'test';
+      /** Why the check is weaker than usual (or missing), for the person reading it. */
+      note?: string;
+    }
   | { event: 'log'; message: string }
   | {
       /** Gradient flow through time of each recurrent layer: norms[t] = ||dLoss/dh_t|| (every 50 steps and each epoch's last). */
@@ -175,7 +191,8 @@ export type TrainEvent =
     }
   | {
       event: 'done';
-      bestValLoss: number;
+      /** Null without validation samples: then `bestEpoch` is simply the last epoch. */
+      bestValLoss: number | null;
       bestValAccuracy: number | null;
       bestEpoch: number;
       trainSeconds: number;

@@ -15,9 +15,10 @@ function acc(x: number | null): string {
 }
 
 /** "train loss 0.3 acc 90.1%  val loss 0.4 acc 88.0%", or for regression "train MSE ...  val MSE ... (2.5% of ...)". */
-function losses(e: { trainLoss: number; trainAccuracy: number | null; valLoss: number; valAccuracy: number | null }, baseline: LossBaseline | null): string {
+function losses(e: { trainLoss: number; trainAccuracy: number | null; valLoss: number | null; valAccuracy: number | null }, baseline: LossBaseline | null): string {
   const name = e.trainAccuracy === null ? 'MSE' : 'loss';
-  return `train ${name} ${e.trainLoss.toFixed(4)}${acc(e.trainAccuracy)}  val ${name} ${e.valLoss.toFixed(4)}${acc(e.valAccuracy)}${baseline ? ` ${baselineWords(e.valLoss, baseline)}` : ''}`;
+  const val = e.valLoss === null ? 'no validation' : `val ${name} ${e.valLoss.toFixed(4)}${acc(e.valAccuracy)}${baseline ? ` ${baselineWords(e.valLoss, baseline)}` : ''}`;
+  return `train ${name} ${e.trainLoss.toFixed(4)}${acc(e.trainAccuracy)}  ${val}`;
 }
 
 function human(e: TrainEvent, epochs: number, baseline: LossBaseline | null): string | null {
@@ -29,12 +30,13 @@ function human(e: TrainEvent, epochs: number, baseline: LossBaseline | null): st
     case 'evaluation':
       return `${e.split}: ${e.samples} samples, loss ${e.loss.toFixed(4)}${baseline ? ` ${baselineWords(e.loss, baseline)}` : ''}${e.accuracy === null ? '' : `, accuracy ${pct(e.accuracy)}`}${e.perClassAccuracy && e.classes ? `\n  per class: ${e.classes.map((c, i) => `${c} ${pct(e.perClassAccuracy![i])}`).join(', ')}` : ''}`;
     case 'export':
-      return `exported ${e.path}: ${e.verified ? 'verified' : 'NOT verified'} against the trainer's outputs on ${e.samples} samples (max abs diff ${e.maxAbsDiff.toExponential(2)})`;
+      return `exported ${e.path}: ${e.verified ? 'verified' : 'NOT verified'} against the trainer's outputs on ${e.samples} samples (max abs diff ${e.maxAbsDiff.toExponential(2)})${e.note ? `: ${e.note}` : ''}`;
     case 'checkpoint':
       return null;
     case 'log':
       return e.message === 'trainer finished' ? null : e.message;
     case 'done':
+      if (e.bestValLoss === null) return `done in ${e.trainSeconds.toFixed(1)} s: no validation, kept the last epoch (${e.bestEpoch})`;
       return `done in ${e.trainSeconds.toFixed(1)} s: best validation loss ${e.bestValLoss.toFixed(4)}${baseline ? ` ${baselineWords(e.bestValLoss, baseline)}` : ''}${e.bestValAccuracy === null ? '' : `, accuracy ${pct(e.bestValAccuracy)}`} (epoch ${e.bestEpoch})`;
     case 'error':
       return null;

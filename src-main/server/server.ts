@@ -80,7 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return sendText(res, 401, 'Unauthorized: open the URL that `graft serve` printed (it carries the token).\n');
     }
     if (url.pathname === API_PATH) return sendText(res, 426, 'Upgrade required: the API speaks WebSocket\n');
-    if (url.pathname.startsWith(DOWNLOAD_PREFIX) && opts.hooks) return handleDownload(res, url.pathname.slice(DOWNLOAD_PREFIX.length), opts.hooks, req.method === 'HEAD');
+    if (url.pathname.startsWith(DOWNLOAD_PREFIX) && opts.hooks) return handleDownload(res, url.pathname.slice(DOWNLOAD_PREFIX.length), opts.hooks, req.method === 'HEAD', url.searchParams.get('name'));
     await serveStatic(opts.staticDir, url.pathname, res, req.method === 'HEAD');
   }
 

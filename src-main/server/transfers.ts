@@ -103,7 +103,12 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, re
   sendJson(res, 201, { root, path: dest, bytes: received });
 }
 
-export async function handleDownload(res: ServerResponse, rest: string, hooks: TransferHooks, headOnly: boolean): Promise<void> {
+/** The file name a download is saved under: the studio's suggestion when it is a plain .onnx name, else one from the run's id. */
+export function downloadName(runId: string, suggested: string | null): string {
+  return suggested && /^[a-z0-9][a-z0-9._-]{0,150}\.onnx$/.test(suggested) ? suggested : `graft-${runId}.onnx`;
+}
+
+export async function handleDownload(res: ServerResponse, rest: string, hooks: TransferHooks, headOnly: boolean, name: string | null = null): Promise<void> {
   const m = /^run\/([a-z0-9-]{1,64})$/.exec(rest);
   if (!m) return sendText(res, 404, 'Not found\n');
   let file: string;
@@ -124,7 +129,7 @@ export async function handleDownload(res: ServerResponse, rest: string, hooks: T
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': info.size,
-    'Content-Disposition': `attachment; filename="graft-${m[1]}.onnx"`,
+    'Content-Disposition': `attachment; filename="${downloadName(m[1], name)}"`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
   });

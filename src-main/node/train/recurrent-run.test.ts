@@ -49,7 +49,7 @@ async function train(r: Run, over: Partial<TrainConfig>): Promise<TrainEvent[]> 
 const stepPoints = (events: TrainEvent[]): StepPoint[] => events.flatMap((e) => (e.event === 'steps' ? e.points : []));
 const bestValLoss = (events: TrainEvent[]): number => {
   const done = events.find((e) => e.event === 'done');
-  if (done?.event !== 'done') throw new Error('no done event');
+  if (done?.event !== 'done' || done.bestValLoss === null) throw new Error('no done event with a validation loss');
   return done.bestValLoss;
 };
 

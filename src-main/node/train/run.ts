@@ -44,10 +44,12 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   const feeders = new Feeders(plan, dataset, { batchSize: config.batchSize, scratchDir: scratch });
   const t0 = performance.now();
   const trainFeed = await feeders.open('train');
-  const valSplit = dataset.size('val') > 0 ? 'val' : 'test';
-  const valFeed = await feeders.open(valSplit);
+  // Validation uses the val split, else the test split; with neither there is none to fake.
+  const valSplit = dataset.size('val') > 0 ? 'val' : dataset.size('test') > 0 ? 'test' : null;
+  const valFeed = valSplit ? await feeders.open(valSplit) : null;
   await feeders.release();
-  if (feeders.cached) log(`frozen prefix cached: ${trainFeed.size + valFeed.size} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (feeders.cached) log(`frozen prefix cached: ${trainFeed.size + (valFeed?.size ?? 0)} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (!valFeed) log(NO_VALIDATION + (config.earlyStopPatience !== null ? '; early stopping is off, as it watches the validation loss' : ''));
   const trainableParams = plan.step.params.reduce((s, n) => s + state.params.get(n)!.data.length, 0);
   control.emit({
     event: 'start',
@@ -81,11 +83,12 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     const r = await trainEpoch(ctx, epoch);
     // A stop mid-epoch keeps the epochs before it; the partial one is dropped.
     if ((stoppedByUser = r.stopped)) break;
-    const val = evaluate(await predictOn(valFeed, state.params), info.classes, 'val');
+    const val = valFeed ? evaluate(await predictOn(valFeed, state.params), info.classes, 'val') : null;
     const seconds = (performance.now() - epochStart - (pausedMs - pausedBefore)) / 1000;
-    const summary = { epoch, trainLoss: r.lossSum / Math.max(r.seen, 1), trainAccuracy: regression ? null : r.correct / Math.max(r.seen, 1), valLoss: val.loss, valAccuracy: val.accuracy, lr: schedule(state.stepNo), seconds, samplesPerSecond: r.seen / seconds, etaSeconds: seconds * (config.epochs - epoch) };
+    const summary = { epoch, trainLoss: r.lossSum / Math.max(r.seen, 1), trainAccuracy: regression ? null : r.correct / Math.max(r.seen, 1), valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, lr: schedule(state.stepNo), seconds, samplesPerSecond: r.seen / seconds, etaSeconds: seconds * (config.epochs - epoch) };
     control.emit({ event: 'epoch', ...summary });
-    state.endEpoch(summary);
+    // Without validation each epoch ranks below the one before (-epoch), so the kept weights are the last epoch's.
+    state.endEpoch({ ...summary, valLoss: summary.valLoss ?? -epoch });
     if (config.checkpointDir) control.emit({ event: 'checkpoint', epoch, path: await state.checkpoint(scratch, epoch) });
     if (config.earlyStopPatience !== null && state.sinceBest >= config.earlyStopPatience) {
       log(`early stop: validation loss has not improved for ${state.sinceBest} epochs (best at epoch ${state.best.epoch})`);
@@ -95,27 +98,39 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   }
 
   const best = state.best;
+  const feeds = new Set([trainFeed, valFeed]);
   if (stoppedByUser && best.epoch === 0) {
-    trainFeed.dispose();
-    valFeed.dispose();
+    for (const f of feeds) f?.dispose();
     return log('stopped before the first epoch ended: nothing to evaluate or export');
   }
-  if (stoppedByUser) log(`stopped after epoch ${state.history.length}: evaluating and exporting the best epoch (${best.epoch})`);
+  if (stoppedByUser) log(`stopped after epoch ${state.history.length}: evaluating and exporting the ${valFeed ? 'best' : 'last'} epoch (${best.epoch})`);
   // The best epoch's weights are the result.
   const testFeed = dataset.size('test') > 0 ? await feeders.open('test') : valFeed;
   await feeders.release();
-  control.emit({ event: 'evaluation', ...evaluate(await predictOn(testFeed, best.params), info.classes, testFeed === valFeed ? 'val' : 'test') });
+  feeds.add(testFeed);
+  if (testFeed) control.emit({ event: 'evaluation', ...evaluate(await predictOn(testFeed, best.params), info.classes, testFeed === valFeed ? 'val' : 'test') });
+  else log('no evaluation: the run has no validation or test samples to evaluate on');
   let exported: string | null = null;
   if (config.exportPath) {
-    const reference = await predictOn(valFeed, best.params);
+    // Checked on validation samples; without any, on training samples, and said so.
+    const reference = await predictOn(valFeed ?? trainFeed, best.params);
     const classNames = plan.classNames ?? info.classes;
-    const result = await exportTrainedModel({ path: resolve(config.exportPath), plan, classNames, weights: best.params, dataset, preprocess, reference, split: valSplit, batchSize: config.batchSize });
-    control.emit({ event: 'export', ...result });
+    const result = await exportTrainedModel({ path: resolve(config.exportPath), plan, classNames, weights: best.params, dataset, preprocess, reference, split: valSplit ?? 'train', batchSize: config.batchSize });
+    control.emit({ event: 'export', ...result, checkedOn: valSplit ?? 'train', ...(valSplit ? {} : { note: trainCheckNote(result.verified, config.augment) }) });
     exported = result.path;
   }
-  for (const f of new Set([trainFeed, valFeed, testFeed])) f.dispose();
+  for (const f of feeds) f?.dispose();
   const trainSeconds = (performance.now() - started - pausedMs) / 1000;
-  control.emit({ event: 'done', bestValLoss: best.loss, bestValAccuracy: best.accuracy, bestEpoch: best.epoch, trainSeconds, trainableParams, totalParams: plan.totalParams, exported, stoppedEarly, stoppedByUser });
+  const validated = valFeed !== null;
+  control.emit({ event: 'done', bestValLoss: validated ? best.loss : null, bestValAccuracy: validated ? best.accuracy : null, bestEpoch: best.epoch, trainSeconds, trainableParams, totalParams: plan.totalParams, exported, stoppedEarly, stoppedByUser });
+}
+
+export const NO_VALIDATION = 'no validation samples (the val and test splits are empty): validation loss is not measured, the last epoch is kept instead of a "best" one, and the export is checked on training samples';
+
+/** Why an export checked on training samples is weaker than one checked on held-out samples. */
+function trainCheckNote(verified: boolean, augment: boolean): string {
+  if (!verified && augment) return 'not verified: the run had no validation samples, and augmentation changes the training samples it would be checked on';
+  return `checked on training samples because the run had no validation samples${verified ? '' : ', and they did not match'}: add a validation share to check it on held-out data`;
 }
 
 function reportSkipped(dataset: Dataset, log: (m: string) => void): void {

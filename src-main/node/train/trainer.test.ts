@@ -118,7 +118,7 @@ describe('a training run', () => {
     expect(start.resumedFromEpoch).toBe(lastSaved);
     const d = done(resumed.events)!;
     expect(d.bestEpoch).toBe(reference.bestEpoch);
-    expect(d.bestValLoss).toBeCloseTo(reference.bestValLoss, 5);
+    expect(d.bestValLoss).toBeCloseTo(reference.bestValLoss!, 5);
     expect(d.bestValAccuracy).toBe(reference.bestValAccuracy);
   }, 180_000);
 

@@ -88,6 +88,6 @@ export function serveHost(): Host {
     api: apiOver(transport.send),
     onEvent: (listener) => transport.onEvent(listener),
     desktop: null,
-    web: { upload: uploadFiles, downloadUrl: (runId) => `download/run/${runId}` },
+    web: { upload: uploadFiles, downloadUrl: (runId, fileName) => `download/run/${runId}?name=${encodeURIComponent(fileName)}` },
   };
 }

@@ -6,6 +6,8 @@ import { compactCount, exactCount } from '../format.js';
 import { host } from '../host.js';
 import { FileBrowser } from './data/FileBrowser.js';
 import { useStudio } from '../state/store.js';
+import { MiddleEllipsis } from './MiddleEllipsis.js';
+import { ProjectMenu, ProjectNameDialog, freeName } from './ProjectDialogs.js';
 
 export function TopBar() {
   const models = useStudio((s) => s.models);
@@ -14,12 +16,16 @@ export function TopBar() {
   const appInfo = useStudio((s) => s.appInfo);
   const open = useStudio((s) => s.openModel);
   const edits = useStudio((s) => s.history.length);
+  const runs = useStudio((s) => s.runs.length);
+  const projects = useStudio((s) => s.projects);
+  const newProject = useStudio((s) => s.newProject);
   const [path, setPath] = useState('');
   const [browsing, setBrowsing] = useState(false);
-  // The edit list belongs to the model: say so before another model replaces it.
+  /** A model that would mix into a project about another one: offered a project of its own. */
+  const [offer, setOffer] = useState<string | null>(null);
   const openModel = async (p: string) => {
-    if (edits > 0 && !window.confirm(`Open ${baseName(p)}? The ${edits} edit${edits === 1 ? '' : 's'} made to the current model will be dropped. To keep them, first choose "Save as new project…".`)) return;
-    await open(p);
+    if (model && p !== model.summary.path && (edits > 0 || runs > 0)) setOffer(p);
+    else await open(p);
   };
   const project = useStudio((s) => s.projectName);
   const saving = useStudio((s) => s.saving);
@@ -111,8 +117,10 @@ export function TopBar() {
           <span className="muted">Opening {baseName(loading)}…</span>
         ) : model ? (
           <>
-            <strong title={model.summary.path}>{model.summary.fileName}</strong>
-            <span title={`${exactCount(model.summary.nodeCount)} ONNX nodes`}>{exactCount(model.summary.nodeCount)} nodes</span>
+            <strong className="model-name">
+              <MiddleEllipsis text={model.summary.fileName} title={model.summary.path} testId="model-name" />
+            </strong>
+            <span className="node-count" title={`${exactCount(model.summary.nodeCount)} ONNX nodes`}>{exactCount(model.summary.nodeCount)} nodes</span>
             <span title={`${exactCount(model.summary.totalParams)} parameters`}>{compactCount(model.summary.totalParams)} params</span>
           </>
         ) : (
@@ -121,44 +129,28 @@ export function TopBar() {
         {appInfo && <span className="mode-badge" title={`Graft ${appInfo.version}`}>{appInfo.mode === 'serve' ? 'serve' : 'desktop'}</span>}
       </div>
       <ProjectMenu />
-      <span className="save-state" data-testid="save-state" data-state={saving} title={savedAt ? `Saved at ${new Date(savedAt).toLocaleTimeString()}` : undefined}>
-        {project}: {saving === 'saving' || saving === 'pending' ? 'saving…' : saving === 'error' ? 'not saved' : savedAt ? 'saved' : ''}
+      {offer && model && (
+        <ProjectNameDialog
+          title={`Open ${baseName(offer)} in a new project`}
+          initial={freeName(baseName(offer).replace(/\.onnx$/i, ''), projects.map((p) => p.name))}
+          submitLabel="Create and open"
+          testId="model-project-dialog"
+          onClose={() => setOffer(null)}
+          onSubmit={(name) => {
+            setOffer(null);
+            void newProject(name, offer);
+          }}
+        >
+          <p>
+            &quot;{project}&quot; is about {model.summary.fileName}: its {runs} run{runs === 1 ? '' : 's'}, {edits} edit{edits === 1 ? '' : 's'} and results stay there, and the project menu
+            switches back to it.
+          </p>
+        </ProjectNameDialog>
+      )}
+      <span className="save-state" data-testid="save-state" data-state={saving} title={`Project "${project}"${savedAt ? `, saved at ${new Date(savedAt).toLocaleTimeString()}` : ''}`}>
+        {saving === 'saving' || saving === 'pending' ? 'saving…' : saving === 'error' ? 'not saved' : savedAt ? 'saved' : ''}
       </span>
     </header>
-  );
-}
-
-/** Open another project or save this one under a new name. */
-function ProjectMenu() {
-  const projects = useStudio((s) => s.projects);
-  const current = useStudio((s) => s.projectName);
-  const refresh = useStudio((s) => s.refreshProjects);
-  const load = useStudio((s) => s.loadProject);
-  const saveAs = useStudio((s) => s.saveProjectAs);
-  return (
-    <label className="picker">
-      <span className="visually-hidden">Project</span>
-      <select
-        data-testid="project-select"
-        value={current}
-        onFocus={() => void refresh()}
-        onChange={(e) => {
-          const v = e.target.value;
-          if (v === '__new__') {
-            const name = window.prompt('Save this work as a new project named:', `${current} copy`);
-            if (name) void saveAs(name.trim());
-          } else if (v !== current) void load(v);
-        }}
-      >
-        {!projects.some((p) => p.name === current) && <option value={current}>{current}</option>}
-        {projects.map((p) => (
-          <option key={p.name} value={p.name}>
-            {p.name} ({p.runs} run{p.runs === 1 ? '' : 's'})
-          </option>
-        ))}
-        <option value="__new__">Save as new project…</option>
-      </select>
-    </label>
   );
 }
 

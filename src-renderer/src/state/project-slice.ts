@@ -18,6 +18,12 @@ export interface ProjectSlice {
   start(): Promise<void>;
   loadProject(name: string | null): Promise<void>;
   saveProjectAs(name: string): Promise<void>;
+  /**
+   * A fresh project named `name`: no edits, no runs. With `modelPath`, that model (and no
+   * dataset: one is chosen for a model); without, the current model and dataset. When the
+   * model fails to open, the current project stays as it was.
+   */
+  newProject(name: string, modelPath?: string): Promise<void>;
   refreshProjects(): Promise<void>;
   /** The project as it would be saved now. */
   projectState(): ProjectState;
@@ -74,6 +80,23 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
 
   async saveProjectAs(name) {
     set({ projectName: name, runs: [], activeRun: null });
+    await get().saveNow();
+    await get().refreshProjects();
+  },
+
+  async newProject(name, modelPath) {
+    const path = modelPath ?? get().model?.summary.path ?? null;
+    // Nothing is autosaved until the new project stands: the old one must not take the new model.
+    set({ restoring: true });
+    try {
+      if (path) {
+        await get().openModel(path);
+        if (get().model?.summary.path !== path) return;
+      }
+      set({ projectName: name, runs: [], activeRun: null, savedAt: null, history: [], future: [], ...(modelPath ? { data: null, dataset: null, samples: [] } : {}) });
+    } finally {
+      set({ restoring: false });
+    }
     await get().saveNow();
     await get().refreshProjects();
   },

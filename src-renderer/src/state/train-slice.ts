@@ -7,6 +7,7 @@ import { toShown } from './errors.js';
 import { flatEdits } from './edit-groups.js';
 import { eventRunId } from '../../../src-main/api/run-fold.js';
 import { withStudioEvent } from './run-record.js';
+import { validationBlocker } from './train-guards.js';
 import type { StudioState } from './store.js';
 
 /** What the training panel sets; model, data, edits and data options come from elsewhere. */
@@ -80,7 +81,7 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
     if (dataset.task === 'classification' && head && k !== undefined && head.outFeatures !== k) {
       return `The head predicts ${head.outFeatures} classes but the dataset has ${k}: swap the head first.`;
     }
-    return null;
+    return validationBlocker(dataset.splits);
   },
 
   async startRun() {

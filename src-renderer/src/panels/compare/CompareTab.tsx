@@ -7,6 +7,7 @@ import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
 import { compareConclusion, rowsFromRuns } from '../../../../src-main/api/compare.js';
+import { comparableRuns } from './comparable.js';
 
 // Distinct hues in a row, so neighbouring runs never look alike.
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -35,16 +36,21 @@ export function CompareTab() {
   const runs = useStudio((s) => s.runs);
   const showRun = useStudio((s) => s.showRun);
   const setTab = useStudio((s) => s.setTab);
+  const modelPath = useStudio((s) => s.model?.summary.path ?? null);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const shown = useMemo(() => runs.filter((r) => !hidden.has(r.id)), [runs, hidden]);
+  // Only runs of the same model and task share the charts, the conclusion and "best".
+  const comparable = useMemo(() => comparableRuns(runs, modelPath), [runs, modelPath]);
+  const incomparable = useMemo(() => new Map(comparable.hidden.map((h) => [h.run.id, h.reason])), [comparable]);
+  const shown = useMemo(() => comparable.shown.filter((r) => !hidden.has(r.id)), [comparable, hidden]);
   const series = useMemo(() => shown.map((r) => ({ label: `#${runs.indexOf(r) + 1} ${r.label.split(' · ')[0]}`, color: COLORS[runs.indexOf(r) % COLORS.length], marks: true })), [shown, runs]);
   const acc = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valAccuracy)), [shown]);
   const loss = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valLoss)), [shown]);
-  const conclusion = useMemo(() => compareConclusion(rowsFromRuns(runs)), [runs]);
+  const conclusion = useMemo(() => compareConclusion(rowsFromRuns(comparable.shown)), [comparable]);
   if (runs.length === 0) return <p className="muted empty-note">No runs in this project yet: train on the Train tab, then compare strategies here.</p>;
   // The best run: highest validation accuracy, or lowest validation loss for regression.
-  const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -r.done.bestValLoss) : -Infinity);
-  const best = Math.max(...runs.map(score));
+  const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -(r.done.bestValLoss ?? Infinity)) : -Infinity);
+  const best = Math.max(...comparable.shown.map(score));
+  const isBest = (r: RunRecord) => r.done !== null && !incomparable.has(r.id) && score(r) === best;
   return (
     <div className="compare-tab scroll-pane">
       <p className="conclusion" data-testid="compare-conclusion">
@@ -68,12 +74,13 @@ export function CompareTab() {
         </thead>
         <tbody>
           {runs.map((r, i) => (
-            <tr key={r.id} className={r.done && score(r) === best ? 'best' : ''} title={r.done && score(r) === best ? 'best validation result of the project' : undefined}>
+            <tr key={r.id} className={isBest(r) ? 'best' : incomparable.has(r.id) ? 'incomparable' : ''} title={isBest(r) ? 'best validation result of the project' : incomparable.get(r.id)}>
               <td>
                 <input
                   type="checkbox"
                   aria-label={`Show run ${i + 1} on the charts`}
-                  checked={!hidden.has(r.id)}
+                  disabled={incomparable.has(r.id)}
+                  checked={!hidden.has(r.id) && !incomparable.has(r.id)}
                   onChange={() => {
                     const next = new Set(hidden);
                     if (next.has(r.id)) next.delete(r.id);
@@ -100,7 +107,7 @@ export function CompareTab() {
               </td>
               <td>{r.start ? `${compactCount(r.start.trainableParams)} / ${compactCount(r.start.totalParams)}` : '–'}</td>
               <td>{r.done ? `${r.done.trainSeconds.toFixed(1)} s` : '–'}</td>
-              <td>{r.done ? r.done.bestValLoss.toFixed(4) : '–'}</td>
+              <td>{r.done?.bestValLoss != null ? r.done.bestValLoss.toFixed(4) : '–'}</td>
               <td>{pct(r.done?.bestValAccuracy)}</td>
               <td>{pct(r.evaluation?.split === 'test' ? r.evaluation.accuracy : null)}</td>
               <td>{dataUsed(r)}</td>
@@ -109,6 +116,12 @@ export function CompareTab() {
           ))}
         </tbody>
       </table>
+      {comparable.hidden.length > 0 && (
+        <p className="muted" data-testid="compare-hidden">
+          Not on the charts, as they are not comparable with this model&apos;s runs:{' '}
+          {comparable.hidden.map((h) => `#${runs.indexOf(h.run) + 1} (${h.reason})`).join(', ')}. Open that model in a project of its own to compare them.
+        </p>
+      )}
       <div className="charts two">
         {acc.slice(1).some((col) => col.some((v) => v !== null)) && <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} integerX testId="compare-accuracy" />}
         <LineChart title="Validation loss" xLabel="epoch" series={series} data={loss} integerX testId="compare-loss" />

@@ -82,7 +82,7 @@ function Options({ dataset, options }: { dataset: DatasetView; options: DataOpti
         </label>
         <label className="field">
           <span>Validation share</span>
-          <input type="number" min={0} max={0.9} step={0.05} value={options.valFraction} onChange={(e) => void setDataOptions({ ...options, valFraction: Number(e.target.value) })} />
+          <input type="number" min={0} max={0.9} step={0.05} value={options.valFraction} data-testid="val-fraction" onChange={(e) => void setDataOptions({ ...options, valFraction: Number(e.target.value) })} />
         </label>
         <label className="field">
           <span>Seed</span>

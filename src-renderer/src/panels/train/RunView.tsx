@@ -54,7 +54,11 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
           {last.samplesPerSecond.toFixed(0)} samples/s · ETA {run.status === 'running' ? seconds(last.etaSeconds) : '–'}
         </span>
       )}
-      {run.done && <span>trained in {seconds(run.done.trainSeconds)}, best epoch {run.done.bestEpoch}</span>}
+      {run.done && (
+        <span>
+          trained in {seconds(run.done.trainSeconds)}, {run.done.bestValLoss === null ? `kept the last epoch (${run.done.bestEpoch}): no validation samples` : `best epoch ${run.done.bestEpoch}`}
+        </span>
+      )}
     </p>
   );
 }

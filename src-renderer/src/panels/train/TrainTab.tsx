@@ -1,6 +1,7 @@
 // Training: strategy and settings on the left with start, pause, resume and stop; the run being
 // shown (live or past) on the right.
 import { useStudio } from '../../state/store.js';
+import { FIX_VALIDATION_SHARE, NO_VALIDATION_BLOCKER } from '../../state/train-guards.js';
 import { RunView } from './RunView.js';
 import { StrategyPicker, TrainSettingsForm } from './TrainSettingsForm.js';
 
@@ -12,6 +13,8 @@ function Controls() {
   const controlRun = useStudio((s) => s.controlRun);
   const blocker = useStudio((s) => s.trainBlocker());
   const setTab = useStudio((s) => s.setTab);
+  const data = useStudio((s) => s.data);
+  const setDataOptions = useStudio((s) => s.setDataOptions);
   const run = runs.find((r) => r.id === activeRun);
   const live = run && (run.status === 'starting' || run.status === 'running' || run.status === 'paused');
   return (
@@ -22,6 +25,11 @@ function Controls() {
           {blocker.includes('swap the head') && (
             <button type="button" onClick={() => setTab('model')}>
               Go to the model
+            </button>
+          )}
+          {blocker === NO_VALIDATION_BLOCKER && data && data.options.valFraction < FIX_VALIDATION_SHARE && (
+            <button type="button" data-testid="fix-validation" onClick={() => void setDataOptions({ ...data.options, valFraction: FIX_VALIDATION_SHARE })}>
+              Hold out {FIX_VALIDATION_SHARE * 100}% for validation
             </button>
           )}
         </p>

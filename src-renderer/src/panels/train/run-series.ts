@@ -17,7 +17,7 @@ export function runSeries(run: RunRecord): RunSeries {
   // Epoch summaries sit on the last step of their epoch.
   const lastStepOfEpoch = new Map<number, number>();
   for (const p of steps) lastStepOfEpoch.set(p.epoch, p.step);
-  const at = new Map<number, { train: number; val: number }>();
+  const at = new Map<number, { train: number; val: number | null }>();
   for (const e of run.epochs) {
     const s = lastStepOfEpoch.get(e.epoch);
     if (s !== undefined) at.set(s, { train: e.trainLoss, val: e.valLoss });
