@@ -1,6 +1,7 @@
 // Training: strategy and settings on the left with start, pause, resume and stop; the run being
 // shown (live or past) on the right.
 import { useStudio } from '../../state/store.js';
+import { ExplodingPreset } from './ExplodingPreset.js';
 import { RunView } from './RunView.js';
 import { StrategyPicker, TrainSettingsForm } from './TrainSettingsForm.js';
 
@@ -57,6 +58,7 @@ export function TrainTab() {
       <div className="train-side scroll-pane">
         <StrategyPicker />
         <TrainSettingsForm />
+        <ExplodingPreset />
         <Controls />
         {runs.length > 0 && (
           <label className="field">
@@ -71,7 +73,7 @@ export function TrainTab() {
           </label>
         )}
       </div>
-      <div className="train-main scroll-pane">{run ? <RunView key={run.id} run={run} /> : <p className="muted empty-note">No runs yet. Choose a strategy and press Train.</p>}</div>
+      <div className="train-main scroll-pane">{run ? <RunView key={run.id} run={run} runs={runs} /> : <p className="muted empty-note">No runs yet. Choose a strategy and press Train.</p>}</div>
     </div>
   );
 }
