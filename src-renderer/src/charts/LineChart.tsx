@@ -30,7 +30,7 @@ function tickLabels(ticks: (number | null)[]): string[] {
   return ticks.map((v) => {
     if (v === null || !Number.isFinite(v)) return '';
     if (v === 0) return '0';
-    return exp ? v.toExponential(1).replace('.0e', 'e') : String(+v.toPrecision(3));
+    return exp ? v.toExponential(1).replace('.0e', 'e').replace('e+', 'e') : String(+v.toPrecision(3));
   });
 }
 
@@ -58,7 +58,8 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
       height,
       legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
+      // A flat linear series (a constant learning rate) gets room around it, so its value has a tick.
+      scales: { x: { time: false }, y: logY ? { distr: 3 } : { range: (_u: uPlot, min: number, max: number) => (min === max ? [0, max > 0 ? 2 * max : 1] : uPlot.rangeNum(min, max, 0.1, true)) } },
       axes: [
         { label: xLabel, size: 36, ...(integerX ? { incrs: INTEGER_INCRS } : {}) },
         // Log axes get more room between labels: a decade per tick at most.
@@ -66,7 +67,8 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
           size: 60,
           space: 30,
           values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(ticks),
-          ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(min, max) } : {}),
+          // Every tick logTicks chose is labelled (uPlot's log filter would drop most of them).
+          ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(min, max), filter: (_u: uPlot, splits: number[]) => splits } : {}),
         },
       ],
       series: [

@@ -37,7 +37,7 @@ export function GradientThroughTime({ run, runs }: { run: RunRecord; runs: RunRe
   return (
     <div className="gradflow" data-testid="gradflow" data-ratio={firstStepRatioOf(shown)} data-runs={lines.length}>
       <LineChart
-        title={`Gradient through time, epoch ${shown.epoch}${peers.length > 0 ? ` (other runs on the same data overlaid)` : ''}: ‖∂loss/∂h_t‖`}
+        title={`Gradient through time ‖∂loss/∂h_t‖, epoch ${shown.epoch}${peers.length > 0 ? ', with the runs on the same data' : ''}`}
         xLabel="time step t"
         integerX
         series={series}

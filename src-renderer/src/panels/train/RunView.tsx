@@ -22,9 +22,10 @@ const ACC = [
 ];
 const LR = [{ label: 'learning rate', color: '#2b8a3e' }];
 const NORM_BEFORE = { label: 'global norm', color: '#5f3dc4' };
+// After clipping drawn first and wide, so the unclipped norm shows on top where it was cut.
 const NORM_CLIPPED = [
-  { label: 'before clipping', color: '#5f3dc4' },
-  { label: 'after clipping', color: '#2b8a3e', width: 2 },
+  { label: 'after clipping', color: '#8ce99a', width: 3 },
+  { label: 'before clipping', color: '#5f3dc4', width: 1 },
   { label: 'clip threshold', color: '#868e96', dash: [6, 4], width: 1 },
 ];
 
@@ -84,7 +85,7 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
       <div className="charts">
         <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />
         {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}
-        <LineChart title="Learning rate" xLabel="step" integerX series={LR} data={series.lr} height={120} testId="chart-lr" />
+        <LineChart title="Learning rate" xLabel="step" integerX series={LR} data={series.lr} height={150} testId="chart-lr" />
         <LineChart
           title={series.clipped ? 'Global gradient norm, before and after clipping' : 'Global gradient norm'}
           xLabel="step"

@@ -15,10 +15,14 @@ export function firstStepRatioOf(snap: GradflowSnapshot): number {
   return firstStepRatio(snap.layers[0]);
 }
 
-/** The project's other runs on the same data whose sequences have the same length. */
+/**
+ * The project's other runs on the same data whose sequences have the same length; runs that
+ * failed (a diverged one's gradient is noise) are left out.
+ */
 export function flowPeers(run: RunRecord, runs: RunRecord[]): RunRecord[] {
   const T = flowSnapshots(run)[0]?.layers[0].norms.length;
-  return runs.filter((r) => r.id !== run.id && r.config.data.path === run.config.data.path && flowSnapshots(r)[0]?.layers[0].norms.length === T);
+  const failed = (r: RunRecord) => r.status === 'failed' || r.status === 'crashed';
+  return runs.filter((r) => r.id !== run.id && !failed(r) && r.config.data.path === run.config.data.path && flowSnapshots(r)[0]?.layers[0].norms.length === T);
 }
 
 /** "LSTM", or "LSTM #3" when several of the runs shown have the same cell. */

@@ -5,7 +5,7 @@ export interface RunSeries {
   loss: (number | null)[][];
   accuracy: (number | null)[][];
   lr: (number | null)[][];
-  /** [x, before clipping, after clipping?, clip threshold?]: the last two when the run clips. */
+  /** [x, after clipping?, before clipping, clip threshold?]: the clipped ones when the run clips. */
   gradNorm: (number | null)[][];
   /** Whether the run clipped (its steps carry the clipped norm). */
   clipped: boolean;
@@ -42,8 +42,9 @@ export function runSeries(run: RunRecord): RunSeries {
     lr: [x, steps.map((p) => p.lr)],
     gradNorm: [
       x,
+      ...(clipped ? [steps.map((p) => positive(p.clippedGradNorm))] : []),
       steps.map((p) => positive(p.globalGradNorm)),
-      ...(clipped ? [steps.map((p) => positive(p.clippedGradNorm)), ...(clip !== null && clip > 0 ? [x.map(() => clip)] : [])] : []),
+      ...(clipped ? [...(clip !== null && clip > 0 ? [x.map(() => clip)] : [])] : []),
     ],
     clipped,
     blocks,
