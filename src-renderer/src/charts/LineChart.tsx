@@ -59,16 +59,20 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
       legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
       // A flat linear series (a constant learning rate) gets room around it, so its value has a tick.
-      scales: { x: { time: false }, y: logY ? { distr: 3 } : { range: (_u: uPlot, min: number, max: number) => (min === max ? [0, max > 0 ? 2 * max : 1] : uPlot.rangeNum(min, max, 0.1, true)) } },
+      // Log axes plot log10 of the values on a linear scale cut at whole decades: uPlot's own log
+      // scale hides its axis once values pass 1e17 (an exploding gradient's do).
+      scales: {
+        x: { time: false },
+        y: { range: logY ? (_u: uPlot, min: number, max: number) => (min === max ? [min - 1, max + 1] : [Math.floor(min), Math.ceil(max)]) : (_u: uPlot, min: number, max: number) => (min === max ? [0, max > 0 ? 2 * max : 1] : uPlot.rangeNum(min, max, 0.1, true)) },
+      },
       axes: [
         { label: xLabel, size: 36, ...(integerX ? { incrs: INTEGER_INCRS } : {}) },
         // Log axes get more room between labels: a decade per tick at most.
         {
           size: 60,
           space: 30,
-          values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(ticks),
-          // Every tick logTicks chose is labelled (uPlot's log filter would drop most of them).
-          ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(min, max), filter: (_u: uPlot, splits: number[]) => splits } : {}),
+          values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(logY ? ticks.map((t) => (t === null ? null : 10 ** t)) : ticks),
+          ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(10 ** min, 10 ** max).map(Math.log10) } : {}),
         },
       ],
       series: [
@@ -98,8 +102,9 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
   }, [key]);
 
   useEffect(() => {
-    plot.current?.setData(data as uPlot.AlignedData);
-  }, [data, key]);
+    const shown = logY ? data.map((values, i) => (i === 0 ? values : values.map((v) => (v !== null && v > 0 ? Math.log10(v) : null)))) : data;
+    plot.current?.setData(shown as uPlot.AlignedData);
+  }, [data, key, logY]);
 
   return (
     <figure className="chart" data-testid={testId} data-points={data[0]?.length ?? 0}>
