@@ -102,9 +102,9 @@ export default tseslint.config(
             },
             {
               // Besides types, only the pure run fold, which the engine and the page share.
-              group: ['**/src-main/api/**', '!**/src-main/api/run-fold.js', '!**/src-main/api/compare.js'],
+              group: ['**/src-main/api/**', '!**/src-main/api/run-fold.js', '!**/src-main/api/compare.js', '!**/src-main/api/run-words.js'],
               allowTypeImports: true,
-              message: 'layer rule: the renderer takes only types (and the pure run fold and comparison) from src-main/api',
+              message: 'layer rule: the renderer takes only types (and the pure run fold, comparison and run words) from src-main/api',
             },
           ],
         },

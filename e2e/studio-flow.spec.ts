@@ -52,6 +52,8 @@ test('a recurrent model: the gradient through time vanishes in an RNN and not in
   const workspace = mkdtempSync(join(tmpdir(), 'graft-e2e-ws-'));
   const { url, child } = await launchStudio(['--workspace', workspace]);
   try {
+    // The screenshots of this journey are taken at a laptop's 1440 x 900.
+    await page.setViewportSize({ width: 1440, height: 900 });
     await openStudio(page, url);
     await recurrentFlow(page);
   } finally {

@@ -41,6 +41,7 @@ describe('layer rules', () => {
     ['src-main/server/x.ts', "import { createStudioService } from '../node/studio/service.js';\nexport const f = createStudioService;\n"],
     ['src-renderer/src/x.ts', "import type { ModelView } from '../../src-main/api/contract.js';\nexport type F = ModelView;\n"],
     ['src-renderer/src/x.ts', "import { foldTrainEvent } from '../../src-main/api/run-fold.js';\nexport const f = foldTrainEvent;\n"],
+    ['src-renderer/src/x.ts', "import { gradientCompareSentence } from '../../src-main/api/run-words.js';\nexport const f = gradientCompareSentence;\n"],
   ];
   for (const [file, code] of allowed) {
     it(`allows in ${file}: ${code.split('\n')[0]}`, async () => {

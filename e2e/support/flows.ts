@@ -241,7 +241,44 @@ export async function recurrentFlow(page: Page): Promise<void> {
   await page.getByTestId('cell-dialog-submit').click();
   await expect(page.getByTestId('history')).toContainText('RNN → LSTM');
   const lstm = await train();
-  await shot(page, 'studio-gradflow-lstm');
   console.log(`gradient ratio first/last step: RNN ${rnn.toExponential(2)}, LSTM ${lstm.toExponential(2)}`);
   expect(lstm).toBeGreaterThan(rnn * 100);
+  // The LSTM's gradient through time overlaid on the RNN's, and said in a sentence.
+  const flow = page.getByTestId('gradflow');
+  await expect(flow).toHaveAttribute('data-runs', '2');
+  await expect(page.getByTestId('chart-gradflow').locator('.u-legend')).toContainText('LSTM');
+  await expect(page.getByTestId('chart-gradflow').locator('.u-legend')).toContainText('RNN');
+  await expect(page.getByTestId('gradflow-sentence')).toContainText(/In the LSTM, the gradient reaching step 1 is .* of the one at step \d+; in the RNN, /);
+  await expect(page.getByTestId('run-baseline-share')).toContainText('predicting the mean');
+  await flow.scrollIntoViewIfNeeded();
+  await shot(page, 'studio-gradflow-overlay');
+
+  // Back to the bundled RNN, then the exploding-gradient preset without and with clipping.
+  await page.getByTestId('tab-model').click();
+  const swapped = page.getByTestId('history-item').filter({ hasText: 'RNN → LSTM' });
+  const items = page.getByTestId('history-item');
+  const labels = await items.allTextContents();
+  for (let n = labels.length; n > labels.findIndex((l) => l.includes('RNN → LSTM')); n--) {
+    await page.getByTestId('undo').click();
+    await expect(items).toHaveCount(n - 1);
+  }
+  await expect(swapped).toHaveCount(0);
+  await page.getByTestId('tab-train').click();
+  const preset = async (button: string): Promise<void> => {
+    await page.getByTestId(button).click();
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('run-select').locator('option')).toHaveCount(++runs);
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', /done|failed/, { timeout: 120_000 });
+  };
+  await preset('preset-exploding');
+  const exploded = await page.getByTestId('run-status').getAttribute('data-status');
+  await shot(page, 'studio-exploding');
+  await preset('preset-exploding-clipped');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+  const norms = page.getByTestId('chart-gradnorm').locator('.u-legend');
+  await expect(norms).toContainText('after clipping');
+  await expect(norms).toContainText('clip threshold (1)');
+  await page.getByTestId('chart-gradnorm').scrollIntoViewIfNeeded();
+  await shot(page, 'studio-clipping');
+  console.log(`exploding preset without clipping: ${exploded}; with clipping: done`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldStudioEvent, foldTrainEvent, MAX_LOG_LINES, newRunRecord } from './run-fold.js';
+import { foldStudioEvent, foldTrainEvent, MAX_GRADFLOW_EPOCHS, MAX_LOG_LINES, newRunRecord } from './run-fold.js';
 import type { RunRecord } from './studio-types.js';
 import type { StepPoint, TrainConfig, TrainEvent } from './training.js';
 
@@ -59,5 +59,21 @@ describe('the run fold shared by engine and page', () => {
     expect(paused.status).toBe('paused');
     // A start after a pause does not undo the pause.
     expect(foldTrainEvent(paused, { event: 'start' } as TrainEvent, limits).status).toBe('paused');
+  });
+
+  it('keeps the last gradient-flow snapshot of each epoch, a bounded number of them', () => {
+    const flow = (step: number): TrainEvent => ({ event: 'gradflow', step, layers: [{ nodeId: 'rnn', cell: 'RNN', direction: 'forward', norms: [step, 1] }] });
+    const epoch = (n: number) => ({ event: 'epoch', epoch: n, trainLoss: 1, valLoss: 1 }) as unknown as TrainEvent;
+    let r = fresh();
+    for (const e of [flow(50), flow(63), epoch(1), flow(100), flow(126), epoch(2), flow(150)]) r = foldTrainEvent(r, e, limits);
+    expect(r.gradflowEpochs?.map((s) => [s.epoch, s.step])).toEqual([[1, 63], [2, 126], [3, 150]]);
+    expect(r.gradflow?.step).toBe(150);
+    // A resumed run numbers its epochs after the checkpoint's.
+    const resumed = foldTrainEvent(foldTrainEvent(fresh(), { event: 'start', resumedFromEpoch: 4 } as TrainEvent, limits), flow(10), limits);
+    expect(resumed.gradflowEpochs?.map((s) => s.epoch)).toEqual([5]);
+    for (let n = 3; n < 3 * MAX_GRADFLOW_EPOCHS; n++) r = foldTrainEvent(foldTrainEvent(r, flow(n * 63), limits), epoch(n), limits);
+    expect(r.gradflowEpochs!.length).toBeLessThanOrEqual(MAX_GRADFLOW_EPOCHS);
+    expect(r.gradflowEpochs![0].epoch).toBe(1);
+    expect(r.gradflowEpochs![r.gradflowEpochs!.length - 1].epoch).toBe(3 * MAX_GRADFLOW_EPOCHS - 1);
   });
 });

@@ -1,17 +1,32 @@
 // How a run's streamed events build its record: the one fold, used by the engine (the record it
 // stores) and by the UI (the record it shows). Pure: it returns a new record and never touches
 // the one it was given, so React sees each change and the engine keeps a consistent snapshot.
-import type { RunRecord, StudioEvent } from './studio-types.js';
+import type { GradflowSnapshot, RunRecord, StudioEvent } from './studio-types.js';
 import type { TrainConfig, TrainEvent } from './training.js';
 
 /** A run before its first event: what the fold starts from. */
 export function newRunRecord(id: string, label: string, config: TrainConfig, createdAt = new Date().toISOString()): RunRecord {
-  return { id, label, createdAt, status: 'starting', config, start: null, steps: [], epochs: [], evaluation: null, export: null, done: null, gradflow: null, log: [], error: null, checkpointEpoch: null };
+  return { id, label, createdAt, status: 'starting', config, start: null, steps: [], epochs: [], evaluation: null, export: null, done: null, gradflow: null, gradflowEpochs: [], log: [], error: null, checkpointEpoch: null };
 }
 
 export interface FoldLimits {
   /** Step points kept; beyond it every other one is dropped (curves keep their shape). */
   maxSteps: number;
+}
+
+/** Per-epoch gradient-flow snapshots kept; beyond it every other older one is dropped. */
+export const MAX_GRADFLOW_EPOCHS = 100;
+
+/**
+ * A gradflow event kept as its epoch's snapshot: a later one in the same epoch replaces it, so
+ * each epoch ends with its last step's. The trainer sends the epoch event after the epoch's
+ * last step, so a snapshot belongs to the epoch after the last one summarised.
+ */
+function withGradflowSnapshot(r: RunRecord, step: number, layers: GradflowSnapshot['layers']): GradflowSnapshot[] {
+  const epoch = (r.epochs[r.epochs.length - 1]?.epoch ?? r.start?.resumedFromEpoch ?? 0) + 1;
+  const kept = (r.gradflowEpochs ?? []).filter((s) => s.epoch !== epoch);
+  const thinned = kept.length >= MAX_GRADFLOW_EPOCHS ? kept.filter((_, i) => i % 2 === 0) : kept;
+  return [...thinned, { epoch, step, layers }];
 }
 
 /** Log lines kept per run: the latest ones. */
@@ -40,7 +55,7 @@ export function foldTrainEvent(r: RunRecord, e: TrainEvent, limits: FoldLimits):
     case 'export':
       return { ...r, export: e };
     case 'gradflow':
-      return { ...r, gradflow: { step: e.step, layers: e.layers } };
+      return { ...r, gradflow: { step: e.step, layers: e.layers }, gradflowEpochs: withGradflowSnapshot(r, e.step, e.layers) };
     case 'log':
       return { ...r, log: [...r.log.slice(-(MAX_LOG_LINES - 1)), e.message] };
     case 'done':

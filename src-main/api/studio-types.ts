@@ -60,6 +60,13 @@ export interface BrowseResult {
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed' | 'crashed';
 
+/** One gradient-flow snapshot, placed in the epoch it was taken in. */
+export interface GradflowSnapshot {
+  epoch: number;
+  step: number;
+  layers: GradientFlowLayer[];
+}
+
 /** A run as stored in the project and shown in the training and compare panels. */
 export interface RunRecord {
   id: string;
@@ -75,6 +82,11 @@ export interface RunRecord {
   export: Extract<TrainEvent, { event: 'export' }> | null;
   done: Extract<TrainEvent, { event: 'done' }> | null;
   gradflow: { step: number; layers: GradientFlowLayer[] } | null;
+  /**
+   * The gradient flow at the end of each epoch (its last snapshot), for the per-epoch view;
+   * absent in records stored before it existed.
+   */
+  gradflowEpochs?: GradflowSnapshot[];
   log: string[];
   error: { code: string; message: string } | null;
   /** The epoch of the last checkpoint written, if any. */

@@ -1,21 +1,10 @@
 // The numbers of a training run in words, for `graft train`'s text output: a loss against the
 // level that means "learned nothing", the gradient that reaches a sequence's first step, and
 // what clipping did.
-import type { GradientFlowLayer, LossBaseline, StepPoint } from '../api/training.js';
+import { firstStepRatio, gradientReachWords } from '../api/run-words.js';
+import type { GradientFlowLayer, StepPoint } from '../api/training.js';
 
-/** "(2.5% of the 0.167 that predicting the mean scores)". */
-export function baselineWords(loss: number, baseline: LossBaseline): string {
-  const pct = (100 * loss) / baseline.loss;
-  return `(${pct < 10 ? pct.toFixed(1) : pct.toFixed(0)}% of the ${baseline.loss.toFixed(3)} that ${baseline.label} scores)`;
-}
-
-/** How r compares a to b: "10^-11 of", "0.17 of", "3.2 times", "10^4 times". */
-export function ratioWords(r: number): string {
-  if (!Number.isFinite(r)) return 'infinitely more than';
-  const k = Math.round(Math.log10(r));
-  const size = Math.abs(k) <= 1 ? r.toPrecision(2) : `10^${k}`;
-  return r < 1 ? `${size} of` : `${size} times`;
-}
+export { baselineWords, ratioWords } from '../api/run-words.js';
 
 /**
  * Per recurrent layer, how much of the loss's gradient reaches the first step:
@@ -24,12 +13,8 @@ export function ratioWords(r: number): string {
 export function gradientFlowSummary(layers: GradientFlowLayer[]): string {
   return layers
     .map((l) => {
-      const n = l.norms;
-      const T = n.length;
-      // A reverse pass reads the sequence backwards: its "first step" is t = T.
-      const [first, last] = l.direction === 'reverse' ? [n[T - 1], n[0]] : [n[0], n[T - 1]];
-      const ratio = last > 0 ? first / last : first > 0 ? Infinity : 0;
-      const words = ratio === 0 ? `no gradient reaches step 1 from step ${T}` : `the gradient reaching step 1 is ${ratioWords(ratio)} the one at step ${T}`;
+      const ratio = firstStepRatio(l);
+      const words = gradientReachWords(l);
       return `gradient flow ${l.cell}${l.direction === 'forward' ? '' : ` (${l.direction})`}: ${words} (||dL/dh_1|| / ||dL/dh_T|| = ${ratio.toExponential(1)})`;
     })
     .join('\n');

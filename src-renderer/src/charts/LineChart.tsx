@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { logTicks } from './log-ticks.js';
 
 export interface SeriesSpec {
   label: string;
@@ -12,7 +13,12 @@ export interface SeriesSpec {
   /** Mark each value on the line too (few values, e.g. one per epoch). */
   marks?: boolean;
   dash?: number[];
+  /** Line width in CSS pixels (default 1.5): the run in focus drawn heavier than the others. */
+  width?: number;
 }
+
+/** Whole-number tick steps (epochs, steps, time steps): never a tick at 2.5. */
+const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 
 /**
  * Tick labels in one notation per axis: small learning rates and log axes spanning decades
@@ -24,7 +30,7 @@ function tickLabels(ticks: (number | null)[]): string[] {
   return ticks.map((v) => {
     if (v === null || !Number.isFinite(v)) return '';
     if (v === 0) return '0';
-    return exp ? v.toExponential(1).replace('.0e', 'e') : String(+v.toPrecision(3));
+    return exp ? v.toExponential(1).replace('.0e', 'e').replace('e+', 'e') : String(+v.toPrecision(3));
   });
 }
 
@@ -52,18 +58,29 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
       height,
       legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
+      // A flat linear series (a constant learning rate) gets room around it, so its value has a tick.
+      // Log axes plot log10 of the values on a linear scale cut at whole decades: uPlot's own log
+      // scale hides its axis once values pass 1e17 (an exploding gradient's do).
+      scales: {
+        x: { time: false },
+        y: { range: logY ? (_u: uPlot, min: number, max: number) => (min === max ? [min - 1, max + 1] : [Math.floor(min), Math.ceil(max)]) : (_u: uPlot, min: number, max: number) => (min === max ? [0, max > 0 ? 2 * max : 1] : uPlot.rangeNum(min, max, 0.1, true)) },
+      },
       axes: [
-        { label: xLabel, size: 36, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) },
+        { label: xLabel, size: 36, ...(integerX ? { incrs: INTEGER_INCRS } : {}) },
         // Log axes get more room between labels: a decade per tick at most.
-        { size: 60, space: logY ? 24 : 30, values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(ticks) },
+        {
+          size: 60,
+          space: 30,
+          values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(logY ? ticks.map((t) => (t === null ? null : 10 ** t)) : ticks),
+          ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(10 ** min, 10 ** max).map(Math.log10) } : {}),
+        },
       ],
       series: [
         { label: xLabel },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
-          width: 1.5,
+          width: s.width ?? 1.5,
           dash: s.dash,
           spanGaps: true,
           points: s.points || s.marks ? { show: true, size: 6, fill: s.color } : { show: false },
@@ -85,8 +102,9 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
   }, [key]);
 
   useEffect(() => {
-    plot.current?.setData(data as uPlot.AlignedData);
-  }, [data, key]);
+    const shown = logY ? data.map((values, i) => (i === 0 ? values : values.map((v) => (v !== null && v > 0 ? Math.log10(v) : null)))) : data;
+    plot.current?.setData(shown as uPlot.AlignedData);
+  }, [data, key, logY]);
 
   return (
     <figure className="chart" data-testid={testId} data-points={data[0]?.length ?? 0}>

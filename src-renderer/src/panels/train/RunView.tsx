@@ -2,11 +2,13 @@
 // gradient norms per block and through time), then its evaluation and export.
 import { useCallback, useMemo } from 'react';
 import type { RunRecord } from '../../../../src-main/api/contract.js';
+import { baselineShare } from '../../../../src-main/api/run-words.js';
 import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
+import { GradientThroughTime } from './GradientThroughTime.js';
 import { runSeries } from './run-series.js';
 import { useStudio } from '../../state/store.js';
 
@@ -20,8 +22,13 @@ const ACC = [
   { label: 'validation', color: '#d9480f', marks: true },
 ];
 const LR = [{ label: 'learning rate', color: '#2b8a3e' }];
-const NORM = [{ label: 'global gradient norm (before clipping)', color: '#5f3dc4' }];
-const FLOW_COLORS = ['#d9480f', '#1f4e9c', '#2b8a3e', '#5f3dc4'];
+const NORM_BEFORE = { label: 'global norm', color: '#5f3dc4' };
+// After clipping drawn first and wide, so the unclipped norm shows on top where it was cut.
+const NORM_CLIPPED = [
+  { label: 'after clipping', color: '#8ce99a', width: 3 },
+  { label: 'before clipping', color: '#5f3dc4', width: 1 },
+  { label: 'clip threshold', color: '#868e96', dash: [6, 4], width: 1 },
+];
 
 function seconds(s: number): string {
   if (!Number.isFinite(s)) return '–';
@@ -29,15 +36,10 @@ function seconds(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-/** The gradient reaching the first step, relative to the last. */
-function flowRatio(norms: number[]): number {
-  const last = norms[norms.length - 1];
-  return last > 0 ? norms[0] / last : 0;
-}
-
 export function RunStatusLine({ run }: { run: RunRecord }) {
   const last = run.epochs[run.epochs.length - 1];
   const epochs = run.config.epochs;
+  const baseline = run.start?.baseline;
   return (
     <p className="run-status" data-testid="run-status" data-status={run.status} aria-live="polite">
       <span className={`badge status-${run.status}`}>{run.status}</span>
@@ -48,6 +50,12 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
       )}
       <span data-testid="run-epoch">
         epoch {run.epochs.length} / {epochs}
+        {last && last.valLoss !== null && baseline && (
+          <span data-testid="run-baseline-share">
+            {' '}
+            · validation loss {last.valLoss.toPrecision(3)}, {baselineShare(last.valLoss, baseline)} of the {baseline.loss.toFixed(3)} that {baseline.label} scores
+          </span>
+        )}
       </span>
       {last && (
         <span>
@@ -63,18 +71,15 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
   );
 }
 
-export function RunView({ run }: { run: RunRecord }) {
+export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
   const resumeCrashedRun = useStudio((s) => s.resumeCrashedRun);
   const series = useMemo(() => runSeries(run), [run]);
   const norms = series.blockNorms;
   const value = useCallback((r: number, c: number) => norms[r]?.[c], [norms]);
-  const flow = run.gradflow;
-  const flowData = useMemo(() => {
-    if (!flow || flow.layers.length === 0) return null;
-    const T = Math.max(...flow.layers.map((l) => l.norms.length));
-    return [Array.from({ length: T }, (_, t) => t + 1), ...flow.layers.map((l) => Array.from({ length: T }, (_, t) => l.norms[t] ?? null))];
-  }, [flow]);
-  const flowSeries = useMemo(() => flow?.layers.map((l, i) => ({ label: `${l.cell} ${l.nodeId}`, color: FLOW_COLORS[i % FLOW_COLORS.length] })) ?? [], [flow]);
+  const baseline = run.start?.baseline;
+  const lossSeries = useMemo(() => (baseline ? [...LOSS, { label: `${baseline.label} (${baseline.loss.toFixed(3)})`, color: '#868e96', dash: [6, 4], width: 1 }] : LOSS), [baseline]);
+  const clip = run.config.clipNorm;
+  const normSeries = useMemo(() => (series.clipped ? NORM_CLIPPED.slice(0, clip !== null && clip > 0 ? 3 : 2).map((s, i) => (i === 2 ? { ...s, label: `clip threshold (${clip})` } : s)) : [NORM_BEFORE]), [series.clipped, clip]);
   return (
     <div className="run-view" data-testid="run-view">
       <RunStatusLine run={run} />
@@ -89,28 +94,21 @@ export function RunView({ run }: { run: RunRecord }) {
         </p>
       )}
       <div className="charts">
-        <LineChart title="Loss" xLabel="step" series={LOSS} data={series.loss} testId="chart-loss" />
+        <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />
         {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}
-        <LineChart title="Learning rate" xLabel="step" series={LR} data={series.lr} height={120} testId="chart-lr" />
-        <LineChart title="Gradient norm" xLabel="step" series={NORM} data={series.gradNorm} logY height={120} testId="chart-gradnorm" />
+        <LineChart title="Learning rate" xLabel="step" integerX series={LR} data={series.lr} height={150} testId="chart-lr" />
+        <LineChart
+          title={series.clipped ? 'Global gradient norm, before and after clipping' : 'Global gradient norm'}
+          xLabel="step"
+          integerX
+          series={normSeries}
+          data={series.gradNorm}
+          logY
+          height={160}
+          testId="chart-gradnorm"
+        />
         <Heatmap title="Gradient norm per block" rows={series.blocks} columns={run.steps.length} value={value} testId="chart-heatmap" />
-        {flowData && (
-          <div className="gradflow" data-testid="gradflow" data-ratio={flowRatio(flow!.layers[0].norms)}>
-            <LineChart
-              title={`Gradient through time (step ${flow!.step}): ‖∂loss/∂h_t‖`}
-              xLabel="time step t"
-              integerX
-              series={flowSeries}
-              data={flowData}
-              logY
-              testId="chart-gradflow"
-            />
-            <p className="muted">
-              ‖∂loss/∂h₁‖ / ‖∂loss/∂h_T‖ = {flowRatio(flow!.layers[0].norms).toExponential(1)}: how much of the loss&apos;s gradient reaches the first time step. A vanilla
-              RNN&apos;s vanishes; the gates of an LSTM or a GRU carry it back.
-            </p>
-          </div>
-        )}
+        <GradientThroughTime run={run} runs={runs} />
       </div>
       {run.evaluation && <EvaluationView run={run} evaluation={run.evaluation} />}
       <ExportBox run={run} />

@@ -2,6 +2,7 @@
 // shown (live or past) on the right.
 import { useStudio } from '../../state/store.js';
 import { FIX_VALIDATION_SHARE, NO_VALIDATION_BLOCKER } from '../../state/train-guards.js';
+import { ExplodingPreset } from './ExplodingPreset.js';
 import { RunView } from './RunView.js';
 import { StrategyPicker, TrainSettingsForm } from './TrainSettingsForm.js';
 
@@ -65,6 +66,7 @@ export function TrainTab() {
       <div className="train-side scroll-pane">
         <StrategyPicker />
         <TrainSettingsForm />
+        <ExplodingPreset />
         <Controls />
         {runs.length > 0 && (
           <label className="field">
@@ -79,7 +81,7 @@ export function TrainTab() {
           </label>
         )}
       </div>
-      <div className="train-main scroll-pane">{run ? <RunView key={run.id} run={run} /> : <p className="muted empty-note">No runs yet. Choose a strategy and press Train.</p>}</div>
+      <div className="train-main scroll-pane">{run ? <RunView key={run.id} run={run} runs={runs} /> : <p className="muted empty-note">No runs yet. Choose a strategy and press Train.</p>}</div>
     </div>
   );
 }

@@ -5,7 +5,10 @@ export interface RunSeries {
   loss: (number | null)[][];
   accuracy: (number | null)[][];
   lr: (number | null)[][];
+  /** [x, after clipping?, before clipping, clip threshold?]: the clipped ones when the run clips. */
   gradNorm: (number | null)[][];
+  /** Whether the run clipped (its steps carry the clipped norm). */
+  clipped: boolean;
   blocks: string[];
   /** gradNorms[b][i]: block b at step index i. */
   blockNorms: (number | undefined)[][];
@@ -22,12 +25,28 @@ export function runSeries(run: RunRecord): RunSeries {
     const s = lastStepOfEpoch.get(e.epoch);
     if (s !== undefined) at.set(s, { train: e.trainLoss, val: e.valLoss });
   }
+  const clipped = steps.some((p) => p.clippedGradNorm !== undefined);
+  const clip = run.config.clipNorm;
+  const positive = (v: number | undefined) => (v !== undefined && v > 0 ? v : null);
   const blocks = [...new Set(steps.flatMap((p) => Object.keys(p.gradNorms)))];
   return {
-    loss: [x, steps.map((p) => p.loss), x.map((s) => at.get(s)?.train ?? null), x.map((s) => at.get(s)?.val ?? null)],
+    // The baseline, when the task has one, as a flat line across the run.
+    loss: [
+      x,
+      steps.map((p) => p.loss),
+      x.map((s) => at.get(s)?.train ?? null),
+      x.map((s) => at.get(s)?.val ?? null),
+      ...(run.start?.baseline ? [x.map(() => run.start!.baseline!.loss)] : []),
+    ],
     accuracy: [run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.trainAccuracy), run.epochs.map((e) => e.valAccuracy)],
     lr: [x, steps.map((p) => p.lr)],
-    gradNorm: [x, steps.map((p) => (p.globalGradNorm > 0 ? p.globalGradNorm : null))],
+    gradNorm: [
+      x,
+      ...(clipped ? [steps.map((p) => positive(p.clippedGradNorm))] : []),
+      steps.map((p) => positive(p.globalGradNorm)),
+      ...(clipped ? [...(clip !== null && clip > 0 ? [x.map(() => clip)] : [])] : []),
+    ],
+    clipped,
     blocks,
     blockNorms: blocks.map((b) => steps.map((p) => p.gradNorms[b])),
   };
