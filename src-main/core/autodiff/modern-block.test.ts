@@ -7,22 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel } from '../onnx/codec.js';
+import { decodeModel } from '../onnx/codec.js';
 import { readTensorFile } from '../../test-support/fixtures.js';
+import { expectGradientsMatchGolden, type GradGolden } from '../../test-support/golden-grads.js';
 import { ortTensor, runOrt } from '../../test-support/ort.js';
-import { compileTrainingStep } from '../train/compile.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
 
-interface Golden {
-  loss: number;
-  logits0: number[];
-  params: Record<string, { shape: number[]; grad: number[] }>;
-}
-
-const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
+type Golden = GradGolden & { logits0: number[] };
 
 /** Per fixture: parameters that must be trained, the first of them ahead of every op under test. */
 const FIXTURES: [string, string[]][] = [
@@ -44,24 +37,6 @@ for (const [name, required] of FIXTURES) {
       logits0.forEach((v, i) => expect(v).toBeCloseTo(golden.logits0[i], 5));
     });
 
-    it("every parameter the studio trains gets PyTorch's gradient", async () => {
-      const step = compileTrainingStep(decodeModel(modelBytes, name), { trainable: 'all', loss: 'cross-entropy', optimizer: null });
-      for (const p of required) expect(step.gradOutputs.has(p), p).toBe(true);
-      const feeds: Record<string, ort.Tensor> = { [step.data]: input, [step.target]: labels };
-      for (const [n, t] of step.initialParams) feeds[n] = ortTensor(t);
-      const out = await runOrt(encodeModel(step.model), feeds);
-      const loss = (out[step.loss].data as Float32Array)[0];
-      expect(Math.abs(loss - golden.loss) / golden.loss).toBeLessThan(1e-5);
-      for (const [param, output] of step.gradOutputs) {
-        const want = golden.params[param];
-        expect(want, `${param} is a PyTorch parameter`).toBeDefined();
-        const got = out[output].data as Float32Array;
-        expect(Array.from(out[output].dims), param).toEqual(want.shape);
-        expect(Math.abs(l2(got) - l2(want.grad)) / l2(want.grad), `norm of ${param}`).toBeLessThan(1e-3);
-        let worst = 0;
-        want.grad.forEach((v, i) => (worst = Math.max(worst, Math.abs(got[i] - v) - 1e-3 * Math.abs(v))));
-        expect(worst, `full gradient of ${param}`).toBeLessThanOrEqual(1e-3);
-      }
-    });
+    it("every parameter the studio trains gets PyTorch's gradient", () => expectGradientsMatchGolden(decodeModel(modelBytes, name), input, labels, golden, required));
   });
 }

@@ -16,17 +16,12 @@ import { DataType } from '../onnx/dtype.js';
 import { ValueInfoProtoSchema } from '../onnx/gen/onnx_pb.js';
 import { floats, input, int64s, modelOf, node } from '../shape/test-support.js';
 import { readTensorFile } from '../../test-support/fixtures.js';
-import { ortTensor, runOrt } from '../../test-support/ort.js';
+import { expectGradientsMatchGolden, type GradGolden } from '../../test-support/golden-grads.js';
+import { ortTensor } from '../../test-support/ort.js';
 import { compileTrainingStep } from './compile.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), '..', 'autodiff', 'testdata');
 
-interface Golden {
-  loss: number;
-  params: Record<string, { shape: number[]; grad: number[] }>;
-}
-
-const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
 
 /** Per fixture: parameters that must be among the trained, the first ahead of the batch-mixing ops. */
 const FIXTURES: [string, string[]][] = [
@@ -37,30 +32,14 @@ const FIXTURES: [string, string[]][] = [
 for (const [name, required] of FIXTURES) {
   it(`${name}: gradients at batch 3 with a symbolic batch match PyTorch's`, async () => {
     const dir = join(testdata, name);
-    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as Golden;
+    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as GradGolden;
     const model = decodeModel(readFileSync(join(dir, 'model.onnx')), name);
     expect(typeFromProto(model.graph!.input[0].type)?.shape?.[0]).toBe('N');
     const input = ortTensor(readTensorFile(join(dir, 'input.pb')));
     const labels = ortTensor(readTensorFile(join(dir, 'labels.pb')));
     expect(input.dims[0]).toBe(3);
 
-    const step = compileTrainingStep(model, { trainable: 'all', loss: 'cross-entropy', optimizer: null });
-    for (const p of required) expect(step.gradOutputs.has(p), p).toBe(true);
-    const feeds: Record<string, ort.Tensor> = { [step.data]: input, [step.target]: labels };
-    for (const [n, t] of step.initialParams) feeds[n] = ortTensor(t);
-    const out = await runOrt(encodeModel(step.model), feeds);
-    const loss = (out[step.loss].data as Float32Array)[0];
-    expect(Math.abs(loss - golden.loss) / golden.loss).toBeLessThan(1e-5);
-    for (const [param, output] of step.gradOutputs) {
-      const want = golden.params[param];
-      expect(want, `${param} is a PyTorch parameter`).toBeDefined();
-      const got = out[output].data as Float32Array;
-      expect(Array.from(out[output].dims), param).toEqual(want.shape);
-      expect(Math.abs(l2(got) - l2(want.grad)) / l2(want.grad), `norm of ${param}`).toBeLessThan(1e-3);
-      let worst = 0;
-      want.grad.forEach((v, i) => (worst = Math.max(worst, Math.abs(got[i] - v) - 1e-3 * Math.abs(v))));
-      expect(worst, `full gradient of ${param}`).toBeLessThanOrEqual(1e-3);
-    }
+    await expectGradientsMatchGolden(model, input, labels, golden, required);
   });
 }
 

@@ -4,21 +4,13 @@
 // (seed, index) alone.
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { encodeModel } from '../../core/onnx/codec.js';
+import { seededRandom } from '../../core/random.js';
 import { AttributeProtoSchema, GraphProtoSchema, type ModelProto, ModelProtoSchema, NodeProtoSchema } from '../../core/onnx/gen/onnx_pb.js';
 
 export type Rng = () => number;
 
-/** mulberry32: small, fast, good enough to pick mutations. */
-export function rngFor(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The studio's own seeded generator picks the mutations. */
+export const rngFor = (seed: number): Rng => seededRandom(seed);
 
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)];
