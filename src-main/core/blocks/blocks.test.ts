@@ -240,7 +240,7 @@ describe('hand-built graphs', () => {
     expect(tree.root.inputs.map((t) => t.name)).toEqual(['x']);
   });
 
-  it('builds the tree of a 1,500-node model in a few milliseconds', () => {
+  it('builds the tree of a 1,500-node model', () => {
     const g = new Graph('deep');
     const emit = new Emitter(g, 17);
     let v = input(g, 'x', ['N', 16, 32, 32]);
@@ -258,12 +258,9 @@ describe('hand-built graphs', () => {
     }
     g.outputs.push(v);
     expect(g.nodes.length).toBe(1500);
-    buildBlockTree(g);
-    const t0 = performance.now();
+    // How long it takes is measured by `npm run bench` (deep resnet, 1,500+ nodes), not here.
     const tree = buildBlockTree(g);
-    const ms = performance.now() - t0;
     expect(tree.root.children.length).toBe(4);
     expect(tree.blocks.get('layer3/layer3.74')!.kind).toBe('residual');
-    expect(ms).toBeLessThan(50); // generous for loaded CI machines; typically a few ms
   });
 });

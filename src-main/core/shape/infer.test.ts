@@ -57,11 +57,8 @@ describe('shape inference on the fixture models, against onnxruntime', () => {
     const model = decodeModel(bytes, name);
     const graph = graphFromModel(model, name);
     forgetDeclaredTypes(graph);
-    const t0 = performance.now();
     const { unresolved } = inferShapes(graph, { opset: modelOpset(model) });
-    const ms = performance.now() - t0;
     expect(unresolved).toEqual([]);
-    expect(ms).toBeLessThan(200);
 
     // A copy of the model that returns every intermediate value too.
     const probe = graphFromModel(decodeModel(bytes, name), name);

@@ -186,7 +186,7 @@ describe('symbolic dims', () => {
 });
 
 describe('speed', () => {
-  it('infers a 1,500-node graph in milliseconds', () => {
+  it('infers every shape of a 1,500-node graph', () => {
     const g = new Graph('big');
     let x = input(g, 'x', ['N', 64, 32, 32]);
     const w = floats(g, 'w', new Array(64 * 64).fill(0), [64, 64, 1, 1]);
@@ -200,15 +200,8 @@ describe('speed', () => {
       [x] = node(g, 'Add', [t, x]);
     }
     expect(g.nodes.length).toBe(1800);
-    for (let i = 0; i < 5; i++) inferShapes(g); // let the JIT compile the rules first
-    let best = Infinity;
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      expect(inferShapes(g).unresolved).toEqual([]);
-      best = Math.min(best, performance.now() - t0);
-    }
+    // How long it takes is measured by `npm run bench`, not here.
+    expect(inferShapes(g).unresolved).toEqual([]);
     expect(x.type?.shape).toEqual(['N', 64, 32, 32]);
-    // About 2 ms on a 2-core machine; the bound leaves room for slow CI runners.
-    expect(best).toBeLessThan(25);
   });
 });

@@ -58,9 +58,7 @@ describe('image folder with every format and bad files', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('orders classes by code point, reads every format, and reports each bad file with its reason', async () => {
-    const t = performance.now();
     const ds = await openDataset(root, { ...rgb16, ...unit }, { seed: 1, valFraction: 0, testFraction: 0 });
-    expect(performance.now() - t).toBeLessThan(1000);
     expect(ds.info.kind).toBe('image-folder');
     expect(ds.info.classes).toEqual(['cats', 'dogs and wolves', 'über', 'Ａ', '😀 smile']);
     expect(ds.info.counts.train).toEqual({ cats: 4, 'dogs and wolves': 3, über: 1, Ａ: 1, '😀 smile': 1 });
