@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { parseIdx } from '../src-main/core/data/idx-format.js';
 import { FASHION_MNIST_CLASSES } from '../src-main/node/data/index.js';
-import { bundledSampleDir, FASHION_MNIST_DIR } from '../src-main/node/resources.js';
+import { bundledDataDir, bundledSampleDir, FASHION_MNIST_DIR } from '../src-main/node/resources.js';
 
 const CLASSES = [5, 6, 7, 8, 9];
 const PER_CLASS = { train: 100, test: 200 };
@@ -36,8 +36,8 @@ for (const split of ['train', 'test'] as const) {
   }
 }
 writeFileSync(
-  join(bundledSampleDir, 'README.md'),
-  `# Fashion-MNIST, classes 5-9 (a sample)
+  join(bundledDataDir, 'README.md'),
+  `# fashion-mnist-5-9: Fashion-MNIST, classes 5-9 (a sample)
 
 ${CLASSES.map((c) => FASHION_MNIST_CLASSES[c]).join(', ')}: ${PER_CLASS.train} training and ${PER_CLASS.test} test images per
 class, the first of each class in the original files (train: \`train-images-idx3\`, test:
@@ -46,11 +46,11 @@ class, the first of each class in the original files (train: \`train-images-idx3
 
 Fashion-MNIST: Han Xiao, Kashif Rasul, Roland Vollgraf, "Fashion-MNIST: a Novel Image Dataset
 for Benchmarking Machine Learning Algorithms", 2017. Copyright (c) 2017 Zalando SE, under
-the MIT licence in LICENSE beside this file.
+the MIT licence in LICENSE-fashion-mnist beside this file. The\nREADME and the licence sit outside the image folder, which holds only the images.
 `,
 );
 writeFileSync(
-  join(bundledSampleDir, 'LICENSE'),
+  join(bundledDataDir, 'LICENSE-fashion-mnist'),
   `The MIT License (MIT)
 
 Copyright (c) 2017 Zalando SE, https://tech.zalando.com

@@ -53,6 +53,8 @@ export interface TrainConfig {
   exportPath: string | null;
   /** Learning-rate multiplier per block path (discriminative learning rates). */
   lrMultipliers: Record<string, number>;
+  /** Where the step runs: an onnxruntime execution provider, or the fastest that works. */
+  device: 'auto' | 'cpu' | 'webgpu' | 'cuda';
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
@@ -74,6 +76,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   resumeDir: null,
   exportPath: null,
   lrMultipliers: {},
+  device: 'auto',
 };
 
 /** Strategies as a person names them (core/surgery/presets.ts turns each into edit records). */

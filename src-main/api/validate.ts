@@ -68,6 +68,7 @@ export function checkTrainConfig(x: unknown): TrainConfig {
     resumeDir: null,
     exportPath: null,
     lrMultipliers,
+    device: oneOf(get('device'), 'config.device', ['auto', 'cpu', 'webgpu', 'cuda'] as const),
   };
 }
 

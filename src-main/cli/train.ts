@@ -37,6 +37,9 @@ const USAGE = `usage: graft train --model M.onnx --data DIR_OR_FILE [options]
   --lr-mult BLOCK=X,...      learning-rate multipliers per block (discriminative rates), e.g. layer3=0.1
   --schedule NAME            constant | step | cosine (default) | one-cycle | warmup-cosine
   --clip NORM|off            global-norm gradient clipping (clip_grad_norm_)
+  --device auto|cpu|webgpu|cuda
+                             where the step runs (default auto: the fastest onnxruntime provider
+                             that works here; one that does not says why)
   --augment                  random resized crops and flips (turns the feature cache off)
   --no-cache                 do not cache the frozen prefix's outputs
   --seed S --val-fraction F --patience P (early stopping on validation loss)
@@ -71,6 +74,12 @@ function lrMultipliers(spec: string | undefined): Record<string, number> {
     out[block] = mult;
   }
   return out;
+}
+
+function deviceOption(v: string | undefined): TrainConfig['device'] {
+  if (v === undefined) return 'auto';
+  if (v !== 'auto' && v !== 'cpu' && v !== 'webgpu' && v !== 'cuda') throw new UsageError(`--device must be auto, cpu, webgpu or cuda, not "${v}"`);
+  return v;
 }
 
 /** `--clip NORM`; `off` (or 0) turns a task's default clipping off. */
@@ -109,6 +118,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
       'weight-decay': { type: 'string' },
       schedule: { type: 'string' },
       'lr-mult': { type: 'string' },
+      device: { type: 'string' },
       clip: { type: 'string' },
       augment: { type: 'boolean' },
       'no-cache': { type: 'boolean' },
@@ -203,6 +213,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     momentum: number(values.momentum, '--momentum', d.momentum),
     weightDecay: number(values['weight-decay'], '--weight-decay', own.weightDecay),
     lrMultipliers: lrMultipliers(values['lr-mult']),
+    device: deviceOption(values.device),
     schedule,
     clipNorm: clipNorm(values.clip),
     augment: values.augment ?? false,

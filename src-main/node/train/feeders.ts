@@ -5,6 +5,7 @@ import type { TrainingPlan } from '../../core/train/plan.js';
 import type { Dataset, Split } from '../data/types.js';
 import type { Predictions } from './evaluate.js';
 import { FeatureStore } from './features.js';
+import type { Device } from './devices.js';
 import { createPlannedSession, type OwnedTensor, toOrt } from './session.js';
 
 const FEATURE_BUDGET = 2 * 2 ** 30;
@@ -37,7 +38,7 @@ export class Feeders {
   constructor(
     private readonly plan: TrainingPlan,
     private readonly dataset: Dataset,
-    private readonly opts: { batchSize: number; scratchDir: string },
+    private readonly opts: { batchSize: number; scratchDir: string; device: Device },
   ) {}
 
   get cached(): boolean {
@@ -58,7 +59,7 @@ export class Feeders {
       };
     }
     const prefix = plan.prefix;
-    this.prefix ??= createPlannedSession(plan, prefix);
+    this.prefix ??= createPlannedSession(plan, prefix, this.opts.device);
     const { store, labels, ids, indices: rows } = await FeatureStore.build(await this.prefix, dataset, split, plan.frontier, {
       batchSize: Math.max(this.opts.batchSize, 64),
       budgetBytes: FEATURE_BUDGET,

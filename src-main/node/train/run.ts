@@ -16,6 +16,7 @@ import { exportTrainedModel } from './export.js';
 import { type Feeder, Feeders, predict } from './feeders.js';
 import { planRun } from './run-plan.js';
 import { makeSchedule } from './schedule.js';
+import { resolveDevice } from './devices.js';
 import { createPlannedSession } from './session.js';
 import { TrainState } from './train-state.js';
 
@@ -35,13 +36,15 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   reportSkipped(dataset, log);
   const plan = planRun(file, config, info.classes, regression);
   for (const line of plan.log) log(line);
-  const [stepSession, evalSession] = [await createPlannedSession(plan, plan.step), await createPlannedSession(plan, plan.evaluation)];
+  const { device, note } = await resolveDevice(config.device);
+  log(note);
+  const [stepSession, evalSession] = [await createPlannedSession(plan, plan.step, device), await createPlannedSession(plan, plan.evaluation, device)];
   const state = new TrainState(plan.step, config);
   if (config.resumeDir) log(`resumed from the checkpoint of epoch ${await state.resume(config.resumeDir)}`);
 
   const scratch = config.checkpointDir ? resolve(config.checkpointDir) : tmpdir();
   if (config.checkpointDir) await mkdir(scratch, { recursive: true });
-  const feeders = new Feeders(plan, dataset, { batchSize: config.batchSize, scratchDir: scratch });
+  const feeders = new Feeders(plan, dataset, { batchSize: config.batchSize, scratchDir: scratch, device });
   const t0 = performance.now();
   const trainFeed = await feeders.open('train');
   // Validation uses the val split, else the test split; with neither there is none to fake.

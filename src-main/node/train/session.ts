@@ -6,6 +6,7 @@ import { encodeModel } from '../../core/onnx/codec.js';
 import { readFloats, tensorDims } from '../../core/onnx/tensor.js';
 import { lowerNchwcConvs, useNchwcConvs, withNchwcDomain } from '../../core/train/nchwc-convs.js';
 import { type PlannedGraph, plannedModel, type TrainingPlan } from '../../core/train/plan.js';
+import type { Device } from './devices.js';
 import { nchwcBlockSize } from './nchwc-probe.js';
 import { QUIET_SESSION } from '../runtime-errors.js';
 
@@ -33,14 +34,15 @@ const loweredGraphs = new WeakMap<PlannedGraph['graph'], boolean>();
  * A session for one of a plan's graphs, lowered in place as {@link createSession} lowers a
  * model: each planned graph gets one session, so no graph is decoded again for it.
  */
-export async function createPlannedSession(plan: Pick<TrainingPlan, 'base'>, g: PlannedGraph, threads = 2): Promise<ort.InferenceSession> {
+export async function createPlannedSession(plan: Pick<TrainingPlan, 'base'>, g: PlannedGraph, device: Device = 'cpu', threads = 2): Promise<ort.InferenceSession> {
   let lowered = loweredGraphs.get(g.graph);
   if (lowered === undefined) {
-    lowered = lowerNchwcConvs(g.graph, g.opset, await nchwcBlockSize()) > 0;
+    // The NCHWc kernels are onnxruntime's CPU provider's own: a GPU provider gets the plain graph.
+    lowered = device === 'cpu' && lowerNchwcConvs(g.graph, g.opset, await nchwcBlockSize()) > 0;
     loweredGraphs.set(g.graph, lowered);
   }
   const model = plannedModel(plan, g);
-  return ort.InferenceSession.create(encodeModel(lowered ? withNchwcDomain(model) : model), { ...SESSION_OPTIONS, intraOpNumThreads: threads });
+  return ort.InferenceSession.create(encodeModel(lowered ? withNchwcDomain(model) : model), { ...SESSION_OPTIONS, intraOpNumThreads: threads, executionProviders: [device] });
 }
 
 /** A float tensor the trainer owns: the parameters and optimizer state between steps. */

@@ -15,6 +15,7 @@ describe('the no-validation guard', () => {
 describe('a run without validation', () => {
   it('plots no validation loss point (null) rather than 0', () => {
     const run = {
+      config: { clipNorm: null },
       steps: [1, 2, 3, 4].map((step) => ({ step, epoch: step <= 2 ? 1 : 2, loss: 1 / step, lr: 0.1, gradNorms: {}, globalGradNorm: 1 })),
       epochs: [1, 2].map((epoch) => ({ epoch, trainLoss: 0.5, trainAccuracy: 0.8, valLoss: null, valAccuracy: null, lr: 0.1, seconds: 1, samplesPerSecond: 10, etaSeconds: 0 })),
     } as unknown as RunRecord;
