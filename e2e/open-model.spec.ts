@@ -19,9 +19,12 @@ test('opens ResNet-18 as a block graph, expands a stage and inspects the head', 
   await expect(page.getByTestId('model-summary')).toContainText(/11\.2M params/);
 
   // fc of this fixture is Linear 512 -> 5: 512 * 5 + 5 = 2,565 parameters.
-  await page.getByTestId('block-fc').click();
+  // A click that lands while the layout is still settling selects nothing: click until it takes.
   const inspector = page.getByTestId('inspector');
-  await expect(inspector.getByTestId('inspector-title')).toHaveText('fc');
+  await expect(async () => {
+    await page.getByTestId('block-fc').click();
+    await expect(inspector.getByTestId('inspector-title')).toHaveText('fc', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(inspector.getByTestId('inspector-params')).toHaveText('2,565 (2.6k)');
   await expect(inspector.getByTestId('inspector-head')).toContainText('512 → 5');
 

@@ -27,7 +27,8 @@ test('a dataset without validation samples blocks Train until one click holds 10
     await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
     await page.getByTestId('val-fraction').fill('0');
     await page.getByTestId('tab-train').click();
-    await expect(page.getByTestId('train-blocker')).toContainText('no validation samples');
+    // The dataset is opened again with the new split first: on a busy machine that takes a while.
+    await expect(page.getByTestId('train-blocker')).toContainText('no validation samples', { timeout: 60_000 });
     await expect(page.getByTestId('train-start')).toBeDisabled();
     await shot(page, 'guard-no-validation');
     await page.getByTestId('fix-validation').click();
