@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { FASHION, shot } from './support/flows.js';
+import { FASHION, shot, trainShortRun } from './support/flows.js';
 import { expect, launchStudio, openStudio, stopStudio, test } from './support/studio.js';
 
 test.describe.configure({ timeout: 180_000 });
@@ -40,14 +40,7 @@ test('the header stays fixed, does not reflow on save, and keeps a long model na
     await expect(page.getByTestId('model-name')).toHaveAttribute('title', longModel);
 
     // A short run, so the Train tab is longer than the window.
-    await page.getByTestId('tab-data').click();
-    await page.getByTestId('per-class-limit').fill('40');
-    await page.getByTestId('per-class-limit').blur();
-    await expect(page.getByTestId('dataset-summary')).toContainText('200 train');
-    await page.getByTestId('tab-train').click();
-    await page.getByTestId('set-epochs').fill('1');
-    await page.getByTestId('train-start').click();
-    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await trainShortRun(page);
 
     for (const [width, height] of [[1440, 900], [1280, 800]] as const) {
       await page.setViewportSize({ width, height });

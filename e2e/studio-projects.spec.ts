@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FASHION, pageErrors, shot } from './support/flows.js';
+import { FASHION, pageErrors, shot, trainShortRun } from './support/flows.js';
 import { expect, launchStudio, openStudio, stopStudio, test } from './support/studio.js';
 
 test.describe.configure({ timeout: 180_000 });
@@ -23,13 +23,7 @@ test('a second model opens in a new project; switching back shows the first oneâ
     await openStudio(page, url);
     await page.getByTestId('tab-data').click();
     await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
-    await page.getByTestId('per-class-limit').fill('40');
-    await page.getByTestId('per-class-limit').blur();
-    await expect(page.getByTestId('dataset-summary')).toContainText('200 train');
-    await page.getByTestId('tab-train').click();
-    await page.getByTestId('set-epochs').fill('1');
-    await page.getByTestId('train-start').click();
-    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await trainShortRun(page);
     await expect(page.getByTestId('confusion-matrix')).toBeVisible();
     // The export downloads under the project's, the strategy's and the day's name, and the
     // browser is told where "Save to path" may write.

@@ -53,6 +53,18 @@ export async function dropFiles(page: Page, testId: string, files: { name: strin
   );
 }
 
+/** One epoch on 40 images per class of the dataset in use, from the Data tab to a finished run. */
+export async function trainShortRun(page: Page): Promise<void> {
+  await page.getByTestId('tab-data').click();
+  await page.getByTestId('per-class-limit').fill('40');
+  await page.getByTestId('per-class-limit').blur();
+  await expect(page.getByTestId('dataset-summary')).toContainText('200 train');
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('set-epochs').fill('1');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
