@@ -23,6 +23,13 @@ export interface DataSpec {
   options: DataOptions;
 }
 
+/** onnxruntime's execution providers a run can use (node/train/devices.ts probes them). */
+export const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
+export type Device = (typeof DEVICES)[number];
+/** A device, or `auto`: the fastest that works here. */
+export type DeviceChoice = Device | 'auto';
+export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', ...DEVICES];
+
 export interface TrainConfig {
   model: string;
   data: DataSpec;
@@ -54,7 +61,7 @@ export interface TrainConfig {
   /** Learning-rate multiplier per block path (discriminative learning rates). */
   lrMultipliers: Record<string, number>;
   /** Where the step runs: an onnxruntime execution provider, or the fastest that works. */
-  device: 'auto' | 'cpu' | 'webgpu' | 'cuda';
+  device: DeviceChoice;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {

@@ -9,7 +9,7 @@
 import type { ApiErrorData, ApiMethod, RpcOutcome, RpcRequest, RpcResponse, StudioApi } from './contract.js';
 import { bool, fail, int, intList, Invalid, name, nullable, num, object, oneOf, path, plainData, runId } from './fields.js';
 import type { DataOptions, Edit, ProjectState } from './studio-types.js';
-import { type DataSpec, DEFAULT_TRAIN_CONFIG, type ScheduleName, type TrainConfig } from './training.js';
+import { type DataSpec, DEFAULT_TRAIN_CONFIG, DEVICE_CHOICES, type ScheduleName, type TrainConfig } from './training.js';
 
 const MAX_EDITS = 1000;
 const MAX_INDICES = 256;
@@ -68,7 +68,7 @@ export function checkTrainConfig(x: unknown): TrainConfig {
     resumeDir: null,
     exportPath: null,
     lrMultipliers,
-    device: oneOf(get('device'), 'config.device', ['auto', 'cpu', 'webgpu', 'cuda'] as const),
+    device: oneOf(get('device'), 'config.device', DEVICE_CHOICES),
   };
 }
 

@@ -9,7 +9,7 @@ import { type HeadOptions, strategyEdits, swapCellEdit, swapHeadEdit } from '../
 import { addingSpec } from '../node/data/adding.js';
 import { runDatasetClasses } from '../node/train/data.js';
 import { writeModelProto } from '../node/model-file.js';
-import { parse, UsageError } from './args.js';
+import { deviceOption, parse, UsageError } from './args.js';
 import { runTrainer } from './train-progress.js';
 import { TASK_DEFAULTS, type TaskModel, taskModel, taskModelFileName, type TaskName, TASKS } from './tasks.js';
 
@@ -74,12 +74,6 @@ function lrMultipliers(spec: string | undefined): Record<string, number> {
     out[block] = mult;
   }
   return out;
-}
-
-function deviceOption(v: string | undefined): TrainConfig['device'] {
-  if (v === undefined) return 'auto';
-  if (v !== 'auto' && v !== 'cpu' && v !== 'webgpu' && v !== 'cuda') throw new UsageError(`--device must be auto, cpu, webgpu or cuda, not "${v}"`);
-  return v;
 }
 
 /** `--clip NORM`; `off` (or 0) turns a task's default clipping off. */
@@ -213,7 +207,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     momentum: number(values.momentum, '--momentum', d.momentum),
     weightDecay: number(values['weight-decay'], '--weight-decay', own.weightDecay),
     lrMultipliers: lrMultipliers(values['lr-mult']),
-    device: deviceOption(values.device),
+    device: deviceOption(values.device, 'auto'),
     schedule,
     clipNorm: clipNorm(values.clip),
     augment: values.augment ?? false,

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { DEVICES, type Device, type DeviceChoice } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { graphInput, newModel } from '../../core/ir/builder.js';
 import { Emitter } from '../../core/ir/emitter.js';
@@ -13,9 +14,7 @@ import { encodeModel } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 import { QUIET_SESSION } from '../runtime-errors.js';
 
-export const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
-export type Device = (typeof DEVICES)[number];
-export type DeviceChoice = Device | 'auto';
+export { DEVICES, type Device, type DeviceChoice } from '../../api/training.js';
 
 export interface DeviceReport {
   device: Device;

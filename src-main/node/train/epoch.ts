@@ -19,6 +19,8 @@ export interface EpochContext {
   plan: TrainingPlan;
   config: TrainConfig;
   session: ort.InferenceSession;
+  /** On a GPU: the same step with its outputs on the host (the other keeps them on the device). */
+  hostSession?: ort.InferenceSession;
   feed: Feeder;
   state: TrainState;
   schedule: Schedule;
@@ -27,6 +29,8 @@ export interface EpochContext {
   emit(event: TrainEvent): void;
   /** False when the run must stop (waits while paused). */
   mayGoOn(): Promise<boolean>;
+  /** Once, after the run's first step (the GPU placement report reads that step's profile). */
+  afterFirstStep?(): Promise<void>;
 }
 
 export interface EpochResult {
@@ -57,8 +61,12 @@ export async function trainEpoch(ctx: EpochContext, epoch: number): Promise<Epoc
     const io = state.stepIO();
     const feeds = { ...b.feeds, ...io.feeds, [step.target]: labelsTensor(b.labels, [indices.length, ...ctx.targetShape]), [step.lr!]: scalar(lr), [step.step!]: scalar(stepNo) };
     const fetches: Record<string, ort.Tensor | null> = { ...Object.fromEntries(reads.map((name) => [name, null])), ...io.fetches };
-    const out = await ctx.session.run(feeds, fetches);
-    state.swap();
+    // On a GPU, an epoch's last step brings the parameters to the host, where evaluation,
+    // checkpoints and export read them.
+    const last = start + config.batchSize >= order.length;
+    const out = await (last && ctx.hostSession ? ctx.hostSession : ctx.session).run(feeds, fetches);
+    state.swap(out);
+    if (stepNo === state.firstStepOfRun) await ctx.afterFirstStep?.();
     const value = (name: string) => (out[name].data as Float32Array)[0];
     const loss = value(step.loss);
     if (!Number.isFinite(loss)) throw new GraftError('train-diverged', `the loss became ${loss} at step ${stepNo} (epoch ${epoch}); lower the learning rate or clip gradients (--clip)`);

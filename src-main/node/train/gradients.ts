@@ -17,6 +17,7 @@ import { dtypeName } from '../../core/onnx/dtype.js';
 import { readTensor, tensorDims } from '../../core/onnx/tensor.js';
 import type { LossKind } from '../../core/train/loss.js';
 import { compileTrainingStep } from '../../core/train/compile.js';
+import type { Device } from './devices.js';
 import { createSession } from './session.js';
 
 export interface GradientResult {
@@ -36,9 +37,10 @@ export async function computeGradients(
   labels: TensorProto,
   trainable: 'all' | ReadonlySet<string>,
   loss: LossKind = 'cross-entropy',
+  device: Device = 'cpu',
 ): Promise<GradientResult> {
   const step = compileTrainingStep(model, { trainable, loss, optimizer: null });
-  const session = await createSession(step.model);
+  const session = await createSession(step.model, 2, device);
   try {
     const feeds: Record<string, ort.Tensor> = { [step.data]: ortTensorOf(input), [step.target]: ortTensorOf(labels) };
     // The trainable parameters are inputs of the step: feed their current values.

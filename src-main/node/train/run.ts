@@ -17,6 +17,7 @@ import { type Feeder, Feeders, predict } from './feeders.js';
 import { planRun } from './run-plan.js';
 import { makeSchedule } from './schedule.js';
 import { resolveDevice } from './devices.js';
+import { describePlacement, placementProfile } from './placement.js';
 import { createPlannedSession } from './session.js';
 import { TrainState } from './train-state.js';
 
@@ -38,8 +39,12 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   for (const line of plan.log) log(line);
   const { device, note } = await resolveDevice(config.device);
   log(note);
-  const [stepSession, evalSession] = [await createPlannedSession(plan, plan.step, device), await createPlannedSession(plan, plan.evaluation, device)];
-  const state = new TrainState(plan.step, config);
+  const state = new TrainState(plan.step, config, device);
+  // On a GPU, the first step's profile says which nodes fell back to the CPU.
+  const profile = device === 'cpu' ? null : await placementProfile();
+  const stepSession = await createPlannedSession(plan, plan.step, device, 2, { keepOnDevice: state.onDevice?.outputs, profilePrefix: profile?.prefix });
+  const hostStepSession = state.onDevice ? await createPlannedSession(plan, plan.step, device) : undefined;
+  const evalSession = await createPlannedSession(plan, plan.evaluation, device);
   if (config.resumeDir) log(`resumed from the checkpoint of epoch ${await state.resume(config.resumeDir)}`);
 
   const scratch = config.checkpointDir ? resolve(config.checkpointDir) : tmpdir();
@@ -76,7 +81,11 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     return !stop;
   };
   const schedule = makeSchedule(config, Math.ceil(trainFeed.size / config.batchSize) * config.epochs);
-  const ctx = { plan, config, session: stepSession, feed: trainFeed, state, schedule, targetShape: info.targetShape ?? [], regression, emit: control.emit, mayGoOn };
+  const afterFirstStep = async () => {
+    const placement = await profile?.finish(stepSession, device);
+    if (placement) log(describePlacement(placement));
+  };
+  const ctx = { plan, config, session: stepSession, hostSession: hostStepSession, feed: trainFeed, state, schedule, targetShape: info.targetShape ?? [], regression, emit: control.emit, mayGoOn, afterFirstStep };
   const predictOn = (feed: Feeder, weights: TrainState['params']) => predict(evalSession, plan, feed, weights, config.batchSize, regression);
   let stoppedEarly = false;
   let stoppedByUser = false;

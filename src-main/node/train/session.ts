@@ -22,9 +22,44 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
  * convolutions lowered to onnxruntime's blocked kernels where this CPU has them
  * (core/train/nchwc-convs.ts; GRAFT_NCHWC=0 turns that off).
  */
-export async function createSession(model: ModelProto, threads = 2): Promise<ort.InferenceSession> {
-  const lowered = useNchwcConvs(model, await nchwcBlockSize());
-  return ort.InferenceSession.create(encodeModel(lowered), { ...SESSION_OPTIONS, intraOpNumThreads: threads });
+export async function createSession(model: ModelProto, threads = 2, device: Device = 'cpu', opts: DeviceSessionOptions = {}): Promise<ort.InferenceSession> {
+  // The NCHWc kernels are onnxruntime's CPU provider's own: a GPU provider gets the plain graph.
+  const lowered = device === 'cpu' ? useNchwcConvs(model, await nchwcBlockSize()) : model;
+  return ort.InferenceSession.create(encodeModel(lowered), { ...SESSION_OPTIONS, ...providerOptions(lowered, device, opts), intraOpNumThreads: threads });
+}
+
+export interface DeviceSessionOptions {
+  /** Outputs a GPU provider keeps in device memory (they come back as 'gpu-buffer' tensors). */
+  keepOnDevice?: readonly string[];
+  /** Profile the session's first run(s), for the per-node placement report (node/train/placement.ts). */
+  profilePrefix?: string;
+}
+
+/**
+ * Nodes the WebGPU provider claims but fails at run time: a MaxPool that also returns the
+ * argmax indices (its backward pass needs them; onnxruntime 1.30's WebGPU pool kernel says
+ * "The Indices output is not supported yet"). They run on the CPU.
+ */
+function webgpuCpuNodes(model: ModelProto): string[] {
+  const nodes = model.graph!.node.filter((n) => n.opType === 'MaxPool' && n.output.length > 1 && n.output[1] !== '');
+  // The provider finds them by name: an unnamed one gets a name of its own (only in this session's copy).
+  nodes.forEach((n, i) => (n.name ||= `graft_maxpool_with_indices_${i}`));
+  return nodes.map((n) => n.name);
+}
+
+/**
+ * The providers a session asks for: a GPU provider with the CPU's behind it, so a node the GPU
+ * provider has no kernel for runs on the CPU instead of failing the session.
+ */
+function providerOptions(model: ModelProto, device: Device, opts: DeviceSessionOptions = {}): ort.InferenceSession.SessionOptions {
+  if (device === 'cpu') return { executionProviders: ['cpu'] };
+  const keep = device === 'webgpu' ? (opts.keepOnDevice ?? []) : [];
+  const cpuNodes = device === 'webgpu' ? webgpuCpuNodes(model) : [];
+  return {
+    executionProviders: [cpuNodes.length ? { name: 'webgpu', forceCpuNodeNames: cpuNodes } : device, 'cpu'],
+    ...(keep.length ? { preferredOutputLocation: Object.fromEntries(keep.map((n) => [n, 'gpu-buffer' as const])) } : {}),
+    ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+  };
 }
 
 /** Graphs already lowered in place, and whether that changed them (a second session reuses it). */
@@ -34,15 +69,14 @@ const loweredGraphs = new WeakMap<PlannedGraph['graph'], boolean>();
  * A session for one of a plan's graphs, lowered in place as {@link createSession} lowers a
  * model: each planned graph gets one session, so no graph is decoded again for it.
  */
-export async function createPlannedSession(plan: Pick<TrainingPlan, 'base'>, g: PlannedGraph, device: Device = 'cpu', threads = 2): Promise<ort.InferenceSession> {
+export async function createPlannedSession(plan: Pick<TrainingPlan, 'base'>, g: PlannedGraph, device: Device = 'cpu', threads = 2, opts: DeviceSessionOptions = {}): Promise<ort.InferenceSession> {
   let lowered = loweredGraphs.get(g.graph);
   if (lowered === undefined) {
-    // The NCHWc kernels are onnxruntime's CPU provider's own: a GPU provider gets the plain graph.
     lowered = device === 'cpu' && lowerNchwcConvs(g.graph, g.opset, await nchwcBlockSize()) > 0;
     loweredGraphs.set(g.graph, lowered);
   }
   const model = plannedModel(plan, g);
-  return ort.InferenceSession.create(encodeModel(lowered ? withNchwcDomain(model) : model), { ...SESSION_OPTIONS, intraOpNumThreads: threads, executionProviders: [device] });
+  return ort.InferenceSession.create(encodeModel(lowered ? withNchwcDomain(model) : model), { ...SESSION_OPTIONS, ...providerOptions(model, device, opts), intraOpNumThreads: threads });
 }
 
 /** A float tensor the trainer owns: the parameters and optimizer state between steps. */

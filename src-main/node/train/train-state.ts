@@ -8,6 +8,8 @@ import type { EpochSummary, TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import type { CompiledStepGraph } from '../../core/train/compile.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import type { Device } from './devices.js';
+import { DeviceTensors } from './device-tensors.js';
 import { copyTensor, copyTensors, type OwnedTensor, ownedFromProto, toOrt } from './session.js';
 
 /** Settings whose change makes a checkpoint meaningless for this run. */
@@ -28,14 +30,21 @@ export class TrainState {
   sinceBest = 0;
   firstEpoch = 1;
   stepNo = 0;
+  /** The first step this process runs (after a resume, not step 1). */
+  firstStepOfRun = 1;
   readonly history: EpochSummary[] = [];
   private readonly key: string;
+  /** On a GPU provider: the parameters and state between steps, kept in device memory. */
+  readonly onDevice: DeviceTensors | null;
 
   constructor(
     private readonly step: CompiledStepGraph,
     config: TrainConfig,
+    device: Device = 'cpu',
   ) {
     this.key = configKey(config);
+    // Only WebGPU's outputs can stay on the device through onnxruntime-node's API.
+    this.onDevice = device === 'webgpu' ? new DeviceTensors(new Map([...invert(step.updatedParams), ...invert(step.updatedState)])) : null;
     this.params = new Map([...step.initialParams].map(([n, t]) => [n, ownedFromProto(t)]));
     this.state = new Map(step.state.map((s) => [s.name, { dims: s.dims, data: new Float32Array(s.dims.reduce((a, b) => a * b, 1)) }]));
     this.best = { loss: Infinity, accuracy: null, epoch: 0, params: copyTensors(this.params) };
@@ -51,17 +60,24 @@ export class TrainState {
     const bestParams = new Map(step.params.map((n) => [n, ck.tensors.get(`best:${n}`) ?? copyTensor(this.params.get(n)!)]));
     this.firstEpoch = ck.epoch + 1;
     this.stepNo = ck.step;
+    this.firstStepOfRun = ck.step + 1;
     this.best = { loss: ck.bestValLoss, accuracy: ck.bestValAccuracy, epoch: ck.bestEpoch, params: bestParams };
     this.sinceBest = ck.epochsWithoutImprovement;
     this.history.push(...(ck.history as EpochSummary[]));
+    this.onDevice?.reset();
     return ck.epoch;
   }
 
-  /** Feeds of the current parameters and state, and fetches that write into the spare set. */
-  stepIO(): { feeds: Record<string, ort.Tensor>; fetches: Record<string, ort.Tensor> } {
+  /**
+   * Feeds of the current parameters and state, and fetches: on the CPU, the spare host set the
+   * step writes into; on a GPU, the updated outputs by name (null: onnxruntime allocates them,
+   * on the device, or on the host for the session that brings them back).
+   */
+  stepIO(): { feeds: Record<string, ort.Tensor>; fetches: Record<string, ort.Tensor | null> } {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [n, t] of this.params) feeds[n] = toOrt(t);
-    for (const [n, t] of this.state) feeds[n] = toOrt(t);
+    const dev = this.onDevice;
+    for (const [n, t] of [...this.params, ...this.state]) feeds[n] = dev?.feed(n) ?? toOrt(t);
+    if (dev) return { feeds, fetches: Object.fromEntries(dev.outputs.map((o) => [o, null])) };
     // No step allocates (or page-faults in) tensors of the parameters' size.
     this.spare ??= { params: copyTensors(this.params), state: copyTensors(this.state) };
     const fetches: Record<string, ort.Tensor> = {};
@@ -71,7 +87,18 @@ export class TrainState {
   }
 
   /** After a step: its outputs become the current set. */
-  swap(): void {
+  swap(out: Record<string, ort.Tensor>): void {
+    const dev = this.onDevice;
+    if (dev) {
+      // Outputs on the device feed the next step; outputs on the host (an epoch's last step)
+      // become the host values, and the next step uploads them again.
+      if (Object.values(out).some((t) => t.location === 'gpu-buffer')) return dev.take(out);
+      dev.reset();
+      for (const [input, output] of [...this.step.updatedParams, ...this.step.updatedState]) {
+        (this.params.get(input) ?? this.state.get(input))!.data.set(out[output].data as Float32Array);
+      }
+      return;
+    }
     const spare = this.spare!;
     [this.params, spare.params] = [spare.params, this.params];
     [this.state, spare.state] = [spare.state, this.state];
@@ -106,4 +133,8 @@ export class TrainState {
       tensors,
     });
   }
+}
+
+function invert(m: ReadonlyMap<string, string>): Array<[string, string]> {
+  return [...m].map(([input, output]) => [output, input]);
 }

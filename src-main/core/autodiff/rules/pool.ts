@@ -100,7 +100,9 @@ export const maxPool: GradRule = (c) => {
     })[1];
   }
   if (c.opset >= 16) {
-    const zeros = e.op('ConstantOfShape', [e.reshape(e.op('Size', [x]), [1])]);
+    // Expand, not ConstantOfShape: onnxruntime's WebGPU provider has no ConstantOfShape, and
+    // a zero tensor of the input's size made on the host would be copied to the GPU each step.
+    const zeros = e.op('Expand', [e.float([0]), e.reshape(e.op('Size', [x]), [1])]);
     const flat = e.op('ScatterElements', [zeros, e.reshape(indices, [-1]), e.reshape(dy, [-1])], { axis: 0, reduction: 'add' });
     c.setGradIn(0, e.reshapeLike(flat, x));
     return;
