@@ -34,6 +34,7 @@ export function createFakeService(initialModel: string | null = null): StudioApi
       throw new FakeError('not-found', `No such model: ${path}`);
     },
     probeModel: async () => ({ ok: true, outputs: [], millis: 0, error: null }),
+    devices: async () => [{ device: 'cpu', available: true, reason: null }],
     openDataset: unavailable,
     datasetSamples: unavailable,
     browse: unavailable,

@@ -6,7 +6,7 @@
 import type { Block, BlockKind, HeadInfo, RecurrentInfo, TensorInfo } from '../core/blocks/types.js';
 import type { Dim } from '../core/ir/graph.js';
 import type { ModelSummaryData, ModelViewData } from '../core/view/model-view.js';
-import type { StrategyHyper, StrategyName, TrainConfig } from './training.js';
+import type { DeviceReport, StrategyHyper, StrategyName, TrainConfig } from './training.js';
 import type {
   BrowseResult,
   DataOptions,
@@ -77,6 +77,8 @@ export interface StudioApi {
   /** Opens a model with the edit list applied (undo = the same list without its last edit). */
   openModel(req: { path: string; edits?: Edit[] }): Promise<ModelView>;
   probeModel(req: { path: string }): Promise<ProbeResult>;
+  /** The execution providers runs can use here (probed once, in a worker process). */
+  devices(): Promise<DeviceReport[]>;
   /** Opens a dataset as the model will read it (its input size and normalisation). */
   openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView>;
   datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]>;

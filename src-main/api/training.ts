@@ -30,6 +30,13 @@ export type Device = (typeof DEVICES)[number];
 export type DeviceChoice = Device | 'auto';
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', ...DEVICES];
 
+/** Whether a provider works on this machine, and if not, why (in words a user can act on). */
+export interface DeviceReport {
+  device: Device;
+  available: boolean;
+  reason: string | null;
+}
+
 export interface TrainConfig {
   model: string;
   data: DataSpec;

@@ -106,6 +106,7 @@ const split = (x: unknown) => oneOf(x, 'split', ['train', 'val', 'test'] as cons
 export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
   appInfo: () => [],
   listModels: () => [],
+  devices: () => [],
   listRuns: () => [],
   listProjects: () => [],
   openModel: ([r]) => {

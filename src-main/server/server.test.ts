@@ -35,6 +35,7 @@ const fakeService: StudioApi = {
     return fakeModel;
   },
   probeModel: async () => ({ ok: true, outputs: [], millis: 1, error: null }),
+  devices: notHere,
   openDataset: notHere,
   datasetSamples: notHere,
   browse: notHere,

@@ -1,4 +1,5 @@
 import type { ProbeResult } from '../../api/contract.js';
+import type { DeviceReport } from '../../api/training.js';
 import { forkLauncher, requestOnce, type WorkerLauncher, WorkerSlots, workerEntry } from '../worker-process.js';
 
 /** Probes at once (each a process with onnxruntime and the model); more wait in line. */
@@ -24,4 +25,18 @@ export async function probeInWorker(path: string, opts: ProbeOptions = {}): Prom
   } finally {
     release?.();
   }
+}
+
+let devices: Promise<DeviceReport[]> | null = null;
+
+/**
+ * The execution providers that work here, asked once per studio process of a probe worker
+ * (the trainer probes again in its own process when a run starts).
+ */
+export function devicesInWorker(opts: ProbeOptions = {}): Promise<DeviceReport[]> {
+  devices ??= requestOnce<DeviceReport[]>(opts.launcher ?? forkLauncher, workerEntry('probe'), { devices: true }, opts.timeoutMs ?? 60_000, 'the device probe').catch((e: Error) => {
+    devices = null; // a failed probe may work next time (a driver was installed)
+    return [{ device: 'cpu', available: true, reason: null }, ...(['webgpu', 'cuda'] as const).map((device) => ({ device, available: false, reason: `the device probe failed: ${e.message}` }))];
+  });
+  return devices;
 }

@@ -6,12 +6,12 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { AppInfo, ModelEntry, ModelView, ProbeResult, RunAction, StudioApi } from '../../api/contract.js';
 import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent } from '../../api/studio-types.js';
 import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
-import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS, type TrainConfig } from '../../api/training.js';
+import { DEFAULT_TRAIN_CONFIG, type DeviceReport, STRATEGY_DEFAULTS, type TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { describeModel } from '../../core/view/model-view.js';
 import { isAddingSpec } from '../data/adding.js';
 import { readModelFile } from '../model-file.js';
-import { probeInWorker } from '../probe/probe.js';
+import { devicesInWorker, probeInWorker } from '../probe/probe.js';
 import { bundledModelsDir, defaultDataset, packageVersion } from '../resources.js';
 import type { WorkerLauncher } from '../worker-process.js';
 import { listFolder } from './browse.js';
@@ -170,6 +170,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     },
     async probeModel(req: { path: string }): Promise<ProbeResult> {
       return probeInWorker(await allowedPath(req.path, 'file'), { launcher: opts.launcher });
+    },
+    async devices(): Promise<DeviceReport[]> {
+      return devicesInWorker({ launcher: opts.launcher });
     },
     async openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView> {
       return datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DEVICES, type Device, type DeviceChoice } from '../../api/training.js';
+import { DEVICES, type Device, type DeviceChoice, type DeviceReport } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { graphInput, newModel } from '../../core/ir/builder.js';
 import { Emitter } from '../../core/ir/emitter.js';
@@ -14,14 +14,7 @@ import { encodeModel } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 import { QUIET_SESSION } from '../runtime-errors.js';
 
-export { DEVICES, type Device, type DeviceChoice } from '../../api/training.js';
-
-export interface DeviceReport {
-  device: Device;
-  available: boolean;
-  /** Why it is not available, in words; null when it is. */
-  reason: string | null;
-}
+export { DEVICES, type Device, type DeviceChoice, type DeviceReport } from '../../api/training.js';
 
 /** `auto` tries the fastest first. */
 const AUTO_ORDER: readonly Device[] = ['cuda', 'webgpu', 'cpu'];

@@ -1,9 +1,10 @@
 // The run's settings: strategy, epochs, batch, optimizer, learning rate and schedule, clipping,
-// early stopping, augmentation and the frozen-prefix cache.
+// early stopping, the device, augmentation and the frozen-prefix cache.
 import type { ReactNode } from 'react';
 import type { ScheduleName } from '../../../../src-main/api/contract.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
+import { DeviceField } from './DeviceField.js';
 
 function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
   return (
@@ -121,6 +122,7 @@ export function TrainSettingsForm() {
         <Field label="Early stop after" hint="Epochs without a better validation loss; empty = off">
           <input type="number" min={1} placeholder="off" value={s.earlyStopPatience ?? ''} data-testid="set-patience" onChange={(e) => set({ earlyStopPatience: e.target.value === '' ? null : Math.max(1, Math.floor(num(e.target.value, 3))) })} />
         </Field>
+        <DeviceField value={s.device} onChange={(device) => set({ device })} />
       </div>
       <label className="check">
         <input type="checkbox" checked={s.augment} onChange={(e) => set({ augment: e.target.checked })} /> Augment (random resized crops, flips)
