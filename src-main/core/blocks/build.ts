@@ -2,7 +2,7 @@
 import type { Graph } from '../ir/graph.js';
 import { matchHead } from './head.js';
 import { assignKinds } from './kinds.js';
-import { parameterModuleDepth, parameterNamePlacement } from './param-names.js';
+import { parameterModuleDepth, parameterNamePlacement, withLayerLeaves } from './param-names.js';
 import type { Placement } from './placement.js';
 import { nodeScopes, scopeDepth, scopePlacement } from './scopes.js';
 import { graphFacts } from './structure.js';
@@ -29,10 +29,10 @@ export function buildBlockTree(graph: Graph, options: BlockTreeOptions = {}): Bl
 }
 
 function choosePlacement(graph: Graph, facts: ReturnType<typeof graphFacts>, units: ReturnType<typeof findUnits>, strategy: string): Placement {
-  if (strategy === 'topology') return topologyPlacement(graph, facts, units);
+  if (strategy === 'topology') return withLayerLeaves(topologyPlacement(graph, facts, units));
   const scopes = nodeScopes(graph, facts);
   if (scopeDepth(scopes) >= 2) return scopePlacement(scopes);
   if (parameterModuleDepth(graph) >= 2) return parameterNamePlacement(graph, facts, scopes);
   if (scopeDepth(scopes) === 1 || strategy === 'names') return scopePlacement(scopes);
-  return topologyPlacement(graph, facts, units);
+  return withLayerLeaves(topologyPlacement(graph, facts, units));
 }
