@@ -6,7 +6,7 @@ import { checkExternalLocation, decodeModel, encodeModel } from '../core/onnx/co
 import type { ModelProto, TensorProto } from '../core/onnx/gen/onnx_pb.js';
 import { isExternal } from '../core/onnx/tensor.js';
 import { graphFromModel, type LoadedModel } from '../core/ir/proto.js';
-import { withConstantWeightsLifted } from '../core/blocks/constant-weights.js';
+import { openWeights } from '../core/train/open-weights.js';
 import { notRegularReason, openRegularFile, readRegularFile } from './regular-file.js';
 
 /** Files over this are refused before reading: protobuf itself cannot exceed 2 GiB. */
@@ -39,8 +39,8 @@ export async function readModelProto(path: string): Promise<{ model: ModelProto;
   const bytes = await readRegularFile(abs, MAX_MODEL_BYTES);
   const model = decodeModel(bytes, basename(abs));
   await loadExternalData(model, dirname(abs));
-  // Weights stored as Constant nodes (converters) become initializers on open.
-  return { model: withConstantWeightsLifted(model, basename(abs)).model, fileBytes: st.size };
+  // Constant-node weights (converters) become initializers and merged weights are untied.
+  return { model: openWeights(model, basename(abs)).model, fileBytes: st.size };
 }
 
 export async function readModelFile(path: string): Promise<ModelFile> {

@@ -24,6 +24,15 @@ function constantTensor(node: Node, name: string): TensorProto | null {
 }
 
 /**
+ * A constant torch.onnx wrote for a formula, named after its node ("/gn/Constant_1_output_0":
+ * GroupNorm's ones and zeros for InstanceNormalization), not a stored tensor with a name of
+ * its own ("conv2d_12.w_0").
+ */
+function exporterConstant(node: Node, out: Value): boolean {
+  return (node.name !== '' && out.name.startsWith(`${node.name}_output_`)) || out.name.startsWith('onnx::');
+}
+
+/**
  * Turns every Constant node that holds a weight into an initializer of the same name, in
  * place. Returns the lifted names, in graph order.
  */
@@ -31,7 +40,7 @@ export function liftConstantWeights(graph: Graph): string[] {
   const held = new Map<Value, TensorProto>();
   for (const n of graph.nodes) {
     const out = n.output(0);
-    const t = out && out.implicitUses.size === 0 ? constantTensor(n, out.name) : null;
+    const t = out && out.implicitUses.size === 0 && !exporterConstant(n, out) ? constantTensor(n, out.name) : null;
     if (t && out) held.set(out, t);
   }
   if (held.size === 0) return [];
