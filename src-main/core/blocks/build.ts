@@ -6,6 +6,7 @@ import { parameterModuleDepth, parameterNamePlacement, withLayerLeaves } from '.
 import type { Placement } from './placement.js';
 import { nodeScopes, scopeDepth, scopePlacement } from './scopes.js';
 import { graphFacts } from './structure.js';
+import { addSubgraphBlocks } from './subgraphs.js';
 import { topologyPlacement } from './topology.js';
 import { assembleTree } from './tree.js';
 import type { BlockTree } from './types.js';
@@ -25,6 +26,7 @@ export function buildBlockTree(graph: Graph, options: BlockTreeOptions = {}): Bl
   const placement = choosePlacement(graph, facts, units, options.strategy ?? 'auto');
   const tree = assembleTree(graph, facts, placement);
   assignKinds({ graph, tree, units, head: matchHead(graph), known: placement.kinds });
+  addSubgraphBlocks(graph, tree.blocks, tree.blockOfNode);
   return tree;
 }
 
