@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../onnx/codec.js';
 import { graphFromModel } from '../ir/proto.js';
+import { readFloats } from '../onnx/tensor.js';
 import { countParams, parameterValues } from '../blocks/index.js';
 import { strategyEdits } from '../surgery/presets.js';
 import { readTensorFile } from '../../test-support/fixtures.js';
@@ -54,3 +55,23 @@ for (const [name, dir, torchCount] of FIXTURES) {
       expectGradientsMatchGolden(opened.model, ortTensor(readTensorFile(join(dir, 'input.pb'))), ortTensor(readTensorFile(join(dir, 'labels.pb'))), golden, torchNames));
   });
 }
+
+describe('from scratch', () => {
+  it('starts weights found behind ops as PyTorch starts them: class token 0, LayerNorm 1 and 0, a small position embedding', () => {
+    const dir = FIXTURES.find(([n]) => n === 'attention_tokens')![1];
+    const { model, graph } = openWeights(decodeModel(readFileSync(join(dir, 'model.onnx')), 'attention_tokens'));
+    const scratch = strategyEdits('scratch');
+    const plan = planTraining(model, graph, { ...scratch, seed: 3, cache: false, loss: 'cross-entropy', optimizer: null });
+    const values = (name: string) => Array.from(readFloats(plan.exported.graph.value(name).initializer!));
+    expect(new Set(values('cls'))).toEqual(new Set([0]));
+    expect(new Set(values('norm.weight'))).toEqual(new Set([1]));
+    expect(new Set(values('norm.bias'))).toEqual(new Set([0]));
+    const pos = values('pos');
+    expect(Math.max(...pos.map(Math.abs))).toBeLessThanOrEqual(0.02 * Math.sqrt(3));
+    expect(new Set(pos).size).toBe(pos.length);
+    // The head's bias after its MatMul takes the layer's fan-in (8): U(-1/sqrt(8), 1/sqrt(8)).
+    const bias = values('fc.bias');
+    expect(Math.max(...bias.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(8));
+    expect(Math.max(...bias.map(Math.abs))).toBeGreaterThan(0.02);
+  });
+});
