@@ -33,7 +33,13 @@ export interface SubgraphParams {
 /** The parameters a subgraph holds, its enclosing scopes' values read as inputs. */
 function subgraphParams(attribute: string, g: GraphProto): SubgraphParams {
   const sealed = { ...g, input: [...g.input, ...outerNames(g).map((name) => create(ValueInfoProtoSchema, { name }))] } as GraphProto;
-  const graph = graphFromModel(create(ModelProtoSchema, { graph: sealed }), `subgraph ${attribute}`);
+  let graph: Graph;
+  try {
+    graph = graphFromModel(create(ModelProtoSchema, { graph: sealed }), `subgraph ${attribute}`);
+  } catch {
+    // A body this reading cannot follow is still shown; onnxruntime judges whether it runs.
+    return { attribute, params: 0, nested: [] };
+  }
   liftConstantWeights(graph);
   return { attribute, params: countParams(parameterValues(graph)), nested: controlFlowParams(graph) };
 }
