@@ -40,7 +40,7 @@ export function liftConstantWeights(graph: Graph): string[] {
   const held = new Map<Value, TensorProto>();
   for (const n of graph.nodes) {
     const out = n.output(0);
-    const t = out && out.implicitUses.size === 0 && !exporterConstant(n, out) ? constantTensor(n, out.name) : null;
+    const t = out && out.implicitUses.size === 0 && !out.isGraphOutput && !exporterConstant(n, out) ? constantTensor(n, out.name) : null;
     if (t && out) held.set(out, t);
   }
   if (held.size === 0) return [];

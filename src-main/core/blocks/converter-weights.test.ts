@@ -11,6 +11,7 @@ import { seededRandom, uniform } from '../random.js';
 import { paddleStyleResNet } from '../../test-support/converter-models.js';
 import { runOrt } from '../../test-support/ort.js';
 import { liftConstantWeights, withConstantWeightsLifted } from './constant-weights.js';
+import { layerOfTensor } from './param-names.js';
 import { type Block, buildBlockTree, countParams, parameterValues } from './index.js';
 
 const converted = paddleStyleResNet(5);
@@ -78,4 +79,17 @@ describe('blocks of a converter-made model', () => {
     const add = g.nodes.filter((n) => n.opType === 'Add')[0];
     expect(tree.blockOfNode.get(add.id)).toBe('stage1/unit1');
   });
+});
+
+describe('layer names from tensor names', () => {
+  it.each([
+    ['conv2d_12.w_0', 'conv2d_12'], // paddle2onnx
+    ['batch_norm_3.b_0', 'batch_norm_3'],
+    ['res2_0_branch2a_w', 'res2_0_branch2a'], // Caffe2
+    ['res2_0_branch2a_bn_s', 'res2_0_branch2a'],
+    ['dense_1/kernel', 'dense_1'], // Keras
+    ['layer1.0.conv1.weight', 'layer1.0.conv1'],
+    ['onnx::Conv_123', null], // anonymous
+    ['W_3', null],
+  ])('%s -> %s', (name, layer) => expect(layerOfTensor(name)).toBe(layer));
 });
