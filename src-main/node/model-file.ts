@@ -5,7 +5,8 @@ import { GraftError } from '../core/errors.js';
 import { checkExternalLocation, decodeModel, encodeModel } from '../core/onnx/codec.js';
 import type { ModelProto, TensorProto } from '../core/onnx/gen/onnx_pb.js';
 import { isExternal } from '../core/onnx/tensor.js';
-import { graphFromModel, type LoadedModel } from '../core/ir/proto.js';
+import type { LoadedModel } from '../core/ir/proto.js';
+import { openWeights } from '../core/train/open-weights.js';
 import { notRegularReason, openRegularFile, readRegularFile } from './regular-file.js';
 
 /** Files over this are refused before reading: protobuf itself cannot exceed 2 GiB. */
@@ -43,8 +44,10 @@ export async function readModelProto(path: string): Promise<{ model: ModelProto;
 
 export async function readModelFile(path: string): Promise<ModelFile> {
   const abs = resolve(path);
-  const { model, fileBytes } = await readModelProto(abs);
-  return { path: abs, fileBytes, model, graph: graphFromModel(model, basename(abs)) };
+  const read = await readModelProto(abs);
+  // Constant-node weights (converters) become initializers and merged weights are untied.
+  const { model, graph } = openWeights(read.model, basename(abs));
+  return { path: abs, fileBytes: read.fileBytes, model, graph };
 }
 
 function allTensors(model: ModelProto): TensorProto[] {

@@ -17,6 +17,34 @@ export function parameterModule(node: Node): string[] | null {
   return null;
 }
 
+/** Suffixes converters give a layer's tensors: Caffe2's "res2_0_branch2a_w", "_bn_s"; Keras' "/kernel". */
+const LAYER_TENSOR_SUFFIX = /(?:[_/](?:w|b|s|bn_s|bn_b|weight|bias|scale|kernel|gamma|beta))$/;
+
+/**
+ * The layer a converter's tensor name names: "conv2d_12.w_0" (paddle2onnx) -> "conv2d_12",
+ * "res2_0_branch2a_w" (Caffe2) -> "res2_0_branch2a"; null when the name says nothing.
+ */
+export function layerOfTensor(name: string): string | null {
+  if (MODULE_PARAM.test(name)) return name.split('.').slice(0, -1).join('.');
+  const stripped = name.replace(LAYER_TENSOR_SUFFIX, '');
+  return stripped !== name && /^[A-Za-z_][\w.]*$/.test(stripped) ? stripped : null;
+}
+
+/**
+ * Topology's blocks refined by the weights' own names: each node with weights gets a leaf
+ * block named after its layer ("stage2/unit1/conv2d_12"), so a converter's file without
+ * node names still shows its layers inside stage-like blocks.
+ */
+export function withLayerLeaves(placement: Placement): Placement {
+  const pathOf = new Map<Node, string[]>();
+  for (const [n, path] of placement.pathOf) {
+    const layers = new Set(nodeParameters(n).map((p) => layerOfTensor(p.name)));
+    const layer = layers.size === 1 ? [...layers][0] : null;
+    pathOf.set(n, layer && path[path.length - 1] !== layer ? [...path, layer] : path);
+  }
+  return { ...placement, pathOf };
+}
+
 /** How deep the module paths found in parameter names go (0 when there are none). */
 export function parameterModuleDepth(graph: Graph): number {
   let d = 0;

@@ -2,6 +2,7 @@
 // weights and biases of layers, never running statistics, shapes, indices or constants.
 import type { Graph, Node, Value } from '../ir/graph.js';
 import { isFloatType } from '../onnx/dtype.js';
+import type { TensorProto } from '../onnx/gen/onnx_pb.js';
 import { numel, tensorDims } from '../onnx/tensor.js';
 
 /** Input slots that hold trainable tensors, by op type. */
@@ -21,6 +22,47 @@ const TRAINABLE_SLOTS: Record<string, readonly number[]> = {
 };
 
 /**
+ * Ops whose output only rearranges the weight they read (input 0; every input of a Concat):
+ * exporters that do not fold constants route weights through them (a bidirectional LSTM's
+ * W/R/B via Slice/Concat/Unsqueeze, attention's in_proj_weight via Transpose, a class token
+ * via Expand). Gradients flow back through all of them.
+ */
+const REARRANGING = new Set(['Identity', 'Slice', 'Concat', 'Split', 'Transpose', 'Reshape', 'Gather', 'Unsqueeze', 'Squeeze', 'Flatten', 'Expand', 'Tile', 'Cast']);
+
+/** Whether reading `v` at input `index` of `node` passes `v`'s elements on unchanged. */
+export function rearrangesInput(node: Node, index: number): boolean {
+  return REARRANGING.has(node.opType) && (index === 0 || node.opType === 'Concat');
+}
+
+/** The tensor of a value that may be a weight: a float initializer, or (while lifting them) a Constant node's. */
+export type WeightTest = (v: Value) => TensorProto | null;
+
+const floatInitializerTest: WeightTest = (v) => (v.initializer && isFloatType(v.initializer.dataType) ? v.initializer : null);
+
+/**
+ * The float weights whose elements `v` carries, through rearranging ops; null when `v` depends
+ * on anything else (data, or a computation). An integer constant (Slice bounds, shapes)
+ * carries no weight: [].
+ */
+function weightSources(v: Value | null, isWeight: WeightTest, depth = 0): Value[] | null {
+  if (!v) return [];
+  if (isWeight(v)) return [v];
+  if (v.initializer) return [];
+  const p = v.producer;
+  if (!p || depth > 32) return null;
+  if (p.opType === 'Constant') return [];
+  if (!REARRANGING.has(p.opType)) return null;
+  const read = p.opType === 'Concat' ? p.inputs : [p.input(0)];
+  const out: Value[] = [];
+  for (const i of read) {
+    const s = weightSources(i, isWeight, depth + 1);
+    if (!s) return null;
+    for (const w of s) if (!out.includes(w)) out.push(w);
+  }
+  return out;
+}
+
+/**
  * The initializer behind `v`: `v` itself, or the source of an Identity chain (exporters tie
  * weights by reading one initializer through Identity nodes).
  */
@@ -35,39 +77,52 @@ export function initializerBehind(v: Value | null): Value | null {
   return null;
 }
 
-function floatInitializer(v: Value | null, minRank: number): Value | null {
-  const init = initializerBehind(v);
-  if (!init?.initializer) return null;
-  const t = init.initializer;
-  return isFloatType(t.dataType) && t.dims.length >= minRank ? init : null;
-}
 
-/** The trainable initializers `node` reads directly (or through Identity). */
-export function nodeParameters(node: Node): Value[] {
+/** Elementwise ops whose weight operand is a learned bias or scale when the other is data. */
+const AFFINE_WITH_DATA = new Set(['Add', 'Mul']);
+
+/**
+ * The weights `node` reads as a layer: in its trainable slots, as an embedding table, as a
+ * bias or scale applied to data (a Linear's bias after MatMul, a position embedding, a
+ * decomposed LayerNorm's affine), or concatenated to data (a class token). Each may reach
+ * the node through rearranging ops.
+ */
+export function nodeWeights(node: Node, isWeight: WeightTest): Value[] {
   const out: Value[] = [];
+  const add = (ws: Value[] | null, keep: (dims: number[]) => boolean) => {
+    for (const w of ws ?? []) if (keep(tensorDims(isWeight(w)!)) && !out.includes(w)) out.push(w);
+  };
   const slots = TRAINABLE_SLOTS[node.opType];
   if (slots) {
-    // A Gemm's A or a MatMul's left operand is a weight only when it is an initializer.
-    for (const s of slots) {
-      const p = floatInitializer(node.input(s), 1);
-      if (p) out.push(p);
-    }
+    // A Gemm's A or a MatMul's left operand is a weight only when it is one (not data).
+    for (const s of slots) add(weightSources(node.input(s), isWeight), (dims) => dims.length >= 1);
     return out;
   }
   if (node.opType === 'Gather') {
-    // An embedding table: a float matrix indexed by integer ids.
-    const table = floatInitializer(node.input(0), 2);
-    if (table) out.push(table);
-  } else if (node.opType === 'Add') {
-    // The bias of a Linear exported as MatMul + Add (or Gemm + Add).
-    const [a, b] = [node.input(0), node.input(1)];
-    for (const [bias, other] of [[a, b], [b, a]] as const) {
-      const p = floatInitializer(bias, 1);
-      const prod = other?.producer;
-      if (p && prod && (prod.opType === 'MatMul' || prod.opType === 'Gemm') && nodeParameters(prod).length > 0) out.push(p);
+    // An embedding table: a float matrix indexed by ids computed from the data.
+    const table = weightSources(node.input(0), isWeight);
+    const direct = node.input(0) && isWeight(node.input(0)!);
+    if (direct || weightSources(node.input(1), isWeight) === null) add(table, (dims) => dims.length >= 2);
+  } else if (AFFINE_WITH_DATA.has(node.opType) || node.opType === 'Concat') {
+    // Scalars applied to data are constants of the formula (GELU's 0.5, an epsilon), except
+    // a Linear's bias, which may have a single output.
+    const sources = node.inputs.map((v) => weightSources(v, isWeight));
+    if (sources.some((s) => s === null)) {
+      const afterLinear = node.opType === 'Add' && node.inputs.some((v) => isLinearOutput(v, isWeight));
+      for (const s of sources) add(s, (dims) => dims.length >= 1 && (afterLinear || numel(dims) > 1));
     }
   }
   return out;
+}
+
+function isLinearOutput(v: Value | null, isWeight: WeightTest): boolean {
+  const p = v?.producer;
+  return !!p && (p.opType === 'MatMul' || p.opType === 'Gemm') && nodeWeights(p, isWeight).length > 0;
+}
+
+/** The trainable initializers `node` reads (see nodeWeights). */
+export function nodeParameters(node: Node): Value[] {
+  return nodeWeights(node, floatInitializerTest);
 }
 
 /** Every trainable initializer of the graph, in file order of the initializers. */
@@ -86,7 +141,7 @@ export function countParams(values: Value[]): number {
   return n;
 }
 
-/** The nodes that really use parameter `v`: its readers, looking through Identity nodes. */
+/** The nodes that really use parameter `v`: its readers, looking through rearranging ops. */
 export function parameterConsumers(v: Value): Node[] {
   const out: Node[] = [];
   const stack: Value[] = [v];
@@ -95,9 +150,9 @@ export function parameterConsumers(v: Value): Node[] {
     const cur = stack.pop()!;
     if (seen.has(cur)) continue;
     seen.add(cur);
-    for (const { node } of cur.uses) {
-      if (node.opType === 'Identity' && node.output(0)) stack.push(node.output(0)!);
-      else if (!out.includes(node)) out.push(node);
+    for (const { node, index } of cur.uses) {
+      if (!out.includes(node) && nodeParameters(node).includes(v)) out.push(node);
+      if (rearrangesInput(node, index)) for (const o of node.outputs) if (o) stack.push(o);
     }
   }
   return out;

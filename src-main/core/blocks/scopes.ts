@@ -22,7 +22,8 @@ export function nodeScopes(graph: Graph, facts: GraphFacts): Map<Node, string[]>
       // Dots inside segment names are normal in PyTorch scopes, so dots are split only here.
       const dotted = n.name.split('.').filter((s) => s !== '');
       if (dotted.length > 1 && looksLikeOp(dotted[dotted.length - 1], n)) dotted.pop();
-      segs = blockSegments(dotted);
+      // A name that only numbers the op ("p2o.Conv.3", paddle2onnx) says nothing of modules.
+      segs = dotted.some((seg) => looksLikeOp(seg, n)) ? [] : blockSegments(dotted);
     }
     scopes.set(n, segs);
   }

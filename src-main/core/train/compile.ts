@@ -88,6 +88,31 @@ function liftToInputs(graph: Graph, params: Value[]): void {
 }
 
 /**
+ * Gradients do not go through If/Loop/Scan: their bodies are subgraphs the rules cannot see
+ * into, and a trainable value read inside one (often implicitly, from the enclosing scope)
+ * would silently get a zero gradient. Refused, naming the node and what to freeze instead.
+ */
+function refuseControlFlow(params: Value[]): void {
+  const seen = new Set<Value>(params);
+  const stack = [...params];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    for (const node of [...v.uses.map((u) => u.node), ...v.implicitUses]) {
+      if (node.attributes.some((a) => a.g || a.graphs.length > 0)) {
+        throw new GraftError(
+          'train-control-flow',
+          `training through control flow is not supported: node "${node.id}" (${node.opType}) runs subgraphs on values computed from trainable parameters; freeze everything before it and train only what comes after it (e.g. feature extraction)`,
+        );
+      }
+      for (const o of node.outputs) if (o && !seen.has(o)) {
+        seen.add(o);
+        stack.push(o);
+      }
+    }
+  }
+}
+
+/**
  * The opset the training graph declares. From 13 to 15 it is raised to 16, where
  * ScatterElements can add (MaxPool's backward is ~40% faster with it); no op a forward graph
  * uses changes meaning between them, except RoiAlign's default coordinate mode.
@@ -136,6 +161,7 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
   }
   const params = trainable === 'all' ? all : all.filter((p) => trainable.has(p.name));
   if (params.length === 0) throw new GraftError('train-params', 'nothing to train: no parameter is trainable');
+  refuseControlFlow(params);
 
   // Fused LSTM/GRU/RNN nodes become unrolled primitive ops that the gradient rules cover.
   // Their W/R/B stay the same values (found above by the fused node's input slots), so

@@ -9,6 +9,7 @@ import { cloneGraph } from '../ir/clone.js';
 import { modelWithGraph } from '../ir/proto.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { countParams, nodeParameters, paramsOfBlocks, parameterValues } from '../blocks/index.js';
+import { controlFlowParams, totalParams } from '../blocks/subgraphs.js';
 import { modelOpset } from '../shape/infer.js';
 import type { Edit } from '../surgery/edits.js';
 import { editedModel, replayEdits } from '../surgery/apply.js';
@@ -97,6 +98,8 @@ export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions)
   if (removed) log.push(`remove-softmax: ${removed.op} (axis ${removed.axis}) removed; the output now carries the logits`);
 
   const { tree, trainable } = replayed;
+  const inBodies = controlFlowParams(edited).reduce((n, e) => n + e.subgraphs.reduce((t, s) => t + totalParams(s), 0), 0);
+  if (inBodies > 0) log.push(`${inBodies} parameters inside If/Loop bodies stay frozen: training through control flow is not supported`);
   const blockOfParam = new Map<string, string>();
   for (const node of edited.nodes) {
     const top = (tree.blockOfNode.get(node.id) ?? '').split('/')[0] || 'model';

@@ -30,6 +30,13 @@ function bound(node: Node, slot: number, dims: number[]): number {
   }
 }
 
+/** The MatMul/Gemm whose output an Add adds a bias to: the bias takes that layer's fan-in. */
+function linearBefore(add: Node): Node | null {
+  if (add.opType !== 'Add') return null;
+  for (const v of add.inputs) if (v?.producer && (v.producer.opType === 'MatMul' || v.producer.opType === 'Gemm') && nodeParameters(v.producer).length > 0) return v.producer;
+  return null;
+}
+
 const NORMS = new Set(['BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'GroupNormalization']);
 
 /** Replaces every parameter of `graph` with a fresh PyTorch-style initialisation (seeded). */
@@ -46,7 +53,13 @@ export function reinitializeParameters(graph: Graph, seed: number): void {
       const n = numel(dims);
       let data: Float32Array;
       if (NORMS.has(node.opType)) data = new Float32Array(n).fill(slot === 1 ? 1 : 0);
-      else data = uniform(rand, n, bound(node, slot, dims));
+      else if (node.opType === 'Mul') data = new Float32Array(n).fill(1); // a scale on data: a decomposed LayerNorm's weight
+      else if (node.opType === 'Concat') data = new Float32Array(n); // a class token, zeros as in torchvision's ViT
+      else if (node.opType === 'Add' && !linearBefore(node)) {
+        // A bias on data (a decomposed LayerNorm's: zeros) or a position embedding (one row per
+        // token: std 0.02 as in torchvision's ViT, here uniform with that deviation).
+        data = dims.length >= 2 && n > dims[dims.length - 1] ? uniform(rand, n, 0.02 * Math.sqrt(3)) : new Float32Array(n);
+      } else data = uniform(rand, n, bound(linearBefore(node) ?? node, slot, dims));
       p.initializer = makeTensor(p.name, t.dataType, dims, data);
     }
   }

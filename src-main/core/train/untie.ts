@@ -21,6 +21,8 @@ export function untieTrainable(graph: Graph, trainable: 'all' | ReadonlySet<stri
     const src = node.inputs[0];
     const out = node.outputs[0];
     if (node.opType !== 'Identity' || !src?.initializer || !out || !isFloatType(src.initializer.dataType)) continue;
+    // Read inside a subgraph or returned as an output, the Identity stays (it cannot be rewired).
+    if (out.implicitUses.size > 0 || out.isGraphOutput) continue;
     if (trainable !== 'all' && !trainable.has(src.name) && !trainable.has(out.name)) continue;
     const name = out.name;
     graph.renameValue(out, graph.uniqueName(`${name}/tied`));

@@ -4,7 +4,7 @@ import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { dtypeName } from '../onnx/dtype.js';
 import type { Graph, Value } from '../ir/graph.js';
 import { inferShapes, modelOpset } from '../shape/infer.js';
-import { type Block, type HeadInfo, type RecurrentInfo, type TensorInfo, buildBlockTree, countParams, detectHead, parameterValues, recurrentNodes } from '../blocks/index.js';
+import { type Block, type HeadInfo, type RecurrentInfo, type TensorInfo, buildBlockTree, detectHead, recurrentNodes } from '../blocks/index.js';
 
 export interface ModelSummaryData {
   path: string;
@@ -71,7 +71,8 @@ export function describeModel(model: ModelProto, graph: Graph, file: FileFacts):
       opsets,
       producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
       nodeCount: graph.nodes.length,
-      totalParams: countParams(parameterValues(graph)),
+      // The tree's count includes the parameters inside If/Loop bodies (shown, never trained).
+      totalParams: tree.root.params,
       inputs: graph.dataInputs.map(tensorInfo),
       outputs: graph.outputs.map(tensorInfo),
       opCounts,
