@@ -5,11 +5,16 @@ import { join, resolve } from 'node:path';
 import { readModelFile } from '../node/model-file.js';
 import { computeGradients, readTensorFile, trainableFromSpec, writeGradients } from '../node/train/gradients.js';
 import { parse, UsageError } from './args.js';
+import { batchNormNote } from '../core/train/batch-stats.js';
 
 const USAGE = `usage: graft gradients --model M.onnx --input input.pb --labels labels.pb --out DIR
                       [--trainable all|head|fine-tune[:N]|BLOCK,...] [--loss cross-entropy|mse]
+                      [--batchnorm frozen|batch]
   --trainable  all (default); head; fine-tune:N = the head and the last N stages (N=1);
-               or block paths as "graft inspect" prints them, comma-separated (e.g. layer4,fc)`;
+               or block paths as "graft inspect" prints them, comma-separated (e.g. layer4,fc)
+  --batchnorm  frozen (default): running statistics, PyTorch's model.eval(); batch: the batch's
+               own statistics in the trainable part, PyTorch's model.train() (the running
+               statistics after the step go to OUT/running/)`;
 
 export async function gradientsCommand(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -21,6 +26,7 @@ export async function gradientsCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       trainable: { type: 'string', default: 'all' },
       loss: { type: 'string', default: 'cross-entropy' },
+      batchnorm: { type: 'string', default: 'frozen' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -31,12 +37,15 @@ export async function gradientsCommand(argv: string[]): Promise<number> {
   }
   if (!values.model || !values.input || !values.labels || !values.out) throw new UsageError(USAGE);
   if (values.loss !== 'cross-entropy' && values.loss !== 'mse') throw new UsageError(`--loss must be cross-entropy or mse\n${USAGE}`);
+  if (values.batchnorm !== 'frozen' && values.batchnorm !== 'batch') throw new UsageError(`--batchnorm must be frozen or batch, not "${values.batchnorm}"`);
 
   const file = await readModelFile(values.model);
   const input = await readTensorFile(values.input, 'input');
   const labels = await readTensorFile(values.labels, 'labels');
   const trainable = values.trainable === 'all' ? 'all' : trainableFromSpec(file, values.trainable!);
-  const result = await computeGradients(file.model, input, labels, trainable, values.loss);
+  const result = await computeGradients(file.model, input, labels, trainable, values.loss, values.batchnorm);
+  const note = batchNormNote(values.batchnorm, result.batchNorms.total, result.batchNorms.batch);
+  if (note && values.batchnorm === 'batch') console.error(note);
   const out = resolve(values.out);
   await writeGradients(out, result);
   console.log(`loss ${result.loss}; ${result.grads.size} gradients written to ${join(out, 'grads')}`);
