@@ -22,6 +22,9 @@ import { l2 } from '../../test-support/golden-grads.js';
 import { ortTensor, runOrt } from '../../test-support/ort.js';
 import { type BatchNormMode, batchNormNote } from './batch-stats.js';
 import { compileTrainingStep } from './compile.js';
+import { graphFromModel } from '../ir/proto.js';
+import { readFloats } from '../onnx/tensor.js';
+import { reinitializeParameters } from './reinit.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
 const PYTHON = '/usr/bin/python3';
@@ -80,6 +83,15 @@ async function expectMatchesTorch(f: Fixture, mode: BatchNormMode): Promise<void
 
 describe('batch statistics on a small Conv/BN network exported in training mode', () => {
   const f = readFixture(join(testdata, 'batchnorm_net'));
+
+  it('from scratch resets running statistics to mean 0 and variance 1, as reset_parameters does', () => {
+    const graph = graphFromModel(f.model, 'net');
+    reinitializeParameters(graph, 1);
+    for (const bn of ['bn1', 'bn2', 'bn3', 'bn4']) {
+      expect(Array.from(readFloats(graph.value(`${bn}.running_mean`).initializer!)).every((v) => v === 0), bn).toBe(true);
+      expect(Array.from(readFloats(graph.value(`${bn}.running_var`).initializer!)).every((v) => v === 1), bn).toBe(true);
+    }
+  });
 
   it("batch: gradients and running statistics after the step are PyTorch's model.train()", () => expectMatchesTorch(f, 'batch'));
 

@@ -61,7 +61,12 @@ function dependents(sources: Value[]): Set<Value> {
   const stack = [...sources];
   while (stack.length > 0) {
     for (const { node } of stack.pop()!.uses) {
-      for (const o of node.outputs) if (o && !seen.has(o)) (seen.add(o), stack.push(o));
+      for (const o of node.outputs) {
+        if (o && !seen.has(o)) {
+          seen.add(o);
+          stack.push(o);
+        }
+      }
     }
   }
   return seen;
