@@ -135,7 +135,7 @@ export function rewriteBatchStatistics(graph: Graph, nodes: readonly Node[], ops
 /** What a run's log says about its batch norm: how many nodes use which statistics. */
 export function batchNormNote(mode: BatchNormMode, total: number, batch: number): string | null {
   if (mode === 'frozen') return total > 0 ? `batch norm frozen: ${total} BatchNormalization node${total === 1 ? '' : 's'} normalise with their running statistics` : null;
-  if (total === 0) return 'warning: --batchnorm batch asked for, but this model has no BatchNormalization nodes (batch norm was folded into the convolutions when it was exported), so there are no batch statistics to use; it trains as it is';
+  if (total === 0) return 'warning: batch norm is set to batch statistics, but this model has no BatchNormalization nodes (batch norm was folded into the convolutions when it was exported, or it never had any): there are no batch statistics to use, so it trains as it is';
   const before = total - batch;
   if (batch === 0) return `warning: batch statistics asked for, but all ${total} BatchNormalization nodes lie before the trainable blocks (frozen features): they keep their running statistics`;
   return `batch norm on batch statistics: ${batch} BatchNormalization node${batch === 1 ? '' : 's'} in the trainable part normalise each batch with its own statistics and update their running ones (momentum 0.1)${before > 0 ? `; ${before} before it see frozen features and keep their running statistics` : ''}`;
