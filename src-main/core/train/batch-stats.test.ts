@@ -120,7 +120,7 @@ describe.skipIf(!torchAvailable)('batch statistics on torchvision ResNet-18 (Tra
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('the rewritten batch norm against finite differences', () => {
