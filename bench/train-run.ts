@@ -4,6 +4,11 @@
 // read), 10 epochs, batch 32, SGD momentum 0.9, lr 0.01, constant schedule, for
 //   feature-extraction  only the new head trains (Graft caches the frozen prefix's outputs)
 //   fine-tune:1         layer4 + head train (Graft caches the output of layer3)
+//   fine-tune:1/frozen, fine-tune:1/batch
+//                       the same on a ResNet-18 WITH batch norm (the calibrated weights with each
+//                       folded bias moved into a BN that computes the same; exported by PyTorch
+//                       in training mode), Graft only, --batchnorm frozen vs batch: batch
+//                       statistics should cost at most 15% more than frozen BN (issue 13)
 // Graft runs as a user runs it: `node bin/graft.js train ... --json`, timed as a process
 // (wall time, and the `trainSeconds` of its final "done" event). PyTorch runs
 // bench/pytorch/train_run.py (ImageFolder + transforms + DataLoader, torchvision resnet18 with
@@ -53,7 +58,7 @@ const SIZE = Number(opt('size', '224'));
 const TRAIN_PER_CLASS = Number(opt('train-per-class', '64'));
 const VAL_PER_CLASS = Number(opt('val-per-class', '16'));
 const CLASSES = opt('classes', '0,1,2,3,4').split(',').map(Number);
-const STRATEGIES = opt('strategies', 'feature-extraction,fine-tune:1').split(',');
+const STRATEGIES = opt('strategies', 'feature-extraction,fine-tune:1,fine-tune:1/frozen,fine-tune:1/batch').split(',');
 const WORKERS = Number(opt('workers', '0'));
 const SCHEDULE = opt('schedule', 'constant');
 const NO_PYTORCH = flag('no-pytorch');
@@ -217,8 +222,16 @@ interface SideResult {
   detail: Record<string, unknown>;
 }
 
-async function runGraft(model: string, data: string, strategy: string): Promise<SideResult> {
-  const args = [join(root, 'bin/graft.js'), 'train', '--model', model, '--data', data, '--strategy', strategy, '--head', 'auto', '--epochs', String(EPOCHS), '--batch', String(BATCH), '--optimizer', 'sgd', '--lr', String(LR), '--schedule', SCHEDULE, '--json'];
+/** `fine-tune:1/batch`: the strategy, and the batch-norm mode of a row on the model with batch norm. */
+function parseRow(row: string): { strategy: string; batchnorm: 'frozen' | 'batch' | null } {
+  const [strategy, bn] = row.split('/');
+  if (bn !== undefined && bn !== 'frozen' && bn !== 'batch') throw new Error(`--strategies: "${row}": the batch-norm mode after / is frozen or batch`);
+  return { strategy, batchnorm: bn ?? null };
+}
+
+async function runGraft(model: string, data: string, row: string): Promise<SideResult> {
+  const { strategy, batchnorm } = parseRow(row);
+  const args = [join(root, 'bin/graft.js'), 'train', '--model', model, '--data', data, '--strategy', strategy, '--head', 'auto', '--epochs', String(EPOCHS), '--batch', String(BATCH), '--optimizer', 'sgd', '--lr', String(LR), '--schedule', SCHEDULE, '--json', ...(batchnorm ? ['--batchnorm', batchnorm] : [])];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON lines, read loosely
   const events: Record<string, any>[] = [];
   const t0 = performance.now();
@@ -299,6 +312,7 @@ const work = mkdtempSync(join(tmpdir(), 'graft-train-run-'));
 const dataDir = join(work, 'data');
 const rawModelPath = join(work, `resnet18-${SIZE}.onnx`);
 const modelPath = CALIBRATE ? join(work, `resnet18-${SIZE}-calibrated.onnx`) : rawModelPath;
+const bnModelPath = join(work, `resnet18-${SIZE}-bn.onnx`);
 const rows: { strategy: string; graft: SideResult; pytorch: SideResult | null; speedup: number | null; speedupTrain: number | null }[] = [];
 try {
   const data = await writeImageFolder(dataDir);
@@ -310,14 +324,21 @@ try {
     if (cal.code !== 0) throw new Error(`calibration failed: ${cal.stderr.slice(-2000)}`);
     console.log(`weights: ${cal.stderr.trim().split('\n').pop()}`);
   }
+  if (STRATEGIES.some((r) => parseRow(r).batchnorm)) {
+    const unfold = await measure(PYTHON, [join(here, 'pytorch/train_run.py'), '--data', dataDir, '--onnx', modelPath, '--unfold-bn', bnModelPath, '--size', String(SIZE)], () => {});
+    if (unfold.code !== 0) throw new Error(`unfolding batch norm failed: ${unfold.stderr.slice(-2000)}`);
+    console.log(`batch-norm rows: ${unfold.stderr.trim().split('\n').pop()}`);
+  }
   console.log(`data: ${data.train} train + ${data.val} val images, ${SIZE}x${SIZE} JPEG, Fashion-MNIST classes ${CLASSES.join(',')} (written in ${data.seconds.toFixed(1)} s to ${dataDir})`);
   console.log(`model: ResNet-18 fixture (BN folded) with input [N,3,${SIZE},${SIZE}]; ${EPOCHS} epochs, batch ${BATCH}, SGD momentum 0.9, lr ${LR} (${SCHEDULE}); PyTorch DataLoader num_workers=${WORKERS}, 2 threads\n`);
   for (const strategy of STRATEGIES) {
     console.log(`${strategy}: Graft`);
-    const graft = await runGraft(modelPath, dataDir, strategy);
+    const withBn = parseRow(strategy).batchnorm !== null;
+    const graft = await runGraft(withBn ? bnModelPath : modelPath, dataDir, strategy);
     console.log(`    wall ${graft.wallSeconds.toFixed(1)} s, trainSeconds ${graft.trainSeconds.toFixed(1)} s, peak RSS ${graft.peakTreeMB.toFixed(0)} MB`);
     let pytorch: SideResult | null = null;
-    if (!NO_PYTORCH) {
+    // The recipe's side runs on the folded model; the batch-norm rows compare Graft with itself.
+    if (!NO_PYTORCH && !withBn) {
       console.log(`${strategy}: PyTorch`);
       pytorch = await runPyTorch(modelPath, dataDir, strategy);
       console.log(`    wall ${pytorch.wallSeconds.toFixed(1)} s, trainSeconds ${pytorch.trainSeconds.toFixed(1)} s, peak RSS ${pytorch.peakTreeMB.toFixed(0)} MB`);
@@ -363,6 +384,16 @@ for (const r of rows) {
   const other = r.graft.wallSeconds - (d.cacheSeconds ?? 0) - d.epochSecondsTotal;
   console.log(`Graft ${r.strategy}: frozen-prefix cache pass ${s(d.cacheSeconds)} s, ${EPOCHS} epochs ${s(d.epochSecondsTotal)} s, the rest (start-up, model, compile, evaluation) ${s(other)} s`);
 }
+const bnRow = (mode: string) => rows.find((r) => parseRow(r.strategy).batchnorm === mode);
+const [frozenRow, batchRow] = [bnRow('frozen'), bnRow('batch')];
+let batchnormCost: { frozenEpochSeconds: number; batchEpochSeconds: number; ratio: number; target: number; met: boolean } | null = null;
+if (frozenRow && batchRow) {
+  // Epoch seconds (training and validation of every epoch): where the BN mode makes a difference.
+  const epochSeconds = (r: SideResult) => (r.detail as { epochSecondsTotal: number }).epochSecondsTotal;
+  const ratio = epochSeconds(batchRow.graft) / epochSeconds(frozenRow.graft);
+  batchnormCost = { frozenEpochSeconds: epochSeconds(frozenRow.graft), batchEpochSeconds: epochSeconds(batchRow.graft), ratio, target: 1.15, met: ratio <= 1.15 };
+  console.log(`batch norm: ${batchRow.strategy} epochs ${s(batchnormCost.batchEpochSeconds)} s vs ${frozenRow.strategy} ${s(batchnormCost.frozenEpochSeconds)} s: ${ratio.toFixed(3)}x (target <= 1.15x: ${batchnormCost.met ? 'met' : 'MISSED'}); accuracy ${pct(batchRow.graft.finalValAccuracy)} vs ${pct(frozenRow.graft.finalValAccuracy)}`);
+}
 console.log('\nseconds: process wall time, end to end (start-up, data, model, training, per-epoch validation); train s: the run\'s own trainSeconds.');
 console.log('accuracy: validation accuracy after the last epoch (best: at the epoch of lowest validation loss). peak MB: resident set of the process tree.');
 if (contended) console.warn('\nwarning: bench/train-step ran during this benchmark: the timings are not valid');
@@ -376,6 +407,7 @@ writeFileSync(
       contended,
       config: { calibratedWeights: CALIBRATE, size: SIZE, trainImages: TRAIN_PER_CLASS * CLASSES.length, valImages: VAL_PER_CLASS * CLASSES.length, classes: CLASSES, epochs: EPOCHS, batch: BATCH, lr: LR, schedule: SCHEDULE, optimizer: 'sgd momentum 0.9', pytorchWorkers: WORKERS, threads: 2 },
       rows,
+      batchnormCost,
     },
     null,
     2,

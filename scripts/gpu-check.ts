@@ -49,7 +49,7 @@ for (const dir of fixtures) {
   for (const { device } of devices.filter((d) => d.available)) {
     const t0 = performance.now();
     try {
-      const result = await computeGradients(file.model, readProto(join(dir, 'input.pb')), readProto(join(dir, 'labels.pb')), 'all', 'cross-entropy', device);
+      const result = await computeGradients(file.model, readProto(join(dir, 'input.pb')), readProto(join(dir, 'labels.pb')), 'all', 'cross-entropy', 'frozen', device);
       // The autodiff goldens hold every PyTorch parameter; the studio may train fewer of them.
       const c = compareToGolden(result, golden, full, !dir.includes('autodiff'));
       const ok = c.failures.length === 0;

@@ -124,6 +124,45 @@ def calibrate(args):
     log(f'calibrated {len(names)} convs on {len(x)} images; pooled features: mean {feats.mean().item():.3f}, std {feats.std().item():.3f}')
 
 
+def unfold_bn(args):
+    """Writes the (calibrated) folded model as a torchvision ResNet-18 WITH batch norm, for the
+    batch-statistics rows: each conv keeps its weight, the BN after it holds the folded bias as
+    beta with running mean 0, variance 1 - eps and gamma 1, so it computes what the folded model
+    computes. Exported in training mode (TrainingMode.PRESERVE, opset 14, no constant folding),
+    as a user exports a network to fine-tune with batch statistics."""
+    inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(args.onnx).graph.initializer}
+    fc = inits['fc.weight'].shape[0]
+    folded = folded_resnet18(fc)
+    load_onnx_weights(folded, args.onnx)
+    model = torchvision.models.resnet18(num_classes=fc)
+    fstate = folded.state_dict()
+    with torch.no_grad():
+        for name, conv in model.named_modules():
+            if not isinstance(conv, nn.Conv2d):
+                continue
+            conv.weight.copy_(fstate[f'{name}.weight'])
+            bn = model.get_submodule(name.replace('downsample.0', 'downsample.1').replace('conv', 'bn'))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1 - bn.eps)
+            bn.weight.fill_(1)
+            bn.bias.copy_(fstate[f'{name}.bias'])
+        model.fc.weight.copy_(torch.from_numpy(inits['fc.weight']))
+        model.fc.bias.copy_(torch.from_numpy(inits['fc.bias']))
+    saved = {k: v.clone() for k, v in model.state_dict().items()}
+    model.train()
+    x = torch.randn(2, 3, args.size, args.size)
+    torch.onnx.export(model, (x,), args.unfold_bn, opset_version=14, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.PRESERVE, input_names=['input'], output_names=['logits'],
+                      dynamic_axes={'input': {0: 'N'}, 'logits': {0: 'N'}})
+    # The export's own forward pass moved the running statistics: write the saved ones.
+    proto = onnx.load(args.unfold_bn)
+    for t in proto.graph.initializer:
+        if t.name in saved:
+            t.CopyFrom(numpy_helper.from_array(saved[t.name].numpy().astype(np.float32), t.name))
+    onnx.save(proto, args.unfold_bn)
+    log(f'unfolded batch norm: {sum(isinstance(m, nn.BatchNorm2d) for m in model.modules())} BatchNorm2d, exported in training mode')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True, help='folder with train/<class>/ and val/<class>/')
@@ -140,9 +179,13 @@ def main():
     ap.add_argument('--max-batches', type=int, default=0, help='stop each epoch after this many batches (probing only)')
     ap.add_argument('--calibrate', metavar='OUT.onnx', help='write the model with data-calibrated folded BN and exit')
     ap.add_argument('--calibration-images', type=int, default=32)
+    ap.add_argument('--unfold-bn', metavar='OUT.onnx', help='write the model as a ResNet-18 with batch norm (training-mode export) and exit')
     args = ap.parse_args()
     if args.calibrate:
         calibrate(args)
+        return
+    if args.unfold_bn:
+        unfold_bn(args)
         return
 
     torch.set_num_threads(args.threads)

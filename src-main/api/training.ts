@@ -69,6 +69,11 @@ export interface TrainConfig {
   lrMultipliers: Record<string, number>;
   /** Where the step runs: an onnxruntime execution provider, or the fastest that works. */
   device: DeviceChoice;
+  /**
+   * Batch norm: `frozen` normalises with the running statistics; `batch` is PyTorch's
+   * model.train() in the trainable part (batch statistics, running ones updated and exported).
+   */
+  batchnorm: 'frozen' | 'batch';
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
@@ -91,25 +96,30 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   exportPath: null,
   lrMultipliers: {},
   device: 'auto',
+  batchnorm: 'frozen',
 };
 
 /** Strategies as a person names them (core/surgery/presets.ts turns each into edit records). */
 export const STRATEGY_NAMES = ['feature-extraction', 'fine-tune', 'full', 'scratch'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
-export type StrategyHyper = Pick<TrainConfig, 'optimizer' | 'lr' | 'weightDecay' | 'epochs' | 'schedule'>;
+export type StrategyHyper = Pick<TrainConfig, 'optimizer' | 'lr' | 'weightDecay' | 'epochs' | 'schedule' | 'batchnorm'>;
 
 /**
  * Per strategy, the settings a run starts from (the CLI's when a flag is not given, the
  * studio's strategy buttons): a new head alone learns fast from cached features, so it gets
  * a larger rate; weights that were already good move with a smaller one; from scratch gets
- * the same budget as transfer, so the comparison is fair.
+ * the same budget as transfer, so the comparison is fair. Batch norm (README, "Batch norm"):
+ * frozen where a pretrained body feeds the trained part (its running statistics describe the
+ * features it sees, small batches cannot estimate better ones, and eval matches training);
+ * batch statistics when every layer moves, where running statistics go stale (full) or start
+ * blank (scratch), as in PyTorch's recipe.
  */
 export const STRATEGY_DEFAULTS: Record<StrategyName, StrategyHyper> = {
-  'feature-extraction': { optimizer: 'adamw', lr: 3e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },
-  'fine-tune': { optimizer: 'adamw', lr: 1e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },
-  full: { optimizer: 'adamw', lr: 1e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },
-  scratch: { optimizer: 'adamw', lr: 3e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine' },
+  'feature-extraction': { optimizer: 'adamw', lr: 3e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine', batchnorm: 'frozen' },
+  'fine-tune': { optimizer: 'adamw', lr: 1e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine', batchnorm: 'frozen' },
+  full: { optimizer: 'adamw', lr: 1e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine', batchnorm: 'batch' },
+  scratch: { optimizer: 'adamw', lr: 3e-3, weightDecay: 0.01, epochs: 30, schedule: 'cosine', batchnorm: 'batch' },
 };
 
 export interface StepPoint {

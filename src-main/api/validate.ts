@@ -69,6 +69,8 @@ export function checkTrainConfig(x: unknown): TrainConfig {
     exportPath: null,
     lrMultipliers,
     device: oneOf(get('device'), 'config.device', DEVICE_CHOICES),
+    // Runs stored before the choice existed read as frozen, which is what they ran.
+    batchnorm: oneOf(get('batchnorm'), 'config.batchnorm', ['frozen', 'batch'] as const),
   };
 }
 

@@ -40,6 +40,10 @@ const USAGE = `usage: graft train --model M.onnx --data DIR_OR_FILE [options]
   --device auto|cpu|webgpu|cuda
                              where the step runs (default auto: the fastest onnxruntime provider
                              that works here; one that does not says why)
+  --batchnorm frozen|batch   batch norm on running statistics, or (PyTorch's model.train()) on each
+                             batch's own in the trained part, running statistics updated and exported;
+                             default frozen for feature-extraction and fine-tune, batch for full and
+                             scratch (README, "Batch norm")
   --augment                  random resized crops and flips (turns the feature cache off)
   --no-cache                 do not cache the frozen prefix's outputs
   --seed S --val-fraction F --patience P (early stopping on validation loss)
@@ -74,6 +78,12 @@ function lrMultipliers(spec: string | undefined): Record<string, number> {
     out[block] = mult;
   }
   return out;
+}
+
+function batchnormOption(v: string | undefined, dflt: TrainConfig['batchnorm']): TrainConfig['batchnorm'] {
+  if (v === undefined) return dflt;
+  if (v !== 'frozen' && v !== 'batch') throw new UsageError(`--batchnorm must be frozen or batch, not "${v}"`);
+  return v;
 }
 
 /** `--clip NORM`; `off` (or 0) turns a task's default clipping off. */
@@ -113,6 +123,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
       schedule: { type: 'string' },
       'lr-mult': { type: 'string' },
       device: { type: 'string' },
+      batchnorm: { type: 'string' },
       clip: { type: 'string' },
       augment: { type: 'boolean' },
       'no-cache': { type: 'boolean' },
@@ -208,6 +219,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; json
     weightDecay: number(values['weight-decay'], '--weight-decay', own.weightDecay),
     lrMultipliers: lrMultipliers(values['lr-mult']),
     device: deviceOption(values.device, 'auto'),
+    batchnorm: batchnormOption(values.batchnorm, h.batchnorm),
     schedule,
     clipNorm: clipNorm(values.clip),
     augment: values.augment ?? false,

@@ -18,6 +18,7 @@ import { crossEntropy, type LossKind, meanSquaredError } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { untieTrainable } from './untie.js';
 import { lowerRecurrent } from '../recurrent/index.js';
+import { type BatchNormMode, batchNormCount, inferenceBatchNorms, rewriteBatchStatistics, trainableRegionBatchNorms } from './batch-stats.js';
 
 export interface TrainingStepOptions {
   /** Initializer names to train; every parameter when 'all'. */
@@ -31,6 +32,8 @@ export interface TrainingStepOptions {
   clipNorm?: number;
   /** Learning-rate multiplier per parameter name (discriminative learning rates); default 1. */
   lrMultipliers?: ReadonlyMap<string, number>;
+  /** Batch norm on running statistics (default) or, in the trainable part, on each batch's own (batch-stats.ts). */
+  batchnorm?: BatchNormMode;
 }
 
 /** Names of the compiled step's inputs and outputs, for the code that feeds and reads it. */
@@ -63,6 +66,13 @@ export interface CompiledStep {
   gradientFlow: { nodeId: string; cell: string; direction: string; steps: number; output: string }[];
   /** Parameters that Identity nodes had tied to another one; now each has its own copy. */
   untied: string[];
+  /** BatchNormalization nodes in the graph, and how many of them use batch statistics. */
+  batchNorms: { total: number; batch: number };
+  /** Running statistics of batch-statistics BNs: inputs (the initializers' names), fed back each step. */
+  runningStats: string[];
+  initialRunningStats: Map<string, TensorProto>;
+  /** Per running statistic: the output holding its value after this step. */
+  updatedRunningStats: Map<string, string>;
 }
 
 const MIN_OPSET = 9;
@@ -149,6 +159,7 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
   }
   inferShapes(graph, { opset: modelOpsetVersion });
   const opset = trainingOpset(graph, modelOpsetVersion);
+  inferenceBatchNorms(graph);
 
   const untied = untieTrainable(graph, opts.trainable);
   // A trainable shared initializer makes all its copies trainable.
@@ -162,6 +173,14 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
   const params = trainable === 'all' ? all : all.filter((p) => trainable.has(p.name));
   if (params.length === 0) throw new GraftError('train-params', 'nothing to train: no parameter is trainable');
   refuseControlFlow(params);
+
+  const batchNorms = { total: batchNormCount(graph), batch: 0 };
+  const running = opts.batchnorm === 'batch' ? rewriteBatchStatistics(graph, trainableRegionBatchNorms(graph, params), opset) : [];
+  if (running.length > 0) {
+    batchNorms.batch = running.length / 2;
+    graph.topologicalSort();
+    inferShapes(graph, { opset });
+  }
 
   // Fused LSTM/GRU/RNN nodes become unrolled primitive ops that the gradient rules cover.
   // Their W/R/B stay the same values (found above by the fused node's input slots), so
@@ -243,6 +262,10 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
     clippedGradNorm: null,
     gradientFlow,
     untied: untied.created,
+    batchNorms,
+    runningStats: running.map((r) => r.name),
+    initialRunningStats: new Map(running.map((r) => [r.name, r.initial])),
+    updatedRunningStats: new Map(running.map((r) => [r.name, expose(r.updated, `updated/${r.name}`)])),
   };
 
   if (!opts.optimizer) {

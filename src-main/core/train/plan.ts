@@ -21,6 +21,7 @@ import type { LossKind } from './loss.js';
 import type { Optimizer } from './optimizer.js';
 import { reinitializeParameters } from './reinit.js';
 import { relaxFixedBatch } from './relax-batch.js';
+import { type BatchNormMode, batchNormCount, batchNormNote, inferenceBatchNorms } from './batch-stats.js';
 import { type FrontierValue, splitPrefixGraph } from './split.js';
 
 export interface PlanOptions {
@@ -36,6 +37,8 @@ export interface PlanOptions {
   clipNorm?: number;
   /** Learning-rate multiplier per block path (discriminative learning rates). */
   lrMultipliers?: Readonly<Record<string, number>>;
+  /** Batch norm on running statistics, or (in the trainable part) on each batch's own; default frozen. */
+  batchnorm?: BatchNormMode;
 }
 
 /** A graph the plan made, with the default-domain opset it declares. */
@@ -86,6 +89,9 @@ export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions)
   const relaxed = relaxFixedBatch(edited, opset);
   const replayed = replayEdits(edited, opset, opts.edits, metadataValue(model, CLASS_NAMES_KEY) !== null);
   const log = [...relaxed.log, ...replayed.log];
+  // Export and evaluation run batch norm on running statistics: a training export's marks go.
+  const marked = inferenceBatchNorms(edited);
+  if (marked > 0) log.push(`${marked} BatchNormalization node${marked === 1 ? ' was' : 's were'} exported in training mode: the exported model runs ${marked === 1 ? 'it' : 'them'} on running statistics`);
   if (opts.reinit) {
     reinitializeParameters(edited, opts.seed);
     log.push('all parameters re-initialised (training from scratch)');
@@ -119,9 +125,12 @@ export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions)
     optimizer: opts.optimizer,
     clipNorm: opts.clipNorm,
     lrMultipliers,
+    batchnorm: opts.batchnorm,
   });
-  // The evaluation graph reads what the step trains, on the weights the step produced.
-  const evaluation = evalGraphOf(split.suffix, new Set(compiled.step.params));
+  const bn = batchNormNote(opts.batchnorm ?? 'frozen', compiled.step.batchNorms.total + (split.prefix ? batchNormCount(split.prefix) : 0), compiled.step.batchNorms.batch);
+  if (bn) log.push(bn);
+  // The evaluation graph reads what the step trains, on the weights (and running statistics) the step produced.
+  const evaluation = evalGraphOf(split.suffix, new Set([...compiled.step.params, ...compiled.step.runningStats]));
 
   const meta = metadataValue(base, CLASS_NAMES_KEY);
   return {

@@ -1,6 +1,7 @@
 // Fresh weights for training from scratch, initialised as torch.nn initialises each layer:
 // Conv/Linear weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a=sqrt(5)),
-// normalisation scale 1 and bias 0, recurrent W/R/B U(-1/sqrt(hidden), 1/sqrt(hidden)).
+// normalisation scale 1 and bias 0 (and batch norm's running mean 0 and variance 1, as
+// reset_running_stats does), recurrent W/R/B U(-1/sqrt(hidden), 1/sqrt(hidden)).
 import { getInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { makeTensor, numel, tensorDims } from '../onnx/tensor.js';
@@ -62,5 +63,17 @@ export function reinitializeParameters(graph: Graph, seed: number): void {
       } else data = uniform(rand, n, bound(linearBefore(node) ?? node, slot, dims));
       p.initializer = makeTensor(p.name, t.dataType, dims, data);
     }
+    if (node.opType === 'BatchNormalization') resetRunningStats(node, done);
+  }
+}
+
+function resetRunningStats(node: Node, done: Set<string>): void {
+  for (const [slot, value] of [[3, 0], [4, 1]] as const) {
+    const v = node.input(slot);
+    const t = v?.initializer;
+    if (!v || !t || done.has(v.name)) continue;
+    done.add(v.name);
+    const dims = tensorDims(t);
+    v.initializer = makeTensor(v.name, t.dataType, dims, new Float32Array(numel(dims)).fill(value));
   }
 }

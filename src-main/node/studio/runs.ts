@@ -43,6 +43,8 @@ export function runLabel(c: TrainConfig): string {
  */
 function upgradedConfig(c: TrainConfig): TrainConfig {
   const old = c as unknown as { data: unknown; classes?: number[] | null; perClassLimit?: number | null; valFraction?: number; seed: number; edits: unknown; strategy?: unknown };
+  // Runs stored before the batch-norm choice ran on running statistics.
+  c = { ...c, batchnorm: c.batchnorm ?? 'frozen' };
   if (typeof old.data !== 'string') return c;
   const options = { classes: old.classes ?? null, perClassLimit: old.perClassLimit ?? null, valFraction: old.valFraction ?? 0.1, seed: old.seed };
   return { ...c, data: { path: old.data, options }, edits: Array.isArray(old.edits) ? c.edits : [], reinit: old.strategy === 'scratch' };

@@ -18,11 +18,15 @@ import { readTensor, tensorDims } from '../../core/onnx/tensor.js';
 import type { LossKind } from '../../core/train/loss.js';
 import { compileTrainingStep } from '../../core/train/compile.js';
 import type { Device } from './devices.js';
+import type { BatchNormMode } from '../../core/train/batch-stats.js';
 import { createSession } from './session.js';
 
 export interface GradientResult {
   loss: number;
   grads: Map<string, { dims: number[]; data: Float32Array }>;
+  /** With batch statistics: each running statistic after this one step. */
+  runningStats: Map<string, { dims: number[]; data: Float32Array }>;
+  batchNorms: { total: number; batch: number };
   trainable: string[];
   untied: string[];
 }
@@ -37,18 +41,21 @@ export async function computeGradients(
   labels: TensorProto,
   trainable: 'all' | ReadonlySet<string>,
   loss: LossKind = 'cross-entropy',
+  batchnorm: BatchNormMode = 'frozen',
   device: Device = 'cpu',
 ): Promise<GradientResult> {
-  const step = compileTrainingStep(model, { trainable, loss, optimizer: null });
+  const step = compileTrainingStep(model, { trainable, loss, optimizer: null, batchnorm });
   const session = await createSession(step.model, 2, device);
   try {
     const feeds: Record<string, ort.Tensor> = { [step.data]: ortTensorOf(input), [step.target]: ortTensorOf(labels) };
     // The trainable parameters are inputs of the step: feed their current values.
-    for (const [name, t] of step.initialParams) feeds[name] = ortTensorOf(t);
+    for (const [name, t] of [...step.initialParams, ...step.initialRunningStats]) feeds[name] = ortTensorOf(t);
     const out = await session.run(feeds);
     const grads = new Map<string, { dims: number[]; data: Float32Array }>();
     for (const [param, name] of step.gradOutputs) grads.set(param, { dims: [...out[name].dims], data: out[name].data as Float32Array });
-    return { loss: (out[step.loss].data as Float32Array)[0], grads, trainable: step.params, untied: step.untied };
+    const runningStats = new Map<string, { dims: number[]; data: Float32Array }>();
+    for (const [stat, name] of step.updatedRunningStats) runningStats.set(stat, { dims: [...out[name].dims], data: out[name].data as Float32Array });
+    return { loss: (out[step.loss].data as Float32Array)[0], grads, runningStats, batchNorms: step.batchNorms, trainable: step.params, untied: step.untied };
   } finally {
     await session.release();
   }
@@ -87,11 +94,18 @@ export async function readTensorFile(path: string, what: string): Promise<Tensor
   }
 }
 
-/** `out/loss.json` and `out/grads/<param>.pb`: the fixtures' layout, so results compare with PyTorch's. */
+/**
+ * `out/loss.json` and `out/grads/<param>.pb`: the fixtures' layout, so results compare with
+ * PyTorch's; with batch statistics also `out/running/<stat>.pb`, the running statistics after the step.
+ */
 export async function writeGradients(out: string, result: GradientResult): Promise<void> {
   await mkdir(join(out, 'grads'), { recursive: true });
   await writeFile(join(out, 'loss.json'), `${JSON.stringify({ loss: result.loss, trainable: result.trainable, untied: result.untied }, null, 2)}\n`);
   for (const [name, g] of result.grads) {
     await writeFile(join(out, 'grads', gradFileName(name)), toBinary(TensorProtoSchema, makeTensor(name, DataType.FLOAT, g.dims, g.data)));
+  }
+  if (result.runningStats.size > 0) await mkdir(join(out, 'running'), { recursive: true });
+  for (const [name, t] of result.runningStats) {
+    await writeFile(join(out, 'running', gradFileName(name)), toBinary(TensorProtoSchema, makeTensor(name, DataType.FLOAT, t.dims, t.data)));
   }
 }

@@ -16,6 +16,7 @@ export function planRun(file: ModelFile, config: TrainConfig, classes: string[] 
     optimizer: config.optimizer === 'adamw' ? adamw({ weightDecay: config.weightDecay }) : sgd({ momentum: config.momentum, weightDecay: config.weightDecay }),
     clipNorm: config.clipNorm ?? undefined,
     lrMultipliers: config.lrMultipliers,
+    batchnorm: config.batchnorm,
   });
   checkHeadFits(plan, classes, regression);
   return plan;

@@ -1,6 +1,6 @@
-// What a run carries from step to step and epoch to epoch: the parameters and optimizer state
-// (two buffer sets that swap), the best epoch's weights, the history; written to and read
-// from checkpoints.
+// What a run carries from step to step and epoch to epoch: the parameters (with batch norm's
+// running statistics, when it uses batch statistics) and optimizer state (two buffer sets that
+// swap), the best epoch's weights, the history; written to and read from checkpoints.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
@@ -14,13 +14,16 @@ import { copyTensor, copyTensors, type OwnedTensor, ownedFromProto, toOrt } from
 
 /** Settings whose change makes a checkpoint meaningless for this run. */
 function configKey(c: TrainConfig): string {
-  const { epochs: _e, resumeDir: _r, checkpointDir: _c, exportPath: _x, earlyStopPatience: _p, ...rest } = c;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+  const { epochs: _e, resumeDir: _r, checkpointDir: _c, exportPath: _x, earlyStopPatience: _p, batchnorm, ...rest } = c;
+  // Frozen batch norm is what runs made before the choice existed: their checkpoints still match.
+  const keyed = batchnorm === 'batch' ? { ...rest, batchnorm } : rest;
+  return createHash('sha256').update(JSON.stringify(keyed)).digest('hex').slice(0, 16);
 }
 
 type Tensors = Map<string, OwnedTensor>;
 
 export class TrainState {
+  /** The trainable parameters and the running statistics the step updates: what evaluation and export read. */
   params: Tensors;
   state: Tensors;
   /** The buffers onnxruntime writes the next step's updates into; they swap with the current ones. */
@@ -44,8 +47,8 @@ export class TrainState {
   ) {
     this.key = configKey(config);
     // Only WebGPU's outputs can stay on the device through onnxruntime-node's API.
-    this.onDevice = device === 'webgpu' ? new DeviceTensors(new Map([...invert(step.updatedParams), ...invert(step.updatedState)])) : null;
-    this.params = new Map([...step.initialParams].map(([n, t]) => [n, ownedFromProto(t)]));
+    this.onDevice = device === 'webgpu' ? new DeviceTensors(new Map([...invert(step.updatedParams), ...invert(step.updatedRunningStats), ...invert(step.updatedState)])) : null;
+    this.params = new Map([...step.initialParams, ...step.initialRunningStats].map(([n, t]) => [n, ownedFromProto(t)]));
     this.state = new Map(step.state.map((s) => [s.name, { dims: s.dims, data: new Float32Array(s.dims.reduce((a, b) => a * b, 1)) }]));
     this.best = { loss: Infinity, accuracy: null, epoch: 0, params: copyTensors(this.params) };
   }
@@ -55,9 +58,11 @@ export class TrainState {
     const ck = await readCheckpoint(resolve(dir));
     if (ck.configKey !== this.key) throw new GraftError('checkpoint-mismatch', `the checkpoint in ${dir} was made with other settings (model, data, strategy or hyper-parameters); resume needs the same ones`);
     const { step } = this;
-    this.params = new Map(step.params.map((n) => [n, ck.tensors.get(`param:${n}`)!]));
+    const carried = [...step.params, ...step.runningStats];
+    if (carried.some((n) => !ck.tensors.has(`param:${n}`))) throw new GraftError('checkpoint-mismatch', `the checkpoint in ${dir} does not hold every tensor this run trains`);
+    this.params = new Map(carried.map((n) => [n, ck.tensors.get(`param:${n}`)!]));
     this.state = new Map(step.state.map((s) => [s.name, ck.tensors.get(`state:${s.name}`)!]));
-    const bestParams = new Map(step.params.map((n) => [n, ck.tensors.get(`best:${n}`) ?? copyTensor(this.params.get(n)!)]));
+    const bestParams = new Map(carried.map((n) => [n, ck.tensors.get(`best:${n}`) ?? copyTensor(this.params.get(n)!)]));
     this.firstEpoch = ck.epoch + 1;
     this.stepNo = ck.step;
     this.firstStepOfRun = ck.step + 1;
@@ -81,7 +86,7 @@ export class TrainState {
     // No step allocates (or page-faults in) tensors of the parameters' size.
     this.spare ??= { params: copyTensors(this.params), state: copyTensors(this.state) };
     const fetches: Record<string, ort.Tensor> = {};
-    for (const [n, t] of this.spare.params) fetches[this.step.updatedParams.get(n)!] = toOrt(t);
+    for (const [n, t] of this.spare.params) fetches[this.step.updatedParams.get(n) ?? this.step.updatedRunningStats.get(n)!] = toOrt(t);
     for (const [n, t] of this.spare.state) fetches[this.step.updatedState.get(n)!] = toOrt(t);
     return { feeds, fetches };
   }
@@ -94,7 +99,7 @@ export class TrainState {
       // become the host values, and the next step uploads them again.
       if (Object.values(out).some((t) => t.location === 'gpu-buffer')) return dev.take(out);
       dev.reset();
-      for (const [input, output] of [...this.step.updatedParams, ...this.step.updatedState]) {
+      for (const [input, output] of [...this.step.updatedParams, ...this.step.updatedRunningStats, ...this.step.updatedState]) {
         (this.params.get(input) ?? this.state.get(input))!.data.set(out[output].data as Float32Array);
       }
       return;

@@ -8,6 +8,7 @@ import type { BlockView, GraphNodeView } from '../../../src-main/api/contract.js
 import { compactCount, outputShapeLabel } from '../format.js';
 import { useStudio } from '../state/store.js';
 import { type FreezeState, freezeState } from './freeze-state.js';
+import { batchNormBlocks, batchNormModeOf, batchNormTitle } from './batchnorm-badge.js';
 
 export type BlockNodeData = { block: BlockView; expandable: boolean; nodeCount: number };
 export type OpNodeData = { node: GraphNodeView };
@@ -76,6 +77,19 @@ function Lock({ block, state }: { block: BlockView; state: FreezeState }) {
   );
 }
 
+/** "BN" on a block that holds batch norm, with the statistics it uses in the next run. */
+function BatchNormBadge({ block, state }: { block: BlockView; state: FreezeState }) {
+  const count = useStudio((s) => (s.model ? (batchNormBlocks(s.model.nodes).get(block.path) ?? 0) : 0));
+  const setting = useStudio((s) => s.settings?.batchnorm ?? 'frozen');
+  if (count === 0) return null;
+  const mode = batchNormModeOf(setting, state);
+  return (
+    <span className={`bn-badge bn-${mode}`} title={batchNormTitle(count, mode)} data-testid={`bn-${block.path}`} data-mode={mode}>
+      BN{mode === 'batch' ? ' batch' : ''}
+    </span>
+  );
+}
+
 function Handles() {
   return (
     <>
@@ -97,6 +111,7 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
         {expandable && <Chevron block={block} open={false} />}
         <span className="block-name">{block.name}</span>
         <span className="block-kind">{block.kind}</span>
+        <BatchNormBadge block={block} state={state} />
         <Lock block={block} state={state} />
       </div>
       <div className="block-meta">
@@ -126,6 +141,7 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNo
         <span className="group-spacer" />
         {shape && <span className="block-shape">{shape}</span>}
         {block.params > 0 && <span className="block-params">{compactCount(block.params)}</span>}
+        <BatchNormBadge block={block} state={state} />
         <Lock block={block} state={state} />
       </div>
     </div>

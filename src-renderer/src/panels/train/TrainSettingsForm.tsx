@@ -1,5 +1,5 @@
 // The run's settings: strategy, epochs, batch, optimizer, learning rate and schedule, clipping,
-// early stopping, the device, augmentation and the frozen-prefix cache.
+// early stopping, batch norm, the device, augmentation and the frozen-prefix cache.
 import type { ReactNode } from 'react';
 import type { ScheduleName } from '../../../../src-main/api/contract.js';
 import { compactCount } from '../../format.js';
@@ -121,6 +121,12 @@ export function TrainSettingsForm() {
         </Field>
         <Field label="Early stop after" hint="Epochs without a better validation loss; empty = off">
           <input type="number" min={1} placeholder="off" value={s.earlyStopPatience ?? ''} data-testid="set-patience" onChange={(e) => set({ earlyStopPatience: e.target.value === '' ? null : Math.max(1, Math.floor(num(e.target.value, 3))) })} />
+        </Field>
+        <Field label="Batch norm" hint="Frozen: running statistics (model.eval()). Batch: each batch's own statistics in the trained blocks, running statistics updated and exported (model.train()). Each strategy picks its default (README: Batch norm).">
+          <select value={s.batchnorm} data-testid="set-batchnorm" onChange={(e) => set({ batchnorm: e.target.value as 'frozen' | 'batch' })}>
+            <option value="frozen">Frozen statistics</option>
+            <option value="batch">Batch statistics</option>
+          </select>
         </Field>
         <DeviceField value={s.device} onChange={(device) => set({ device })} />
       </div>
