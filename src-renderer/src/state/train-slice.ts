@@ -20,7 +20,7 @@ export type TrainSettings = Pick<
 };
 
 /** The settings the panel keeps; their defaults are the engine's (AppInfo.defaults.train). */
-export const SETTING_KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'clipNorm', 'augment', 'cache', 'earlyStopPatience', 'device' | 'batchnorm', 'scratch'] as const;
+export const SETTING_KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'clipNorm', 'augment', 'cache', 'earlyStopPatience', 'device', 'batchnorm', 'scratch'] as const;
 
 /** The panel's settings from stored ones over the engine's defaults; unknown fields dropped. */
 export function settingsFrom(defaults: Partial<TrainConfig>, stored: Partial<TrainSettings> = {}): TrainSettings {
