@@ -8,6 +8,7 @@ import { DataType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor, numel } from '../onnx/tensor.js';
 import { inferShapes } from '../shape/infer.js';
+import { presetBlocks } from '../surgery/freeze.js';
 import { fixturePath, fixturesDir, readGolden } from '../../test-support/fixtures.js';
 import { type Block, buildBlockTree, countParams, detectHead, parameterValues, recurrentNodes } from './index.js';
 
@@ -262,5 +263,16 @@ describe('hand-built graphs', () => {
     const tree = buildBlockTree(g);
     expect(tree.root.children.length).toBe(4);
     expect(tree.blocks.get('layer3/layer3.74')!.kind).toBe('residual');
+  });
+});
+
+describe("torch's ViT export, weights merged behind Identity nodes at the top of the graph", () => {
+  it('lists blocks in computing order, so the encoder is the last stage before the head', () => {
+    const bytes = readFileSync(new URL('../autodiff/testdata/tiny_vit/model.onnx', import.meta.url));
+    const g = withShapes(graphFromModel(decodeModel(bytes, 'tiny_vit')));
+    expect(g.nodes[0].opType).toBe('Identity'); // what misled the order
+    const tree = buildBlockTree(g);
+    expect(tree.root.children.map((b) => b.name)).toEqual(['conv_proj', 'encoder', 'heads']);
+    expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual(['encoder', 'heads']);
   });
 });
