@@ -230,6 +230,23 @@ describe('hand-built graphs', () => {
     expect(detectHead(g, tree)).toMatchObject({ nodeId: '/dec/proj/Gemm', weight: 'emb.weight', inFeatures: 4, outFeatures: 10, bias: null });
   });
 
+  it('the last stage of a network wrapped, head included, in one scope (tf2onnx) is beside the head', () => {
+    const g = new Graph('wrapped');
+    const emit = new Emitter(g, 17);
+    const x = input(g, 'x', ['N', 3, 8, 8]);
+    const scope = 'StatefulPartitionedCall/sequential';
+    let v = emit.op('Identity', [x], {}, 'input_transpose'); // outside the scope, as tf2onnx's input Transpose
+    for (const [i, c] of [[1, 3], [2, 4]]) {
+      const w = g.addInitializer(`conv${i}.w`, floats(`conv${i}.w`, [4, c, 3, 3]));
+      v = emit.op('Relu', [emit.op('Conv', [v, w], { pads: [1, 1, 1, 1] }, `${scope}/conv2d_${i}/Conv`)], {}, `${scope}/conv2d_${i}/Relu`);
+    }
+    const pooled = emit.op('Flatten', [emit.op('GlobalAveragePool', [v], {}, `${scope}/pool/GlobalAveragePool`)], {}, `${scope}/pool/Flatten`);
+    g.outputs.push(emit.op('Gemm', [pooled, g.addInitializer('dense.w', floats('dense.w', [5, 4]))], { transB: 1 }, `${scope}/dense/Gemm`));
+    const tree = buildBlockTree(withShapes(g));
+    expect(tree.root.children.filter((b) => b.params > 0).map((b) => b.path)).toEqual(['StatefulPartitionedCall']);
+    expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual([`${scope}/conv2d_2`, `${scope}/dense`]);
+  });
+
   it('initializers listed as graph inputs (IR < 4) are parameters', () => {
     const g = new Graph('old');
     const x = input(g, 'x', [1, 3]);
