@@ -39,10 +39,23 @@ function paramsCell(r: RowResult, synthesized: boolean): string {
   return `${n(graft)} / ${ref} ✗`;
 }
 
-function runCell(o: RunOutcome | undefined): string {
+/** Fine-tuning that trained no more than feature extraction found no stage to train. */
+function headOnly(r: RowResult): boolean {
+  const fe = r.featureExtraction;
+  const ft = r.fineTune;
+  return !!(fe?.ok && ft?.ok && ft.trainableParams === fe.trainableParams);
+}
+
+function runCell(o: RunOutcome | undefined, trainedHeadOnly = false): string {
   if (!o) return '—';
   if (!o.ok) return '✗';
-  return `✓ ${n(o.trainableParams ?? 0)} trained, ${o.steps} steps, cache ${o.cache}`;
+  return `${trainedHeadOnly ? '✗' : '✓'} ${n(o.trainableParams ?? 0)} trained, ${o.steps} steps, cache ${o.cache}`;
+}
+
+/** An error's first sentence, at most about 200 characters. */
+function short(error: string): string {
+  const sentence = /^(.{40,}?[.;])\s/.exec(error)?.[1] ?? error;
+  return sentence.length > 200 ? `${sentence.slice(0, 200)}…` : sentence;
 }
 
 function exportCell(r: RowResult): string {
@@ -65,13 +78,18 @@ function notes(row: CompatRow, r: RowResult): string {
   if (r.madeError) out.push(`could not be made: ${r.madeError}`);
   if (r.opens.error) out.push(`opening: ${r.opens.error}`);
   if (r.uncounted && r.uncounted.length > 0) out.push(`not counted as parameters: ${names(r.uncounted)}`);
-  if (r.featureExtraction?.error) out.push(`feature extraction: ${r.featureExtraction.error}`);
-  if (r.fineTune?.error) out.push(`fine-tune: ${r.fineTune.error}`);
+  const [feError, ftError] = [r.featureExtraction?.error, r.fineTune?.error];
+  if (feError && feError === ftError) out.push(`training: ${short(feError)}`);
+  else {
+    if (feError) out.push(`feature extraction: ${short(feError)}`);
+    if (ftError) out.push(`fine-tune: ${short(ftError)}`);
+  }
+  if (headOnly(r)) out.push('fine-tune trained the head alone: no stage with parameters found before it');
   for (const [name, o] of [['feature extraction', r.featureExtraction], ['fine-tune', r.fineTune]] as const) {
     if (o?.ok && !o.exportVerified) out.push(`${name} export: onnxruntime's outputs differ from the trainer's by more than 1e-4`);
   }
   const g = r.gradients;
-  if (g?.error) out.push(`gradients: ${g.error}`);
+  if (g?.error) out.push(`gradients: ${short(g.error)}`);
   else if (g && !g.ok) {
     const missing = g.torchTensors - g.matched - g.mismatched.length;
     if (missing > 0) out.push(`${missing} of PyTorch's gradients have no counterpart from Graft`);
@@ -83,7 +101,7 @@ function notes(row: CompatRow, r: RowResult): string {
 /** The table line of one row's result. */
 export function tableLine(row: CompatRow, r: RowResult): string {
   const synthesized = row.exporter.includes('synthesized');
-  const cells = [row.family, row.exporter, opensCell(r), paramsCell(r, synthesized), runCell(r.featureExtraction), runCell(r.fineTune), exportCell(r), gradientsCell(r.gradients), notes(row, r)];
+  const cells = [row.family, row.exporter, opensCell(r), paramsCell(r, synthesized), runCell(r.featureExtraction), runCell(r.fineTune, headOnly(r)), exportCell(r), gradientsCell(r.gradients), notes(row, r)];
   return `| ${cells.map(cell).join(' | ')} |`;
 }
 
