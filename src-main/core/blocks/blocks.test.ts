@@ -247,6 +247,22 @@ describe('hand-built graphs', () => {
     expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual([`${scope}/conv2d_2`, `${scope}/dense`]);
   });
 
+  it("a lone BatchNorm before the head (DenseNet's norm5) trains with the last stage, not instead of it", () => {
+    const g = new Graph('densenet-like');
+    const emit = new Emitter(g, 17);
+    let v = input(g, 'x', ['N', 4, 8, 8]);
+    for (const name of ['block1', 'block2']) {
+      const w = g.addInitializer(`${name}.w`, floats(`${name}.w`, [4, 4, 3, 3]));
+      v = emit.op('Relu', [emit.op('Conv', [v, w], { pads: [1, 1, 1, 1] }, `/features/${name}/conv/Conv`)], {}, `/features/${name}/relu/Relu`);
+    }
+    const bn = ['scale', 'bias', 'mean', 'var'].map((k) => g.addInitializer(`norm5.${k}`, floats(`norm5.${k}`, [4])));
+    v = emit.op('BatchNormalization', [v, ...bn], {}, '/features/norm5/BatchNormalization');
+    const pooled = emit.op('Flatten', [emit.op('GlobalAveragePool', [v], {}, '/GlobalAveragePool')], {}, '/Flatten');
+    g.outputs.push(emit.op('Gemm', [pooled, g.addInitializer('classifier.w', floats('classifier.w', [5, 4]))], { transB: 1 }, '/classifier/Gemm'));
+    const tree = buildBlockTree(withShapes(g));
+    expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual(['features/block2', 'features/norm5', 'classifier']);
+  });
+
   it('initializers listed as graph inputs (IR < 4) are parameters', () => {
     const g = new Graph('old');
     const x = input(g, 'x', [1, 3]);
