@@ -54,7 +54,7 @@ function runCell(o: RunOutcome | undefined, trainedHeadOnly = false): string {
 
 /** An error's first sentence, at most about 200 characters. */
 function short(error: string): string {
-  const sentence = /^(.{40,}?\.)\s/.exec(error)?.[1] ?? error;
+  const sentence = /^(.{20,}?\.)\s/.exec(error)?.[1] ?? error;
   return sentence.length > 200 ? `${sentence.slice(0, 200)}…` : sentence;
 }
 
