@@ -1,4 +1,4 @@
-# The models of Graft's compatibility table (compat/README.md), made as users get them:
+# The models of Graft's compatibility table (README.md, "Compatibility"), made as users get them:
 # exported from PyTorch by torch.onnx.export, or, for converters not installed here
 # (paddle2onnx, tf2onnx), synthesized with onnx's helper in the style of their output.
 #
