@@ -8,6 +8,7 @@ import { DataType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor, numel } from '../onnx/tensor.js';
 import { inferShapes } from '../shape/infer.js';
+import { presetBlocks } from '../surgery/freeze.js';
 import { fixturePath, fixturesDir, readGolden } from '../../test-support/fixtures.js';
 import { type Block, buildBlockTree, countParams, detectHead, parameterValues, recurrentNodes } from './index.js';
 
@@ -229,6 +230,39 @@ describe('hand-built graphs', () => {
     expect(detectHead(g, tree)).toMatchObject({ nodeId: '/dec/proj/Gemm', weight: 'emb.weight', inFeatures: 4, outFeatures: 10, bias: null });
   });
 
+  it('the last stage of a network wrapped, head included, in one scope (tf2onnx) is beside the head', () => {
+    const g = new Graph('wrapped');
+    const emit = new Emitter(g, 17);
+    const x = input(g, 'x', ['N', 3, 8, 8]);
+    const scope = 'StatefulPartitionedCall/sequential';
+    let v = emit.op('Identity', [x], {}, 'input_transpose'); // outside the scope, as tf2onnx's input Transpose
+    for (const [i, c] of [[1, 3], [2, 4]]) {
+      const w = g.addInitializer(`conv${i}.w`, floats(`conv${i}.w`, [4, c, 3, 3]));
+      v = emit.op('Relu', [emit.op('Conv', [v, w], { pads: [1, 1, 1, 1] }, `${scope}/conv2d_${i}/Conv`)], {}, `${scope}/conv2d_${i}/Relu`);
+    }
+    const pooled = emit.op('Flatten', [emit.op('GlobalAveragePool', [v], {}, `${scope}/pool/GlobalAveragePool`)], {}, `${scope}/pool/Flatten`);
+    g.outputs.push(emit.op('Gemm', [pooled, g.addInitializer('dense.w', floats('dense.w', [5, 4]))], { transB: 1 }, `${scope}/dense/Gemm`));
+    const tree = buildBlockTree(withShapes(g));
+    expect(tree.root.children.filter((b) => b.params > 0).map((b) => b.path)).toEqual(['StatefulPartitionedCall']);
+    expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual([`${scope}/conv2d_2`, `${scope}/dense`]);
+  });
+
+  it("a lone BatchNorm before the head (DenseNet's norm5) trains with the last stage, not instead of it", () => {
+    const g = new Graph('densenet-like');
+    const emit = new Emitter(g, 17);
+    let v = input(g, 'x', ['N', 4, 8, 8]);
+    for (const name of ['block1', 'block2']) {
+      const w = g.addInitializer(`${name}.w`, floats(`${name}.w`, [4, 4, 3, 3]));
+      v = emit.op('Relu', [emit.op('Conv', [v, w], { pads: [1, 1, 1, 1] }, `/features/${name}/conv/Conv`)], {}, `/features/${name}/relu/Relu`);
+    }
+    const bn = ['scale', 'bias', 'mean', 'var'].map((k) => g.addInitializer(`norm5.${k}`, floats(`norm5.${k}`, [4])));
+    v = emit.op('BatchNormalization', [v, ...bn], {}, '/features/norm5/BatchNormalization');
+    const pooled = emit.op('Flatten', [emit.op('GlobalAveragePool', [v], {}, '/GlobalAveragePool')], {}, '/Flatten');
+    g.outputs.push(emit.op('Gemm', [pooled, g.addInitializer('classifier.w', floats('classifier.w', [5, 4]))], { transB: 1 }, '/classifier/Gemm'));
+    const tree = buildBlockTree(withShapes(g));
+    expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual(['features/block2', 'features/norm5', 'classifier']);
+  });
+
   it('initializers listed as graph inputs (IR < 4) are parameters', () => {
     const g = new Graph('old');
     const x = input(g, 'x', [1, 3]);
@@ -262,5 +296,16 @@ describe('hand-built graphs', () => {
     const tree = buildBlockTree(g);
     expect(tree.root.children.length).toBe(4);
     expect(tree.blocks.get('layer3/layer3.74')!.kind).toBe('residual');
+  });
+});
+
+describe("torch's ViT export, weights merged behind Identity nodes at the top of the graph", () => {
+  it('lists blocks in computing order, so the encoder is the last stage before the head', () => {
+    const bytes = readFileSync(new URL('../autodiff/testdata/tiny_vit/model.onnx', import.meta.url));
+    const g = withShapes(graphFromModel(decodeModel(bytes, 'tiny_vit')));
+    expect(g.nodes[0].opType).toBe('Identity'); // what misled the order
+    const tree = buildBlockTree(g);
+    expect(tree.root.children.map((b) => b.name)).toEqual(['conv_proj', 'encoder', 'heads']);
+    expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual(['encoder', 'heads']);
   });
 });

@@ -28,16 +28,31 @@ export function paramsOfBlocks(graph: Graph, tree: BlockTree, paths: readonly st
 /**
  * The head's block and the last `stages` blocks with parameters before it. Where a single
  * top-level block holds the whole body (torchvision's `features`), its children are the
- * stages.
+ * stages; a normalization layer between them and the head comes along.
  */
 export function headAndLastStages(tree: BlockTree, head: HeadInfo | null, stages: number): string[] {
   if (!head) throw new GraftError('no-head', 'no classification head found in this model');
   const headBlock = headBlockOf(tree, head);
-  const headTop = headBlock.split('/')[0];
-  let body = tree.root.children.filter((b) => b.path !== headTop && !head.block.startsWith(`${b.path}/`));
+  // Stages sit beside the head: look inside wrappers that hold the whole network, head
+  // included (tf2onnx's `StatefulPartitionedCall/sequential/...`).
+  const holdsHead = (b: Block) => headBlock === b.path || headBlock.startsWith(`${b.path}/`);
+  let container = tree.root;
+  for (;;) {
+    const withParams = container.children.filter((b) => b.params > 0);
+    if (withParams.length !== 1 || withParams[0].path === headBlock || !holdsHead(withParams[0])) break;
+    container = withParams[0];
+  }
+  let body = container.children.filter((b) => !holdsHead(b) && !head.block.startsWith(`${b.path}/`));
   const withParams = body.filter((b) => b.params > 0);
   if (withParams.length === 1 && withParams[0].children.some((c) => c.params > 0)) body = withParams[0].children;
-  const picked = body.filter((b) => b.params > 0).slice(-Math.max(0, stages)).map((b) => b.path);
+  // A lone normalization layer before the head (DenseNet's norm5) is no stage of its own:
+  // it trains with the stage before it.
+  const candidates = body.filter((b) => b.params > 0);
+  const picked: string[] = [];
+  for (let i = candidates.length - 1, counted = 0; i >= 0 && counted < stages; i--) {
+    picked.unshift(candidates[i].path);
+    if (candidates[i].kind !== 'norm') counted++;
+  }
   return stages === 0 ? [headBlock] : [...picked, headBlock];
 }
 

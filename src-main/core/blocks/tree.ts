@@ -62,6 +62,10 @@ export function assembleTree(graph: Graph, facts: GraphFacts, placement: Placeme
     drafts.set(path, d);
     return d;
   };
+  // Blocks appear in the order of their first computing node: exporters put the Identity
+  // nodes of merged weights first (torch's ViT), which would list `encoder` before `conv_proj`
+  // and make the encoder's stem the "last stage".
+  for (const n of graph.nodes) if (!facts.constants.has(n)) draftOf(pathOf.get(n) ?? []);
   const home = new Map<Node, Draft>();
   const blockOfNode = new Map<string, string>();
   for (const n of graph.nodes) {

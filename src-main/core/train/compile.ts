@@ -167,7 +167,9 @@ export function compileStepGraph(graph: Graph, modelOpsetVersion: number, opts: 
   const all = parameterValues(graph);
   if (trainable !== 'all') {
     const known = new Set([...all.map((p) => p.name), ...untied.sources]);
-    const unknown = [...trainable].filter((n) => !known.has(n));
+    // Only the names asked for: an untied copy whose reader is no parameter slot (torch merges
+    // a zero conv bias with the zero biases of decomposed LayerNorms) is not trained, not an error.
+    const unknown = [...opts.trainable].filter((n) => !known.has(n));
     if (unknown.length > 0) throw new GraftError('train-params', `not parameters of this model: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}`);
   }
   const params = trainable === 'all' ? all : all.filter((p) => trainable.has(p.name));

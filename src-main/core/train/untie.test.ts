@@ -47,3 +47,23 @@ describe('parameters tied through Identity', () => {
     expect(ga).not.toEqual(gb); // two parameters with their own gradients, not one tied sum
   });
 });
+
+describe('a trainable initializer shared with a reader that is no parameter slot', () => {
+  it('trains where it is a parameter and stays a constant elsewhere', () => {
+    // torch.onnx.export merges equal initializers: ViT's zero conv_proj.bias and the zero
+    // biases of its decomposed LayerNorms (Mul, Add) become one initializer behind Identities.
+    const g = new Graph('shared-zero');
+    const e = new Emitter(g, 13);
+    const x = graphInput(g, 'x', { elemType: DataType.FLOAT, shape: ['N', 3] });
+    const w = g.addInitializer('fc.weight', makeTensor('fc.weight', DataType.FLOAT, [3, 3], Float32Array.from([1, 0.5, -1, 0.2, 0.3, 0.1, -0.4, 0.6, 0.9])));
+    const zeros = g.addInitializer('fc.bias', makeTensor('fc.bias', DataType.FLOAT, [3], new Float32Array(3)));
+    const lnBias = e.op('Identity', [zeros]);
+    g.renameValue(lnBias, 'ln.bias');
+    const scale = g.addInitializer('scale', makeTensor('scale', DataType.FLOAT, [3], Float32Array.from([2, 2, 2])));
+    const y = e.op('Gemm', [e.op('Add', [e.op('Mul', [x, scale]), lnBias]), w, zeros], { transB: 1 });
+    g.renameValue(y, 'logits');
+    g.outputs.push(y);
+    const step = compileTrainingStep(newModel(g, { opset: 13 }), { trainable: new Set(['fc.weight', 'fc.bias']), loss: 'cross-entropy', optimizer: null });
+    expect(step.params.sort()).toEqual(['fc.bias', 'fc.weight']);
+  });
+});
