@@ -15,7 +15,7 @@ import { probeInWorker } from '../probe/probe.js';
 import { bundledModelsDir, defaultDataset, packageVersion } from '../resources.js';
 import type { WorkerLauncher } from '../worker-process.js';
 import { listFolder } from './browse.js';
-import { DatasetPreviews } from './datasets.js';
+import { DatasetWorker } from './dataset-worker.js';
 import { ModelFiles } from './model-files.js';
 import { ModelViews } from './model-views.js';
 import { RunManager } from './runs.js';
@@ -103,7 +103,8 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   };
   const files = new ModelFiles();
   const models = new ModelViews(files);
-  const datasets = new DatasetPreviews(files);
+  // Previews open datasets in a worker process: a huge or hostile one must not stall other clients.
+  const datasets = new DatasetWorker({ launcher: opts.launcher });
   const runs = new RunManager({ launcher: opts.launcher, emit });
   const userRoots = opts.roots.map((r) => resolve(r));
   // A browser is a remote client: it may only reach files below the allowed roots. The
@@ -241,6 +242,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     workspaceDir: () => workspace.root,
     uploadsDir: () => workspace.uploadsDir(project),
     runExportFile: (id) => runs.exportFile(workspace.runsDir(project), id),
-    close: () => runs.killAll(),
+    close: () => {
+      runs.killAll();
+      datasets.close();
+    },
   };
 }

@@ -1,0 +1,80 @@
+// Dataset previews run outside the server's process: one client's huge or hostile dataset must
+// not hold up another client's requests (issue 12, item 9), and one that needs more memory than
+// the preview's cap is stopped and named, leaving the studio to answer the next preview.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
+import { linearModel } from '../../test-support/hostile-models.js';
+import { errorOf, studioScratch } from '../../test-support/studio.js';
+import { addressSpaceCapper } from '../worker-process.js';
+import { DatasetWorker } from './dataset-worker.js';
+
+const { work, service } = studioScratch('preview-isolation');
+const options = { ...DEFAULT_DATA_OPTIONS, valFraction: 0.1 };
+const model = join(work, 'linear.onnx');
+writeFileSync(model, linearModel(2, 2));
+
+/** Whether reading a file here marks it read (atime; relatime does for a file read since written). */
+function atimeMoves(): boolean {
+  const f = join(work, 'atime-check');
+  writeFileSync(f, 'x');
+  const before = statSync(f).atimeMs;
+  const until = Date.now() + 20;
+  while (Date.now() < until); // atime has a clock tick's resolution
+  readFileSync(f);
+  return statSync(f).atimeMs > before;
+}
+
+describe('dataset previews beside other requests', () => {
+  // The file's access time says when the preview has read it and begun parsing; from then on a
+  // preview on the server's thread answered nothing else until it was done.
+  it.skipIf(!atimeMoves())('answers another client while a huge CSV, already read, is still being parsed', async () => {
+    const big = join(work, 'big.csv');
+    const rows = ['a,b,label'];
+    for (let i = 0; i < 1_000_000; i++) rows.push(`${i % 5},${i % 7},${i % 2}`);
+    writeFileSync(big, rows.join('\n'));
+    const written = statSync(big).atimeMs;
+    const s = service({ mode: 'serve', workspace: join(work, 'ws'), roots: [work] });
+
+    const order: string[] = [];
+    const slow = s.openDataset({ path: big, model, options }).finally(() => order.push('big preview'));
+    while (statSync(big).atimeMs === written && order.length === 0) await new Promise((r) => setTimeout(r, 2));
+    await s.listModels();
+    order.push('another request');
+    const view = await slow;
+    expect(order).toEqual(['another request', 'big preview']);
+    expect(view.splits.train + view.splits.val + view.splits.test).toBe(1_000_000);
+  }, 120_000);
+
+  it.skipIf(addressSpaceCapper() === null)('stops a preview that needs more than its memory cap, by name, and answers the next one', async () => {
+    // An IDX file that inflates to 900 MB (under the 1 GiB IDX limit) from under 1 MB on disk.
+    const dir = join(work, 'idx-bomb');
+    const count = 900 * 2 ** 20 / (28 * 28);
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(0x00000803, 0);
+    header.writeUInt32BE(Math.floor(count), 4);
+    header.writeUInt32BE(28, 8);
+    header.writeUInt32BE(28, 12);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([header, Buffer.alloc(Math.floor(count) * 28 * 28)]), { level: 1 }));
+    const labels = Buffer.alloc(8 + Math.floor(count));
+    labels.writeUInt32BE(0x00000801, 0);
+    labels.writeUInt32BE(Math.floor(count), 4);
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(labels, { level: 1 }));
+
+    const previews = new DatasetWorker({ addressSpaceMb: 2048 });
+    try {
+      const err = await errorOf(previews.view(dir, model, options));
+      expect(err.code).toBe('dataset-too-large');
+      expect(err.message).toMatch(/^previewing this dataset needs more than 2 GiB of memory, the preview's limit/);
+      const small = join(work, 'small.csv');
+      writeFileSync(small, ['a,b,label', ...Array.from({ length: 100 }, (_, i) => `${i % 5},${i % 7},${i % 2}`)].join('\n'));
+      const after = await previews.view(small, model, options);
+      expect(after.splits.train + after.splits.val + after.splits.test).toBe(100);
+    } finally {
+      previews.close();
+    }
+  }, 120_000);
+});
