@@ -80,8 +80,11 @@ export const forkLauncher: WorkerLauncher = (entry, options) => {
         // no cap allows; workers use none (onnxruntime and sharp are native), so it is off.
         spawn(capper, [`--as=${capMb * 2 ** 20}`, '--', process.execPath, '--no-expose-wasm', ...execArgv, entry], { stdio: [...stdio], serialization: 'advanced' })
       : fork(entry, [], { execArgv, stdio: [...stdio], serialization: 'advanced' });
+  // A send to a worker that has just died emits 'error'; unheard, that would end the server.
+  // Its 'exit' follows and says what happened.
+  child.on('error', () => {});
   return {
-    send: (m) => child.send(m as never),
+    send: (m) => void child.send(m as never, undefined, undefined, () => {}),
     onMessage: (l) => child.on('message', l),
     onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
     kill: () => child.kill('SIGKILL'),

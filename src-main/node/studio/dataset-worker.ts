@@ -102,8 +102,10 @@ export class DatasetWorker {
       for (const [, p] of w.pending) {
         clearTimeout(p.timer);
         if (w.stopped) p.reject(new GraftError('preview-stopped', `the dataset preview was stopped: ${w.stopped}`));
-        // A worker that dies mid-preview has almost always run out of its memory.
-        else p.reject(capped ? this.tooLarge(died) : new GraftError('preview-crashed', `the dataset preview crashed (its worker ${died})`));
+        // Killed by a signal mid-preview under the cap (V8 aborts when its heap is full, native
+        // code when an allocation fails): almost always memory.
+        else if (capped && signal) p.reject(this.tooLarge(died));
+        else p.reject(new GraftError('preview-crashed', `the dataset preview crashed (its worker ${died})`));
       }
       w.pending.clear();
     });

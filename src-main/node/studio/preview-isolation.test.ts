@@ -37,20 +37,24 @@ describe('dataset previews beside other requests', () => {
   }, 120_000);
 
   it.skipIf(addressSpaceCapper() === null)('stops a preview that needs more than its memory cap, by name, and answers the next one', async () => {
-    // An IDX file that inflates to 900 MB (under the 1 GiB IDX limit) from under 1 MB on disk.
+    // An IDX file that inflates to 900 MB (under the 1 GiB IDX limit) from under 1 MB on disk:
+    // a header member, then 100 gzip members of 12,000 blank images each (gunzip reads them all).
     const dir = join(work, 'idx-bomb');
-    const count = 900 * 2 ** 20 / (28 * 28);
+    mkdirSync(dir, { recursive: true });
+    const member = 12_000 * 28 * 28;
+    const count = 100 * 12_000;
     const header = Buffer.alloc(16);
     header.writeUInt32BE(0x00000803, 0);
-    header.writeUInt32BE(Math.floor(count), 4);
+    header.writeUInt32BE(count, 4);
     header.writeUInt32BE(28, 8);
     header.writeUInt32BE(28, 12);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([header, Buffer.alloc(Math.floor(count) * 28 * 28)]), { level: 1 }));
-    const labels = Buffer.alloc(8 + Math.floor(count));
+    const zeros = gzipSync(Buffer.alloc(member));
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), Buffer.concat([gzipSync(header), ...Array.from({ length: 100 }, () => zeros)]));
+    const labels = Buffer.alloc(8 + count);
     labels.writeUInt32BE(0x00000801, 0);
-    labels.writeUInt32BE(Math.floor(count), 4);
-    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(labels, { level: 1 }));
+    labels.writeUInt32BE(count, 4);
+    for (let i = 0; i < count; i++) labels[8 + i] = i % 2;
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(labels));
 
     const previews = new DatasetWorker({ addressSpaceMb: 2048 });
     try {
