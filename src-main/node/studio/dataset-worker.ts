@@ -58,6 +58,11 @@ export class DatasetWorker {
     return this.call({ id: this.nextId++, method: 'samples', args: [path, modelPath, options, split, indices] }) as Promise<SampleView[]>;
   }
 
+  /** Starts the worker ahead of the first preview (a process start and its imports take seconds). */
+  warm(): void {
+    this.running ??= this.start();
+  }
+
   /** Stops the worker (the studio is closing); waiting previews fail. */
   close(): void {
     if (this.running) this.stop(this.running, 'the studio closed');

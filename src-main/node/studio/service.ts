@@ -30,6 +30,8 @@ export interface StudioServiceOptions {
   workspace?: string;
   /** How workers are started (utilityProcess under Electron); child_process.fork by default. */
   launcher?: WorkerLauncher;
+  /** Start the dataset preview worker now rather than at the first preview (a studio's page opens one at once). */
+  warmPreviews?: boolean;
 }
 
 /** The API plus what only the hosting process needs (pushing events, uploads, downloads). */
@@ -105,6 +107,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   const models = new ModelViews(files);
   // Previews open datasets in a worker process: a huge or hostile one must not stall other clients.
   const datasets = new DatasetWorker({ launcher: opts.launcher });
+  if (opts.warmPreviews) datasets.warm();
   const runs = new RunManager({ launcher: opts.launcher, emit });
   const userRoots = opts.roots.map((r) => resolve(r));
   // A browser is a remote client: it may only reach files below the allowed roots. The
