@@ -18,6 +18,7 @@ export default defineConfig({
           // node/worker-process.ts looks for `<name>.js` beside the bundled main.
           probe: at('src-main/node/workers/probe.ts'),
           trainer: at('src-main/node/workers/trainer.ts'),
+          datasets: at('src-main/node/workers/datasets.ts'),
         },
       },
     },

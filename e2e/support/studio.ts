@@ -1,5 +1,5 @@
 // Test fixtures: a `graft serve` process per test file (worker), started from source with tsx,
-// and a page that has already exchanged the token for the cookie.
+// and a page that has already taken the token from the URL's fragment.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ export async function launchStudio(args: string[]): Promise<{ url: string; child
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       log += chunk;
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(log);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -1,9 +1,9 @@
 // Starting the engine's worker processes (model probe, later the trainer). Sessions never
 // run in the UI's process: a blocking run or a crashing model must not take the app down.
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The two-way channel to a worker, whatever started it (child_process or utilityProcess). */
@@ -18,6 +18,12 @@ export interface WorkerChannel {
 export interface LaunchOptions {
   /** V8 heap cap in MB (--max-old-space-size); native memory (onnxruntime's) is not covered. */
   maxHeapMb?: number;
+  /**
+   * Address-space cap in MiB for the whole process, native memory included (RLIMIT_AS, set by
+   * util-linux's `prlimit` as it starts the worker). Only where `addressSpaceCapper()` finds
+   * prlimit (Linux); elsewhere, and under Electron's utilityProcess, the worker runs without it.
+   */
+  maxAddressSpaceMb?: number;
 }
 
 export type WorkerLauncher = (entry: string, options?: LaunchOptions) => WorkerChannel;
@@ -47,15 +53,38 @@ export function workerExecArgv(entry: string, options: LaunchOptions = {}): stri
   return [...args, '--import', pathToFileURL(loader).href];
 }
 
-/** Plain Node: child_process.fork, with the tsx loader when the entry is TypeScript. */
+let prlimit: string | null | undefined;
+
+/** util-linux's prlimit on PATH (Linux only), or null: what caps a worker's address space. */
+export function addressSpaceCapper(): string | null {
+  if (prlimit === undefined) {
+    const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/bin'].filter(Boolean);
+    prlimit = process.platform === 'linux' ? (dirs.map((d) => join(d, 'prlimit')).find((p) => existsSync(p)) ?? null) : null;
+  }
+  return prlimit;
+}
+
+/**
+ * Plain Node: child_process.fork, with the tsx loader when the entry is TypeScript. With an
+ * address-space cap the same Node runs under prlimit, which sets the limit and then becomes
+ * Node (exec), so the IPC channel and the process id are the worker's own.
+ */
 export const forkLauncher: WorkerLauncher = (entry, options) => {
-  const child = fork(entry, [], {
-    execArgv: workerExecArgv(entry, options),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
+  const execArgv = workerExecArgv(entry, options);
+  const capMb = options?.maxAddressSpaceMb;
+  const capper = capMb ? addressSpaceCapper() : null;
+  const stdio = ['ignore', 'inherit', 'inherit', 'ipc'] as const;
+  const child =
+    capper && capMb
+      ? // WebAssembly reserves gigabytes of address space per instance (guard regions), which
+        // no cap allows; workers use none (onnxruntime and sharp are native), so it is off.
+        spawn(capper, [`--as=${capMb * 2 ** 20}`, '--', process.execPath, '--no-expose-wasm', ...execArgv, entry], { stdio: [...stdio], serialization: 'advanced' })
+      : fork(entry, [], { execArgv, stdio: [...stdio], serialization: 'advanced' });
+  // A send to a worker that has just died emits 'error'; unheard, that would end the server.
+  // Its 'exit' follows and says what happened.
+  child.on('error', () => {});
   return {
-    send: (m) => child.send(m as never),
+    send: (m) => void child.send(m as never, undefined, undefined, () => {}),
     onMessage: (l) => child.on('message', l),
     onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
     kill: () => child.kill('SIGKILL'),

@@ -8,8 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { createStudioService, type StudioService } from '../node/studio/service.js';
 import { defaultModelPath } from '../node/resources.js';
-import { http, openSocket, rawSocket, readAll, rpc } from '../test-support/serve-client.js';
-import { cookieName } from './security.js';
+import { bearer, http, openSocket, rawSocket, readAll, rpc, tokenProtocols } from '../test-support/serve-client.js';
 import { startServer, type RunningServer } from './server.js';
 
 const SECRET = 'outside the served folders';
@@ -20,14 +19,14 @@ let port: number;
 let good: Record<string, string>;
 
 async function socket(headers = good): Promise<WebSocket> {
-  const ws = await openSocket(port, headers);
+  const ws = await openSocket(port, headers, '/api', tokenProtocols(server.token));
   if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
   return ws;
 }
 
 /** The server still serves the page and answers a call. */
 async function stillAnswers(): Promise<void> {
-  expect((await http(port, 'GET', '/', { cookie: good.cookie })).status).toBe(200);
+  expect((await http(port, 'GET', '/', good)).status).toBe(200);
   const ws = await socket();
   expect(await rpc(ws, 999, JSON.stringify({ id: 999, method: 'appInfo', params: [] }))).toMatchObject({ id: 999, ok: true, result: { mode: 'serve' } });
   ws.close();
@@ -45,7 +44,7 @@ beforeAll(async () => {
   service = createStudioService({ mode: 'serve', initialModel: defaultModelPath, roots: [], workspace: join(base, 'ws') });
   server = await startServer({ service, hooks: service, staticDir: web });
   port = server.port;
-  good = { cookie: `${cookieName(port)}=${server.token}`, origin: `http://127.0.0.1:${port}` };
+  good = { ...bearer(server.token), origin: `http://127.0.0.1:${port}` };
 });
 
 afterEach(stillAnswers);
@@ -57,34 +56,50 @@ afterAll(async () => {
 });
 
 describe('auth, Host and Origin', () => {
-  it('refuses every request without the right cookie, on every route', async () => {
-    const other = `${cookieName(port + 1)}=${server.token}`;
-    const cookies = ['', `${cookieName(port)}=`, `graft_token=${server.token}`, other, `${cookieName(port)}=${'0'.repeat(32)}`, `${cookieName(port)}=${server.token.toUpperCase()}`, `${cookieName(port)}=${server.token}x`];
-    for (const cookie of cookies) {
-      const h: Record<string, string> = cookie ? { cookie } : {};
-      for (const path of ['/', '/index.html', '/download/run/x', '/api']) expect((await http(port, 'GET', path, h)).status, `${path} ${cookie}`).toBe(401);
-      expect((await http(port, 'PUT', '/upload/batch-0001/x.png', { ...h, origin: good.origin, 'content-length': 1 }, 'x')).status, cookie).toBe(401);
-      expect(await openSocket(port, { ...h, origin: good.origin }), cookie).toBe(401);
+  it('refuses every engine request without the token in its header, the old per-port cookie included', async () => {
+    // The cookies an older studio set: a browser sends them to every port of 127.0.0.1.
+    const cookie = `graft_token_${port}=${server.token}; graft_token=${server.token}`;
+    const wrong = [undefined, '', '0'.repeat(32), server.token.toUpperCase(), `${server.token}x`, server.token.slice(1)];
+    for (const t of wrong) {
+      const h: Record<string, string> = { cookie, ...(t === undefined ? {} : { authorization: `Bearer ${t}` }) };
+      for (const path of ['/download/run/x', '/api']) expect((await http(port, 'GET', path, h)).status, `${path} ${t}`).toBe(401);
+      expect((await http(port, 'PUT', '/upload/batch-0001/x.png', { ...h, origin: good.origin, 'content-length': 1 }, 'x')).status, t).toBe(401);
+      expect(await openSocket(port, { cookie, origin: good.origin }, '/api', t === undefined ? ['graft'] : tokenProtocols(t)), t).toBe(401);
     }
-    for (const token of ['', 'x', '0'.repeat(32), server.token.slice(1), `${server.token}0`]) expect((await http(port, 'GET', `/?token=${token}`)).status, token).toBe(401);
+    // The right token anywhere but its own place: a query, another scheme, the Bearer header on a WebSocket.
+    expect((await http(port, 'GET', `/download/run/x?token=${server.token}`)).status).toBe(401);
+    expect((await http(port, 'GET', '/api', { authorization: `Basic ${server.token}` })).status).toBe(401);
+    expect(await openSocket(port, good, '/api', ['graft'])).toBe(401);
+    // With it: the engine's routes answer (no such run; the API wants a WebSocket), and set no cookie.
+    const download = await http(port, 'GET', '/download/run/x', good);
+    expect(download.status).toBe(404);
+    expect((await http(port, 'GET', '/api', good)).status).toBe(426);
+    // The page's own files are the installed UI, served without the token.
+    const page = await http(port, 'GET', '/');
+    expect(page.status).toBe(200);
+    for (const r of [download, page]) expect(r.headers['set-cookie']).toBeUndefined();
+    // The WebSocket's answer names the plain protocol, never echoing the token.
+    const ws = await socket();
+    expect(ws.protocol).toBe('graft');
+    ws.close();
   });
 
   it('refuses foreign Host and Origin headers (DNS rebinding, other sites, other ports)', async () => {
     for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, `127.0.0.1.evil.example:${port}`, `[::1]:${port}`, `localhost:${port}.evil`]) {
-      expect((await http(port, 'GET', '/', { cookie: good.cookie, host })).status, host).toBe(421);
-      expect(await openSocket(port, { ...good, host }), host).toBe(421);
+      expect((await http(port, 'GET', '/', { ...good, host })).status, host).toBe(421);
+      expect(await openSocket(port, { ...good, host }, '/api', tokenProtocols(server.token)), host).toBe(421);
     }
     for (const origin of ['null', 'http://evil.example', `https://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port}.evil.example`, `http://localhost:${port}@evil.example`]) {
-      expect((await http(port, 'GET', '/', { cookie: good.cookie, origin })).status, origin).toBe(403);
-      expect(await openSocket(port, { cookie: good.cookie, origin }), origin).toBe(403);
+      expect((await http(port, 'GET', '/', { ...good, origin })).status, origin).toBe(403);
+      expect(await openSocket(port, { ...good, origin }, '/api', tokenProtocols(server.token)), origin).toBe(403);
     }
     // A WebSocket needs an Origin; an upgrade to any other path is not the API.
-    expect(await openSocket(port, { cookie: good.cookie })).toBe(403);
-    expect(await openSocket(port, good, '/other')).toBe(404);
+    expect(await openSocket(port, bearer(server.token), '/api', tokenProtocols(server.token))).toBe(403);
+    expect(await openSocket(port, good, '/other', tokenProtocols(server.token))).toBe(404);
     // Paths that are no URL at all: refused, never thrown out of the request handler.
     for (const path of ['//', '//:0', '/%']) {
-      expect(await openSocket(port, good, path), path).toBe(404);
-      expect((await http(port, 'GET', path, { cookie: good.cookie })).status, path).toBeGreaterThanOrEqual(400);
+      expect(await openSocket(port, good, path, tokenProtocols(server.token)), path).toBe(404);
+      expect((await http(port, 'GET', path, good)).status, path).toBeGreaterThanOrEqual(400);
     }
   });
 });
@@ -94,7 +109,7 @@ describe('traversal in every encoding', () => {
 
   it('serves no file outside the static folder', async () => {
     for (const e of escapes) {
-      const r = await http(port, 'GET', `/${encodeURI(e).replace(/%25/g, '%')}`, { cookie: good.cookie }).catch(() => null);
+      const r = await http(port, 'GET', `/${encodeURI(e).replace(/%25/g, '%')}`, good).catch(() => null);
       if (r) expect(r.body, e).not.toContain(SECRET);
     }
   });
@@ -107,7 +122,7 @@ describe('traversal in every encoding', () => {
       // Refused, or (a double-encoded or look-alike name is just a name) written inside the batch.
       if (r?.status === 201) expect((JSON.parse(r.body) as { path: string }).path.startsWith(join(base, 'ws', 'projects', 'untitled', 'uploads', 'batch-0001') + '/'), path).toBe(true);
       else if (r) expect([400, 403, 404, 409], `${path} → ${r.status}`).toContain(r.status);
-      const d = await http(port, 'GET', `/download/run/${encodeURI(e).replace(/%25/g, '%')}`, { cookie: good.cookie }).catch(() => null);
+      const d = await http(port, 'GET', `/download/run/${encodeURI(e).replace(/%25/g, '%')}`, good).catch(() => null);
       if (d) expect(d.status, e).toBe(404);
     }
     expect(filesBelow(base).filter((f) => !f.startsWith('ws'))).toEqual(before.filter((f) => !f.startsWith('ws')));
@@ -156,7 +171,7 @@ describe('deep, oversized and mistyped messages', () => {
 describe('slow and lying requests', () => {
   it('keeps answering others while uploads and headers trickle in', async () => {
     const slowBody = await rawSocket(port);
-    slowBody.write(`PUT /upload/batch-0003/slow.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${good.cookie}\r\nOrigin: ${good.origin}\r\nContent-Length: 1000\r\n\r\n0123456789`);
+    slowBody.write(`PUT /upload/batch-0003/slow.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${good.authorization}\r\nOrigin: ${good.origin}\r\nContent-Length: 1000\r\n\r\n0123456789`);
     const slowHead = await rawSocket(port);
     slowHead.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
     await stillAnswers();
@@ -170,11 +185,11 @@ describe('slow and lying requests', () => {
     const uploads = join(base, 'ws', 'projects', 'untitled', 'uploads', 'batch-0004');
     const short = await rawSocket(port);
     const shortReply = readAll(short, 2000);
-    short.end(`PUT /upload/batch-0004/short.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${good.cookie}\r\nOrigin: ${good.origin}\r\nContent-Length: 100\r\n\r\nonly fifty bytes.................................`);
+    short.end(`PUT /upload/batch-0004/short.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${good.authorization}\r\nOrigin: ${good.origin}\r\nContent-Length: 100\r\n\r\nonly fifty bytes.................................`);
     expect(await shortReply).not.toMatch(/^HTTP\/1\.1 201/);
     const long = await rawSocket(port);
     const longReply = readAll(long, 2000);
-    long.end(`PUT /upload/batch-0004/long.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${good.cookie}\r\nOrigin: ${good.origin}\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789 and forty more bytes that were never declared`);
+    long.end(`PUT /upload/batch-0004/long.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${good.authorization}\r\nOrigin: ${good.origin}\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789 and forty more bytes that were never declared`);
     await longReply;
     await expect.poll(() => (existsSync(uploads) ? readdirSync(uploads).filter((f) => f !== 'long.bin') : [])).toEqual([]);
     // What was declared is what is kept: never more than Content-Length.
@@ -189,7 +204,7 @@ describe('200 connections at once', () => {
     const sockets = await Promise.all(Array.from({ length: 200 }, () => socket()));
     const answers = await Promise.all(sockets.map((ws, i) => rpc(ws, i + 1, JSON.stringify({ id: i + 1, method: 'listModels', params: [] }))));
     expect(answers.every((a, i) => a.ok && a.id === i + 1)).toBe(true);
-    const pages = await Promise.all(Array.from({ length: 200 }, () => http(port, 'GET', '/', { cookie: good.cookie })));
+    const pages = await Promise.all(Array.from({ length: 200 }, () => http(port, 'GET', '/', good)));
     expect(pages.every((p) => p.status === 200)).toBe(true);
     for (const ws of sockets) ws.close();
   });

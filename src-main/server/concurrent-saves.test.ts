@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { ProjectState } from '../api/studio-types.js';
 import { createStudioService, type StudioService } from '../node/studio/service.js';
-import { http, openSocket, rpc } from '../test-support/serve-client.js';
-import { cookieName } from './security.js';
+import { bearer, http, openSocket, rpc, tokenProtocols } from '../test-support/serve-client.js';
 import { startServer, type RunningServer } from './server.js';
 
 const ROUNDS = 5;
@@ -26,10 +25,10 @@ beforeAll(async () => {
   writeFileSync(join(base, 'web', 'index.html'), '<!doctype html>');
   service = createStudioService({ mode: 'serve', initialModel: null, roots: [], workspace: join(base, 'ws') });
   server = await startServer({ service, hooks: service, staticDir: join(base, 'web') });
-  const headers = { cookie: `${cookieName(server.port)}=${server.token}`, origin: `http://127.0.0.1:${server.port}` };
+  const headers = { origin: `http://127.0.0.1:${server.port}` };
   clients = await Promise.all(
     [0, 1].map(async () => {
-      const ws = await openSocket(server.port, headers);
+      const ws = await openSocket(server.port, headers, '/api', tokenProtocols(server.token));
       if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
       return ws;
     }),
@@ -75,6 +74,6 @@ describe('100 concurrent saves from two clients', () => {
     // And the studio reopens it.
     const loaded = await rpc(clients[0], 1e6, JSON.stringify({ id: 1e6, method: 'loadProject', params: [{ name: 'shared' }] }));
     expect(loaded).toMatchObject({ ok: true, result: { project: { name: 'shared' } } });
-    expect((await http(server.port, 'GET', '/', { cookie: `${cookieName(server.port)}=${server.token}` })).status).toBe(200);
+    expect((await http(server.port, 'GET', '/api', bearer(server.token))).status).toBe(426);
   });
 });

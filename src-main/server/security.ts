@@ -1,18 +1,20 @@
-// Who may talk to a `graft serve` instance: a browser on this machine that was handed the
-// token. The checks guard against other local pages (DNS rebinding via Host, cross-site
-// WebSockets via Origin) and other local users (the token).
+// Who may talk to a `graft serve` instance: a page of this server's own origin that was handed
+// the token. The checks guard against other local pages (DNS rebinding via Host, cross-site
+// WebSockets via Origin) and other local users and services (the token).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/**
- * The login cookie's name, one per port. Browsers keep cookies per host, not per port: with one
- * name, a second studio on 127.0.0.1 overwrote the first one's cookie and logged it out.
- * A name does not scope a cookie: the browser still sends it to any service on the host's other
- * ports that the user opens (SameSite=Strict only keeps it off other sites' requests).
+/*
+ * The token travels in request headers only, never in a cookie: a browser sends 127.0.0.1's
+ * cookies to every port of the host, so any other local service the user opened received it.
+ * The page keeps the token in its origin's storage (one origin per port) and names it on each
+ * request: `Authorization: Bearer <token>` over HTTP, and a WebSocket subprotocol on the
+ * handshake (a browser cannot set other headers on a WebSocket).
  */
-export function cookieName(port: number): string {
-  return `graft_token_${port}`;
-}
+
+/** The subprotocol the server answers with; the token rides as a second, offered one. */
+export const API_PROTOCOL = 'graft';
+export const TOKEN_PROTOCOL_PREFIX = 'graft-token.';
 
 export function newToken(): string {
   return randomBytes(16).toString('hex');
@@ -41,21 +43,22 @@ export function tokensEqual(given: string | undefined, expected: string): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function readCookie(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const m = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+  return m?.[1];
 }
 
-export function authCookie(token: string, port: number): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+/** The token offered as a WebSocket subprotocol (`graft-token.<token>`). */
+export function protocolToken(req: IncomingMessage): string | undefined {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
 }
 
-export function hasValidCookie(req: IncomingMessage, token: string, port: number): boolean {
-  return tokensEqual(readCookie(req, cookieName(port)), token);
+export function hasValidBearer(req: IncomingMessage, token: string): boolean {
+  return tokensEqual(bearerToken(req), token);
+}
+
+export function hasValidProtocolToken(req: IncomingMessage, token: string): boolean {
+  return tokensEqual(protocolToken(req), token);
 }

@@ -27,6 +27,7 @@ export async function runServe(opts: ServeOptions): Promise<{ url: string; close
     initialModel: opts.model === null ? null : resolve(opts.model),
     roots: opts.roots.map((r) => resolve(r)),
     ...(opts.workspace ? { workspace: resolve(opts.workspace) } : {}),
+    warmPreviews: true,
   });
   const server = await startServer({ port: opts.port, service, hooks: service, staticDir });
   return {

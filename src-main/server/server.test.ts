@@ -8,7 +8,6 @@ import { WebSocket } from 'ws';
 import type { ModelView, RpcResponse, StudioApi } from '../api/contract.js';
 import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
 import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS } from '../api/training.js';
-import { cookieName } from './security.js';
 import { startServer } from './server.js';
 import type { RunningServer } from './server.js';
 
@@ -69,9 +68,9 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
 }
 
 /** Opens a WebSocket; resolves with the socket, or with the HTTP status that refused it. */
-function connect(port: number, headers: Record<string, string>): Promise<WebSocket | number> {
+function connect(port: number, headers: Record<string, string>, protocols = ['graft', `graft-token.${TOKEN}`]): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, protocols, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
@@ -90,7 +89,8 @@ function call(ws: WebSocket, payload: string): Promise<RpcResponse> {
 
 let server: RunningServer;
 let staticDir: string;
-let cookie: string;
+const TOKEN = 'a'.repeat(32);
+const auth = { authorization: `Bearer ${TOKEN}` };
 let origin: string;
 
 beforeAll(async () => {
@@ -100,8 +100,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Graft</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(base, 'secret.txt'), 'outside the static folder');
-  server = await startServer({ service: fakeService, staticDir, token: 'a'.repeat(32) });
-  cookie = `${cookieName(server.port)}=${server.token}`;
+  server = await startServer({ service: fakeService, staticDir, token: TOKEN });
   origin = `http://127.0.0.1:${server.port}`;
 });
 
@@ -112,86 +111,76 @@ afterAll(async () => {
 
 describe('auth', () => {
   it('prints a loopback URL with the token and makes a random token by default', async () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${'a'.repeat(32)}`);
+    // In the fragment: a browser never sends it to a server, so it reaches no log and no Referer.
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${TOKEN}`);
     const other = await startServer({ service: fakeService, staticDir });
     expect(other.token).toMatch(/^[0-9a-f]{32}$/);
     await other.close();
   });
 
-  it('swaps the token for an HttpOnly SameSite cookie and redirects without it', async () => {
-    const r = await get(server.port, `/?token=${server.token}`);
-    expect(r.status).toBe(302);
-    expect(r.headers.location).toBe('/');
-    const setCookie = r.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toContain(`${cookieName(server.port)}=${server.token}`);
-    expect(setCookie).toContain('HttpOnly');
-    expect(setCookie).toContain('SameSite=Strict');
-    expect(setCookie).toContain('Path=/');
-  });
-
-  it('refuses requests without a token or cookie', async () => {
-    const r = await get(server.port, '/');
+  it('answers the engine only to a Bearer token, and sets no cookie', async () => {
+    const r = await get(server.port, '/api');
     expect(r.status).toBe(401);
     expect(r.body).toMatch(/Unauthorized/);
+    expect((await get(server.port, '/api', { authorization: `Bearer ${'b'.repeat(32)}` })).status).toBe(401);
+    expect((await get(server.port, '/api', { cookie: `graft_token_${server.port}=${TOKEN}` })).status).toBe(401);
+    const ok = await get(server.port, '/api', auth);
+    expect(ok.status).toBe(426);
+    expect(ok.headers['set-cookie']).toBeUndefined();
   });
 
-  it('refuses a wrong token and a wrong cookie', async () => {
-    expect((await get(server.port, `/?token=${'b'.repeat(32)}`)).status).toBe(401);
-    expect((await get(server.port, '/?token=short')).status).toBe(401);
-    expect((await get(server.port, '/', { cookie: `${cookieName(server.port)}=${'b'.repeat(32)}` })).status).toBe(401);
-  });
-
-  it('serves the UI with a CSP to a holder of the cookie', async () => {
-    const r = await get(server.port, '/', { cookie });
+  it('serves the UI with a CSP, without the token (it is the installed UI, no secret)', async () => {
+    const r = await get(server.port, '/');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(r.headers['content-security-policy']).toContain("script-src 'self'");
     expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(r.headers['x-content-type-options']).toBe('nosniff');
-    const js = await get(server.port, '/assets/app.js', { cookie });
+    const js = await get(server.port, '/assets/app.js');
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 
   it('refuses a foreign Origin over HTTP', async () => {
-    const r = await get(server.port, '/', { cookie, origin: 'http://evil.example' });
+    const r = await get(server.port, '/', { ...auth, origin: 'http://evil.example' });
     expect(r.status).toBe(403);
-    expect((await get(server.port, '/', { cookie, origin })).status).toBe(200);
+    expect((await get(server.port, '/', { ...auth, origin })).status).toBe(200);
   });
 
   it('refuses a foreign Host (DNS rebinding)', async () => {
-    const r = await get(server.port, '/', { cookie, host: `evil.example:${server.port}` });
+    const r = await get(server.port, '/', { ...auth, host: `evil.example:${server.port}` });
     expect([403, 421]).toContain(r.status);
-    expect((await get(server.port, '/', { cookie, host: `localhost:${server.port}` })).status).toBe(200);
+    expect((await get(server.port, '/', { ...auth, host: `localhost:${server.port}` })).status).toBe(200);
   });
 });
 
 describe('static files', () => {
   it('refuses path traversal, plain and encoded', async () => {
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2E%2E/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%5csecret.txt']) {
-      const r = await get(server.port, path, { cookie });
+      const r = await get(server.port, path, auth);
       expect(r.status, path).not.toBe(200);
       expect(r.body, path).not.toContain('outside the static folder');
     }
-    const pkg = await get(server.port, '/../package.json', { cookie });
+    const pkg = await get(server.port, '/../package.json', auth);
     expect(pkg.status).not.toBe(200);
   });
 
   it('answers 404 for a missing file', async () => {
-    expect((await get(server.port, '/nope.js', { cookie })).status).toBe(404);
+    expect((await get(server.port, '/nope.js', auth)).status).toBe(404);
   });
 });
 
 describe('WebSocket API', () => {
-  it('refuses the upgrade without the cookie, with a foreign Origin or Host', async () => {
-    expect(await connect(server.port, { origin })).toBe(401);
-    expect(await connect(server.port, { origin: 'http://evil.example', cookie })).toBe(403);
-    expect(await connect(server.port, { cookie })).toBe(403);
-    expect(await connect(server.port, { origin, cookie, host: `evil.example:${server.port}` })).toBe(421);
+  it('refuses the upgrade without the token protocol, with a foreign Origin or Host', async () => {
+    expect(await connect(server.port, { origin }, ['graft'])).toBe(401);
+    expect(await connect(server.port, { origin, ...auth }, ['graft'])).toBe(401);
+    expect(await connect(server.port, { origin: 'http://evil.example' })).toBe(403);
+    expect(await connect(server.port, auth)).toBe(403);
+    expect(await connect(server.port, { origin, host: `evil.example:${server.port}` })).toBe(421);
   });
 
   it('answers requests and carries errors as data', async () => {
-    const ws = await connect(server.port, { origin, cookie });
+    const ws = await connect(server.port, { origin });
     if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
     expect(await call(ws, JSON.stringify({ id: 1, method: 'listModels', params: [] }))).toEqual({
       id: 1,
@@ -209,7 +198,7 @@ describe('WebSocket API', () => {
   });
 
   it('answers malformed messages with an error and keeps serving', async () => {
-    const ws = await connect(server.port, { origin, cookie });
+    const ws = await connect(server.port, { origin });
     if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
     const bad = [
       'not json',
@@ -230,7 +219,7 @@ describe('WebSocket API', () => {
   });
 
   it('closes the socket on a message over 1 MiB', async () => {
-    const ws = await connect(server.port, { origin, cookie });
+    const ws = await connect(server.port, { origin });
     if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.on('error', () => {});

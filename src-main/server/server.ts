@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { RpcPush, RpcResponse, StudioApi, StudioEvent } from '../api/contract.js';
 import { answerRequest } from '../api/validate.js';
-import { authCookie, hasValidCookie, isAllowedHost, isAllowedOrigin, newToken, tokensEqual } from './security.js';
+import { API_PROTOCOL, hasValidBearer, hasValidProtocolToken, isAllowedHost, isAllowedOrigin, newToken } from './security.js';
 import { sendText, serveStatic } from './static-files.js';
 import { handleDownload, handleUpload, type TransferHooks } from './transfers.js';
 
@@ -25,7 +25,7 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** The URL to open once: it carries the token, which the server swaps for a cookie. */
+  /** The URL to open: the token rides in its fragment, which the browser keeps to the page (no logs, no Referer). */
   url: string;
   port: number;
   token: string;
@@ -36,6 +36,7 @@ export const API_PATH = '/api';
 export const UPLOAD_PREFIX = '/upload/';
 export const DOWNLOAD_PREFIX = '/download/';
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+const UNAUTHORIZED = 'Unauthorized: open the URL that `graft serve` printed (it carries the token).\n';
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
@@ -58,7 +59,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (req.method === 'PUT' && upload) {
       // Writes come from our page only: a browser always names the page's Origin on a PUT.
       if (req.headers.origin === undefined) return sendText(res, 403, 'Forbidden: an upload needs an Origin\n');
-      if (!hasValidCookie(req, token, port)) return sendText(res, 401, 'Unauthorized\n');
+      if (!hasValidBearer(req, token)) return sendText(res, 401, UNAUTHORIZED);
       if (!opts.hooks) return sendText(res, 404, 'Not found\n');
       return handleUpload(req, res, url.pathname.slice(UPLOAD_PREFIX.length), opts.hooks);
     }
@@ -66,25 +67,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.setHeader('Allow', upload ? 'PUT' : 'GET, HEAD');
       return sendText(res, 405, 'Method not allowed\n');
     }
-    const offered = url.searchParams.get('token');
-    if (offered !== null) {
-      if (!tokensEqual(offered, token)) return sendText(res, 401, 'Unauthorized: wrong token\n');
-      url.searchParams.delete('token');
-      // Swap the token for a cookie and drop it from the address bar and history. The target
-      // stays on this server: "//host" or "/\\host" would be another site to the browser.
-      const location = `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
-      res.writeHead(302, { 'Set-Cookie': authCookie(token, port), Location: location, 'Cache-Control': 'no-store' });
-      return void res.end();
+    const engine = url.pathname === API_PATH || url.pathname.startsWith(DOWNLOAD_PREFIX);
+    if (!engine) {
+      // The page's own files are the installed UI, no secret: a browser loads them without the
+      // token (it sits in the URL's fragment, which never reaches a server) and then names it on
+      // every request that reaches the engine.
+      return serveStatic(opts.staticDir, url.pathname, res, req.method === 'HEAD');
     }
-    if (!hasValidCookie(req, token, port)) {
-      return sendText(res, 401, 'Unauthorized: open the URL that `graft serve` printed (it carries the token).\n');
-    }
+    if (!hasValidBearer(req, token)) return sendText(res, 401, UNAUTHORIZED);
+    // With the token, GET /api tells the page its token is good (a refused WebSocket says nothing why).
     if (url.pathname === API_PATH) return sendText(res, 426, 'Upgrade required: the API speaks WebSocket\n');
-    if (url.pathname.startsWith(DOWNLOAD_PREFIX) && opts.hooks) return handleDownload(res, url.pathname.slice(DOWNLOAD_PREFIX.length), opts.hooks, req.method === 'HEAD', url.searchParams.get('name'));
-    await serveStatic(opts.staticDir, url.pathname, res, req.method === 'HEAD');
+    if (opts.hooks) return handleDownload(res, url.pathname.slice(DOWNLOAD_PREFIX.length), opts.hooks, req.method === 'HEAD', url.searchParams.get('name'));
+    return sendText(res, 404, 'Not found\n');
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // The answer names the plain protocol, never the one that carries the token.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols: (offered) => (offered.has(API_PROTOCOL) ? API_PROTOCOL : false) });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A throw in an event listener would end the process: refuse the connection instead.
@@ -104,7 +102,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!isAllowedHost(req.headers.host, port)) return refuse(421, 'Misdirected Request');
     // Browsers always send Origin on a WebSocket handshake; a missing one is not a browser of ours.
     if (req.headers.origin === undefined || !isAllowedOrigin(req.headers.origin, port)) return refuse(403, 'Forbidden');
-    if (!hasValidCookie(req, token, port)) return refuse(401, 'Unauthorized');
+    if (!hasValidProtocolToken(req, token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   }
 
@@ -154,7 +152,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   port = (http.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     token,
     async close() {

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioApi } from '../api/contract.js';
-import { cookieName } from './security.js';
 import { startServer, type RunningServer } from './server.js';
 
 const BATCH = 'batch-0002';
@@ -58,7 +57,7 @@ describe('uploads and downloads stay inside the workspace and say what went wron
         onEvent: () => () => {},
       },
     });
-    headers = { cookie: `${cookieName(server.port)}=${server.token}`, origin: `http://127.0.0.1:${server.port}` };
+    headers = { authorization: `Bearer ${server.token}`, origin: `http://127.0.0.1:${server.port}` };
   });
 
   afterAll(async () => {

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StudioApi, StudioEvent } from '../api/contract.js';
-import { cookieName } from './security.js';
 import { startServer } from './server.js';
 import type { RunningServer } from './server.js';
 import { uploadSegments } from './transfers.js';
@@ -91,9 +90,9 @@ function send(port: number, method: string, path: string, headers: Record<string
   });
 }
 
-function connect(port: number, headers: Record<string, string>): Promise<WebSocket> {
+function connect(port: number, headers: Record<string, string>, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, ['graft', `graft-token.${token}`], { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.once('error', reject);
@@ -120,7 +119,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
   let base: string;
   let uploads: string;
   let server: RunningServer;
-  let cookie: string;
+  let auth: { authorization: string };
   let origin: string;
   const exportBytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7 + 3) & 0xff));
   const listeners = new Set<(e: StudioEvent) => void>();
@@ -151,7 +150,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
         },
       },
     });
-    cookie = `${cookieName(server.port)}=${server.token}`;
+    auth = { authorization: `Bearer ${server.token}` };
     origin = `http://127.0.0.1:${server.port}`;
   });
 
@@ -160,7 +159,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
     rmSync(base, { recursive: true, force: true });
   });
 
-  const put = (path: string, body: Buffer, headers: Record<string, string | number> = { cookie, origin }) =>
+  const put = (path: string, body: Buffer, headers: Record<string, string | number> = { ...auth, origin }) =>
     send(server.port, 'PUT', path, { 'content-length': body.length, 'content-type': 'application/octet-stream', ...headers }, body);
 
   it('writes an upload byte-exact below the batch folder and answers 201 with its root', async () => {
@@ -187,13 +186,13 @@ describe('uploads, downloads and pushed events over HTTP', () => {
     expect(readFileSync(join(uploads, BATCH, 'empty.csv')).length).toBe(0);
   });
 
-  it('refuses an upload without the cookie (401), without an Origin or with a foreign one (403)', async () => {
+  it('refuses an upload without the token header (401, the old cookie included), without an Origin or with a foreign one (403)', async () => {
     const body = Buffer.from('x');
-    expect((await put(`/upload/${BATCH}/no-cookie.png`, body, { origin })).status).toBe(401);
-    expect((await put(`/upload/${BATCH}/wrong-cookie.png`, body, { origin, cookie: `${cookieName(server.port)}=${'0'.repeat(32)}` })).status).toBe(401);
-    expect((await put(`/upload/${BATCH}/no-origin.png`, body, { cookie })).status).toBe(403);
-    expect((await put(`/upload/${BATCH}/foreign.png`, body, { cookie, origin: 'http://evil.example' })).status).toBe(403);
-    expect((await put(`/upload/${BATCH}/foreign-port.png`, body, { cookie, origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
+    expect((await put(`/upload/${BATCH}/no-cookie.png`, body, { origin, cookie: `graft_token_${server.port}=${server.token}` })).status).toBe(401);
+    expect((await put(`/upload/${BATCH}/wrong-cookie.png`, body, { origin, authorization: `Bearer ${'0'.repeat(32)}` })).status).toBe(401);
+    expect((await put(`/upload/${BATCH}/no-origin.png`, body, auth)).status).toBe(403);
+    expect((await put(`/upload/${BATCH}/foreign.png`, body, { ...auth, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await put(`/upload/${BATCH}/foreign-port.png`, body, { ...auth, origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
     const written = filesBelow(uploads);
     for (const name of ['no-cookie.png', 'wrong-cookie.png', 'no-origin.png', 'foreign.png', 'foreign-port.png']) expect(written).not.toContain(name);
   });
@@ -217,7 +216,7 @@ describe('uploads, downloads and pushed events over HTTP', () => {
   it('needs a Content-Length (a chunked upload is refused with 411)', async () => {
     const chunked = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: server.port, path: `/upload/${BATCH}/chunked.bin`, method: 'PUT', headers: { host: `127.0.0.1:${server.port}`, cookie, origin, 'transfer-encoding': 'chunked' } },
+        { host: '127.0.0.1', port: server.port, path: `/upload/${BATCH}/chunked.bin`, method: 'PUT', headers: { host: `127.0.0.1:${server.port}`, ...auth, origin, 'transfer-encoding': 'chunked' } },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -232,28 +231,28 @@ describe('uploads, downloads and pushed events over HTTP', () => {
   });
 
   it('downloads a run\'s export as an attachment, byte-exact; 404 for an unknown run', async () => {
-    const r = await send(server.port, 'GET', '/download/run/run-1', { cookie });
+    const r = await send(server.port, 'GET', '/download/run/run-1', auth);
     expect(r.status).toBe(200);
     expect(r.headers['content-disposition']).toBe('attachment; filename="graft-run-1.onnx"');
     expect(r.headers['content-type']).toBe('application/octet-stream');
     expect(Number(r.headers['content-length'])).toBe(exportBytes.length);
     expect(r.body.equals(exportBytes)).toBe(true);
-    const head = await send(server.port, 'HEAD', '/download/run/run-1', { cookie });
+    const head = await send(server.port, 'HEAD', '/download/run/run-1', auth);
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
-    expect((await send(server.port, 'GET', '/download/run/run-2', { cookie })).status).toBe(404);
-    expect((await send(server.port, 'GET', '/download/run/..%2F..%2Fetc%2Fpasswd', { cookie })).status).toBe(404);
-    expect((await send(server.port, 'GET', '/download/run/RUN-1', { cookie })).status).toBe(404);
+    expect((await send(server.port, 'GET', '/download/run/run-2', auth)).status).toBe(404);
+    expect((await send(server.port, 'GET', '/download/run/..%2F..%2Fetc%2Fpasswd', auth)).status).toBe(404);
+    expect((await send(server.port, 'GET', '/download/run/RUN-1', auth)).status).toBe(404);
   });
 
-  it('refuses a download without the cookie', async () => {
-    const r = await send(server.port, 'GET', '/download/run/run-1', {});
+  it('refuses a download without the token header (the old cookie included)', async () => {
+    const r = await send(server.port, 'GET', '/download/run/run-1', { cookie: `graft_token_${server.port}=${server.token}` });
     expect(r.status).toBe(401);
     expect(r.body.equals(exportBytes)).toBe(false);
   });
 
   it('pushes engine events to a connected page and unsubscribes when it leaves', async () => {
-    const ws = await connect(server.port, { origin, cookie });
+    const ws = await connect(server.port, { origin }, server.token);
     expect(listeners.size).toBe(1);
     const event: StudioEvent = { type: 'run-status', run: { id: 'run-1', status: 'done', error: null } };
     const received = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));

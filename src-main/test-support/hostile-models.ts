@@ -101,3 +101,17 @@ export function badReshapeModel(): Uint8Array {
   g.initializer.push(create(TensorProtoSchema, { name: 'shape', dims: [2n], dataType: 7, int64Data: [3n, 5n] }));
   return encodeModel(modelOfGraph(g));
 }
+
+/**
+ * y = x · xᵀ for x [n, 1]: a valid model whose one made-up sample is tiny (n elements) while
+ * its output takes n² floats (n = 32768: 4 GiB), so only a cap on native memory stops it.
+ */
+export function outerProductModel(n: number): Uint8Array {
+  const graph = create(GraphProtoSchema, {
+    name: 'outer',
+    node: [nodeProto('Transpose', ['x'], ['xt'], 'transpose'), nodeProto('MatMul', ['x', 'xt'], ['y'], 'outer')],
+    input: [valueInfo('x', [n, 1])],
+    output: [valueInfo('y', [n, n])],
+  });
+  return encodeModel(modelOfGraph(graph));
+}

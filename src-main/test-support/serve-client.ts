@@ -26,10 +26,20 @@ export function http(port: number, method: string, path: string, headers: Record
   });
 }
 
-/** A WebSocket to /api, or the HTTP status that refused it. */
-export function openSocket(port: number, headers: Record<string, string>, path = '/api'): Promise<WebSocket | number> {
+/** How our page names the token: a Bearer header over HTTP... */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** ...and the subprotocols it offers on the WebSocket (a browser cannot set other headers there). */
+export function tokenProtocols(token: string): string[] {
+  return ['graft', `graft-token.${token}`];
+}
+
+/** A WebSocket to /api offering `protocols`, or the HTTP status that refused it. */
+export function openSocket(port: number, headers: Record<string, string>, path = '/api', protocols: string[] = []): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);

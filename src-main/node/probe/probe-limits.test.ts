@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reluModel } from '../../test-support/hostile-models.js';
+import { outerProductModel, reluModel } from '../../test-support/hostile-models.js';
 import { trainerSlots } from '../train/trainer-process.js';
 import { TrainerProcess } from '../train/trainer-process.js';
-import { type WorkerChannel, type WorkerLauncher, WorkerSlots } from '../worker-process.js';
+import { addressSpaceCapper, type WorkerChannel, type WorkerLauncher, WorkerSlots } from '../worker-process.js';
 import { probeModel } from './probe-session.js';
 import { probeInWorker } from './probe.js';
 
@@ -60,6 +60,26 @@ function countingLauncher(delayMs: number) {
   };
   return { launcher, stats };
 }
+
+describe('probe native memory', () => {
+  // onnxruntime's tensors are native memory, outside the JavaScript heap cap: only the
+  // address-space limit (prlimit) stops a model whose one sample needs gigabytes.
+  it.skipIf(addressSpaceCapper() === null)('refuses a model whose one sample needs 4 GiB, under a 3 GiB cap, by name', async () => {
+    const path = join(work, 'outer-product.onnx');
+    writeFileSync(path, outerProductModel(32768));
+    const r = await probeInWorker(path, { addressSpaceMb: 3072 });
+    expect(r.ok).toBe(false);
+    expect(r.error).toBe("not run: the model needs more than 3 GiB of memory to run one sample (the probe's limit)");
+  });
+
+  it.skipIf(addressSpaceCapper() === null)('runs an ordinary model under the cap', async () => {
+    const path = join(work, 'outer-small.onnx');
+    writeFileSync(path, outerProductModel(1024));
+    const r = await probeInWorker(path, { addressSpaceMb: 3072 });
+    expect(r.error).toBeNull();
+    expect(r.outputs[0].shape).toEqual([1024, 1024]);
+  });
+});
 
 describe('worker caps', () => {
   it('at most 2 probe processes at once; the rest wait in line and all answer', async () => {

@@ -1,4 +1,4 @@
-// Dataset previews run in the server's process: a request may not ask for unbounded work.
+// Dataset previews: a request may not ask for unbounded work (they run in a worker process, one per studio).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

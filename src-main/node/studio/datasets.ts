@@ -13,7 +13,7 @@ import type { ModelFiles } from './model-files.js';
 
 const THUMB = 112;
 const CACHE_ENTRIES = 3;
-/** Samples per preview request: each is decoded and drawn on the server's own thread. */
+/** Samples per preview request: each is decoded and drawn (in the preview worker, see dataset-worker.ts). */
 export const MAX_PREVIEW_SAMPLES = 64;
 
 interface Opened {

@@ -15,7 +15,7 @@ import { devicesInWorker, probeInWorker } from '../probe/probe.js';
 import { bundledModelsDir, defaultDataset, packageVersion } from '../resources.js';
 import type { WorkerLauncher } from '../worker-process.js';
 import { listFolder } from './browse.js';
-import { DatasetPreviews } from './datasets.js';
+import { DatasetWorker } from './dataset-worker.js';
 import { ModelFiles } from './model-files.js';
 import { ModelViews } from './model-views.js';
 import { RunManager } from './runs.js';
@@ -30,6 +30,8 @@ export interface StudioServiceOptions {
   workspace?: string;
   /** How workers are started (utilityProcess under Electron); child_process.fork by default. */
   launcher?: WorkerLauncher;
+  /** Start the dataset preview worker now rather than at the first preview (a studio's page opens one at once). */
+  warmPreviews?: boolean;
 }
 
 /** The API plus what only the hosting process needs (pushing events, uploads, downloads). */
@@ -103,7 +105,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   };
   const files = new ModelFiles();
   const models = new ModelViews(files);
-  const datasets = new DatasetPreviews(files);
+  // Previews open datasets in a worker process: a huge or hostile one must not stall other clients.
+  const datasets = new DatasetWorker({ launcher: opts.launcher });
+  if (opts.warmPreviews) datasets.warm();
   const runs = new RunManager({ launcher: opts.launcher, emit });
   const userRoots = opts.roots.map((r) => resolve(r));
   // A browser is a remote client: it may only reach files below the allowed roots. The
@@ -244,6 +248,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     workspaceDir: () => workspace.root,
     uploadsDir: () => workspace.uploadsDir(project),
     runExportFile: (id) => runs.exportFile(workspace.runsDir(project), id),
-    close: () => runs.killAll(),
+    close: () => {
+      runs.killAll();
+      datasets.close();
+    },
   };
 }

@@ -25,8 +25,8 @@ export interface DesktopFiles {
 export interface WebTransfers {
   /** Uploads the files; resolves with the engine-side folder that holds them. */
   upload(files: PickedFile[], onProgress: (done: number, total: number) => void): Promise<string>;
-  /** Where the browser downloads a run's exported model, saved under `fileName`. */
-  downloadUrl(runId: string, fileName: string): string;
+  /** Downloads a run's exported model, saved under `fileName` (fetched with the page's token). */
+  download(runId: string, fileName: string): Promise<void>;
 }
 
 /** An error that crossed the API boundary; `code` is stable, `message` is for a person. */

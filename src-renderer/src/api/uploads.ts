@@ -68,7 +68,7 @@ export function newBatchId(): string {
  * folder becomes the dataset itself (its subfolders are the classes); loose files (IDX files,
  * a CSV) stay together at the top.
  */
-export async function uploadFiles(files: PickedFile[], onProgress: (done: number, total: number) => void): Promise<string> {
+export async function uploadFiles(files: PickedFile[], onProgress: (done: number, total: number) => void, headers: Record<string, string> = {}): Promise<string> {
   if (files.length === 0) throw new Error('nothing to upload: the drop held no files');
   const batch = newBatchId();
   let root = '';
@@ -77,7 +77,7 @@ export async function uploadFiles(files: PickedFile[], onProgress: (done: number
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const url = `/upload/${batch}/${f.relativePath.split('/').map(encodeURIComponent).join('/')}`;
-      const res = await fetch(url, { method: 'PUT', body: f.file, credentials: 'same-origin' });
+      const res = await fetch(url, { method: 'PUT', body: f.file, headers });
       if (!res.ok) throw new Error(`${f.relativePath}: ${(await res.text()).trim() || res.statusText}`);
       root = ((await res.json()) as { root: string }).root;
       onProgress(++done, files.length);

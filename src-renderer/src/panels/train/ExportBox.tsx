@@ -50,9 +50,9 @@ export function ExportBox({ run }: { run: RunRecord }) {
           </button>
         )}
         {web && (
-          <a className="button primary" href={web.downloadUrl(run.id, fileName)} download={fileName} data-testid="download-export">
+          <button type="button" className="primary" data-testid="download-export" onClick={() => void web.download(run.id, fileName).catch((err: unknown) => showError(err, 'Downloading the model'))}>
             Download .onnx
-          </a>
+          </button>
         )}
         <form className="row" onSubmit={save}>
           <label className="visually-hidden" htmlFor={`export-path-${run.id}`}>
