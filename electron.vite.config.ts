@@ -18,6 +18,7 @@ export default defineConfig({
           // node/worker-process.ts looks for `<name>.js` beside the bundled main.
           probe: at('src-main/node/workers/probe.ts'),
           trainer: at('src-main/node/workers/trainer.ts'),
+          predict: at('src-main/node/workers/predict.ts'),
         },
       },
     },

@@ -8,11 +8,13 @@
 // the methods of StudioApi, and everything else (dispatch, the transports) follows it.
 import type { ApiErrorData, ApiMethod, RpcOutcome, RpcRequest, RpcResponse, StudioApi } from './contract.js';
 import { bool, fail, int, intList, Invalid, name, nullable, num, object, oneOf, path, plainData, runId } from './fields.js';
-import type { DataOptions, Edit, ProjectState } from './studio-types.js';
+import type { DataOptions, Edit, ProjectState, TryInput } from './studio-types.js';
 import { type DataSpec, DEFAULT_TRAIN_CONFIG, type ScheduleName, type TrainConfig } from './training.js';
 
 const MAX_EDITS = 1000;
 const MAX_INDICES = 256;
+/** Inputs per Try request: a handful of dropped images or samples, each run on the engine. */
+export const MAX_TRY_INPUTS = 32;
 
 export function checkEdits(x: unknown): Edit[] {
   if (x === undefined) return [];
@@ -102,6 +104,16 @@ function checkProject(x: unknown): ProjectState {
 
 const split = (x: unknown) => oneOf(x, 'split', ['train', 'val', 'test'] as const);
 
+function checkTryInputs(x: unknown): TryInput[] {
+  if (!Array.isArray(x) || x.length === 0 || x.length > MAX_TRY_INPUTS) fail(`inputs must be a list of 1 to ${MAX_TRY_INPUTS} images or samples`);
+  return x.map((v, i): TryInput => {
+    const o = object(v, `inputs[${i}]`);
+    const kind = oneOf(o.kind, `inputs[${i}].kind`, ['image', 'sample'] as const);
+    if (kind === 'image') return { kind, path: path(o.path, `inputs[${i}].path`) };
+    return { kind, split: split(o.split), index: int(o.index, `inputs[${i}].index`, 0) };
+  });
+}
+
 /** Per method of the API: its parameters rebuilt from what arrived. */
 export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
   appInfo: () => [],
@@ -131,6 +143,10 @@ export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> 
   exportRun: ([r]) => {
     const o = object(r, 'the request');
     return [{ id: runId(o.id), path: path(o.path, 'path') }];
+  },
+  tryRun: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ id: runId(o.id), inputs: checkTryInputs(o.inputs), top: int(o.top, 'top', 1, 100) }];
   },
   loadProject: ([r]) => [{ name: nullable(object(r, 'the request').name, (v) => name(v, 'name')) }],
   saveProject: ([r]) => [{ project: checkProject(object(r, 'the request').project) }],
