@@ -17,8 +17,10 @@ export interface DatasetView {
   task: 'classification' | 'regression';
   /** Class names after any subset, in label order. */
   classes: string[] | null;
-  /** Every class the source has, before any subset (for the class picker). */
+  /** Every class the source has, before any subset (for the class picker), renames applied. */
   allClasses: string[] | null;
+  /** The same classes under the source's own names: what `DataOptions.renames` is keyed by. */
+  sourceClasses: string[] | null;
   counts: Record<'train' | 'val' | 'test', Record<string, number>>;
   splits: Record<'train' | 'val' | 'test', number>;
   skipped: { id: string; reason: string }[];

@@ -26,13 +26,31 @@ export function checkEdits(x: unknown): Edit[] {
   return plainData(x, 'edits') as Edit[];
 }
 
+const MAX_CLASS_NAME = 100;
+
+/** Renamed classes: at most one per class a source can have, each new name 1-100 characters. */
+function checkRenames(x: unknown): Record<string, string> {
+  const o = object(x, 'options.renames');
+  const entries = Object.entries(o);
+  if (entries.length > 10_000) fail('options.renames renames more classes than a dataset can have');
+  const out: Record<string, string> = {};
+  for (const [from, to] of entries) {
+    if (typeof to !== 'string' || to.trim() === '' || to.length > MAX_CLASS_NAME) fail(`options.renames["${from.slice(0, 40)}"] must be a name of 1 to ${MAX_CLASS_NAME} characters`);
+    // Own data properties only: a class called "__proto__" is a name like any other.
+    Object.defineProperty(out, from, { value: to.trim(), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 export function checkDataOptions(x: unknown): DataOptions {
   const o = object(x, 'options');
+  const renames = nullable(o.renames, checkRenames);
   return {
     classes: nullable(o.classes, (v) => intList(v, 'options.classes', 10_000)),
     perClassLimit: nullable(o.perClassLimit, (v) => int(v, 'options.perClassLimit', 1)),
     valFraction: num(o.valFraction, 'options.valFraction', 0, 0.9),
     seed: int(o.seed, 'options.seed', 0, 2 ** 31 - 1),
+    ...(renames && Object.keys(renames).length > 0 ? { renames } : {}),
   };
 }
 

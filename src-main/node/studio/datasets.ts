@@ -8,7 +8,7 @@ import { openDataset } from '../data/index.js';
 import { fileThumbnail, summariseInput, tensorImage } from '../data/previews.js';
 import type { Dataset, Split } from '../data/types.js';
 import type { ModelFile } from '../model-file.js';
-import { modelPreprocess, shapedForModel } from '../train/data.js';
+import { dataOpenOptions, modelPreprocess, shapedForModel } from '../train/data.js';
 import type { ModelFiles } from './model-files.js';
 
 const CACHE_ENTRIES = 3;
@@ -20,7 +20,7 @@ interface Opened {
   key: string;
   file: ModelFile;
   dataset: Dataset;
-  allClasses: string[] | null;
+  sourceClasses: string[] | null;
 }
 
 function inside(root: string, path: string): boolean {
@@ -41,25 +41,30 @@ export class DatasetPreviews {
     const hit = this.opened.find((o) => o.file === file && o.key === key);
     if (hit) return hit;
     const pre = modelPreprocess(file, options.seed, false);
-    const base = { seed: options.seed, valFraction: options.valFraction, ...(options.perClassLimit ? { perClassLimit: options.perClassLimit } : {}) };
-    const dataset = shapedForModel(await openDataset(path, pre, { ...base, ...(options.classes ? { classes: options.classes } : {}) }), file);
-    if (!options.classes) this.classesOf.set(path, dataset.info.classes);
-    // The class picker lists every class the source has, also when a subset is chosen.
-    if (!this.classesOf.has(path)) this.classesOf.set(path, (await openDataset(path, pre, base)).info.classes);
-    const entry = { key, file, dataset, allClasses: this.classesOf.get(path) ?? null };
+    const opts = dataOpenOptions(options);
+    const dataset = shapedForModel(await openDataset(path, pre, opts), file);
+    // The class picker lists every class the source has, under the source's own names (what
+    // renames are keyed by), also when a subset is chosen or classes are renamed.
+    if (!this.classesOf.has(path)) {
+      const { classes: _subset, renames: _renamed, ...whole } = opts;
+      this.classesOf.set(path, opts.classes || opts.renames ? (await openDataset(path, pre, whole)).info.classes : dataset.info.classes);
+    }
+    const entry = { key, file, dataset, sourceClasses: this.classesOf.get(path) ?? null };
     this.opened = [entry, ...this.opened].slice(0, CACHE_ENTRIES);
     return entry;
   }
 
   async view(path: string, modelPath: string, options: DataOptions): Promise<DatasetView> {
-    const { dataset, allClasses } = await this.open(path, modelPath, options);
+    const { dataset, sourceClasses } = await this.open(path, modelPath, options);
     const i = dataset.info;
+    const renames = options.renames ?? {};
     return {
       path,
       kind: i.kind,
       task: i.task,
       classes: i.classes,
-      allClasses,
+      allClasses: sourceClasses?.map((c) => (Object.hasOwn(renames, c) ? renames[c] : c)) ?? null,
+      sourceClasses,
       counts: i.counts,
       splits: i.splits,
       skipped: i.skipped.slice(0, 500),

@@ -56,6 +56,22 @@ export async function openModelView(path: string): Promise<Omit<ModelView, 'surg
   return view;
 }
 
+/**
+ * Runs `f`; an error it throws that names an upload's folder (the studio's own, not one the
+ * user knows) names the dropped files instead: a file inside by its path in the drop.
+ */
+export async function withoutUploadFolders<T>(projectsDir: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    const escaped = projectsDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const folder = new RegExp(`${escaped}/[^/]+/uploads/[a-z0-9-]+(/?)`, 'g');
+    e.message = e.message.replace(folder, (_, slash: string) => (slash ? '' : 'the dropped files'));
+    throw e;
+  }
+}
+
 export function defaultWorkspace(): string {
   const data = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(data, 'graft');
@@ -173,10 +189,10 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       return probeInWorker(await allowedPath(req.path, 'file'), { launcher: opts.launcher });
     },
     async openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView> {
-      return datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options);
+      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options));
     },
     async datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]> {
-      return datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices);
+      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices));
     },
     async browse(req: { path: string | null }): Promise<BrowseResult> {
       const shown = restricted ? roots() : [];

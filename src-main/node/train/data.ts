@@ -74,6 +74,7 @@ export function dataOpenOptions(o: DataOptions): OpenOptions {
     valFraction: o.valFraction,
     ...(o.classes ? { classes: o.classes } : {}),
     ...(o.perClassLimit ? { perClassLimit: o.perClassLimit } : {}),
+    ...(o.renames ? { renames: o.renames } : {}),
   };
 }
 

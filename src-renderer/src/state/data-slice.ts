@@ -2,7 +2,7 @@
 // seed), what the engine found in it, and sample previews of exactly what the network sees.
 import type { StateCreator } from 'zustand';
 import type { DataOptions, DatasetView, SampleView } from '../../../src-main/api/contract.js';
-import type { PickedFile } from '../api/uploads.js';
+import { datasetName, type PickedFile } from '../api/uploads.js';
 import { host } from '../host.js';
 import { toShown } from './errors.js';
 import type { StudioState } from './store.js';
@@ -59,7 +59,7 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
         if (mine === seq) set({ samples });
       }
     } catch (err) {
-      if (mine === seq) set({ data: prev, error: toShown(err, `Opening the dataset ${path}`) });
+      if (mine === seq) set({ data: prev, error: toShown(err, `Opening the dataset ${datasetName(path)}`) });
     } finally {
       if (mine === seq) set({ dataLoading: false });
     }
