@@ -37,10 +37,10 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
   upload: null,
 
   async setData(path, options) {
-    // Another dataset starts with all its classes and samples; the split settings carry over.
+    // Another dataset starts with all its classes, samples and names; the split settings carry over.
     const prev = get().data;
     const base = prev?.options ?? get().appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
-    const opts = options ?? (prev?.path === path ? base : { ...base, classes: null, perClassLimit: null });
+    const opts = options ?? (prev?.path === path ? base : { ...base, classes: null, perClassLimit: null, renames: null });
     const model = get().model;
     if (!model) {
       set({ data: { path, options: opts } });
