@@ -12,6 +12,13 @@ import './try.css';
 
 const SAMPLES = 8;
 
+/** ", 5 of 8 right" over the samples whose true class is known. */
+function rightOf(cards: { prediction: TryPrediction }[]): string {
+  const judged = cards.map((c) => c.prediction).filter((p) => p.top && p.truth?.index != null);
+  if (judged.length === 0) return '';
+  return `, ${judged.filter((p) => p.top![0].index === p.truth!.index).length} of ${judged.length} right`;
+}
+
 function percent(p: number): string {
   return p >= 0.995 ? `${(p * 100).toFixed(1)}%` : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`;
 }
@@ -40,10 +47,14 @@ function ClassBars({ p }: { p: TryPrediction }) {
   return (
     <ol className="try-bars" data-testid="try-bars">
       {p.top!.map((c, rank) => (
-        <li key={c.index} className={rank === 0 ? 'best' : ''} data-probability={c.probability}>
-          <span className="try-class" title={c.className}>
+        <li key={c.index} className={`${rank === 0 ? 'best' : ''}${truth === c.index ? ' truth' : ''}`} data-probability={c.probability}>
+          <span className="try-class" title={truth === c.index ? `${c.className} (the true class)` : c.className}>
+            {truth === c.index && (
+              <span className="try-true" aria-label="true class">
+                ✓{' '}
+              </span>
+            )}
             {c.className}
-            {truth === c.index && <span className="try-true"> ✓ true class</span>}
           </span>
           <span className="try-bar-track">
             <span className="try-bar" style={{ width: `${Math.max(c.probability * 100, 0.5)}%` }} />
@@ -78,13 +89,19 @@ function Verdict({ p }: { p: TryPrediction }) {
 }
 
 function Card({ picture, p }: { picture: string | null; p: TryPrediction }) {
-  const image = picture ?? p.input;
+  // A file that could not be read has no picture worth showing (the browser cannot draw it either).
+  const image = p.error ? null : (picture ?? p.input);
   return (
     <figure className={`try-card${p.error ? ' failed' : ''}`} data-testid="try-card">
       {image && (
         <div className="try-pictures">
           <img src={image} alt={`${p.name}`} className={picture ? '' : 'pixelated'} />
-          {picture && p.input && <img src={p.input} alt={`what the network sees of ${p.name}`} className="pixelated" title="What the network receives" />}
+          {picture && p.input && (
+            <figure className="try-network-input" title="What the network receives: resized and converted as in training">
+              <img src={p.input} alt={`what the network sees of ${p.name}`} className="pixelated" />
+              <figcaption>network input</figcaption>
+            </figure>
+          )}
         </div>
       )}
       <figcaption>
@@ -230,8 +247,8 @@ export function TryTab() {
       {result?.note && <p className="muted">{result.note}</p>}
       {cards.length > 0 ? (
         <>
-          <p className="muted try-timing">
-            {cards.length} input{cards.length === 1 ? '' : 's'} in {(result!.millis / 1000).toFixed(1)} s
+          <p className="muted try-timing" data-testid="try-timing">
+            {cards.length} input{cards.length === 1 ? '' : 's'} in {(result!.millis / 1000).toFixed(1)} s{rightOf(cards)}
           </p>
           <div className="try-grid" data-testid="try-results">
             {cards.map((c) => (
