@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { DataOptions, DatasetView } from '../../../../src-main/api/contract.js';
 import { exactCount } from '../../format.js';
 import { datasetName } from '../../api/uploads.js';
+import { withRename } from '../../state/renames.js';
 import { useStudio } from '../../state/store.js';
 import { DataSource } from './DataSource.js';
 import './class-names.css';
@@ -44,14 +45,6 @@ function ClassName({ name, index, onRename }: { name: string; index: number; onR
       }}
     />
   );
-}
-
-/** `renames` with class `source` called `name` (a name back to the source's own drops the entry). */
-export function withRename(renames: Record<string, string> | null | undefined, source: string, name: string): Record<string, string> | null {
-  const next = { ...renames };
-  if (name === source) delete next[source];
-  else next[source] = name;
-  return Object.keys(next).length > 0 ? next : null;
 }
 
 function ClassTable({ dataset, options }: { dataset: DatasetView; options: DataOptions }) {

@@ -7,7 +7,7 @@ import type { RunRecord, TryPrediction } from '../../../../src-main/api/contract
 import { droppedFiles, inputFiles } from '../../api/uploads.js';
 import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
-import { sampleSplit, tryableRuns, triedRun } from '../../state/try-slice.js';
+import { sampleSplit, tryableRuns, triedRun } from '../../state/try-runs.js';
 import './try.css';
 
 const SAMPLES = 8;
