@@ -19,6 +19,7 @@ export default defineConfig({
           probe: at('src-main/node/workers/probe.ts'),
           trainer: at('src-main/node/workers/trainer.ts'),
           datasets: at('src-main/node/workers/datasets.ts'),
+          predict: at('src-main/node/workers/predict.ts'),
         },
       },
     },

@@ -43,6 +43,7 @@ export function createFakeService(initialModel: string | null = null): StudioApi
     resumeRun: unavailable,
     listRuns: async () => [],
     exportRun: unavailable,
+    tryRun: unavailable,
     loadProject: async ({ name }) => ({
       project: { name: name ?? 'untitled', model: initialModel, edits: [], data: null, dataOptions: DEFAULT_DATA_OPTIONS, train: {} },
       runs: [],

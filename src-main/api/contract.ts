@@ -19,6 +19,8 @@ import type {
   SampleView,
   StudioEvent,
   SurgeryView,
+  TryInput,
+  TryResult,
 } from './studio-types.js';
 
 export type { BlockKind, Dim, HeadInfo, RecurrentInfo, TensorInfo };
@@ -91,6 +93,11 @@ export interface StudioApi {
   listRuns(): Promise<RunRecord[]>;
   /** Copies a run's verified export to `path`. */
   exportRun(req: { id: string; path: string }): Promise<{ path: string; bytes: number }>;
+  /**
+   * Runs a finished run's exported model on images or on samples of its own data, in a worker
+   * process, with the preprocessing the run trained with; `top` classes per input.
+   */
+  tryRun(req: { id: string; inputs: TryInput[]; top: number }): Promise<TryResult>;
   /** The named project, or (name null) the one open last: crash recovery is reopening it. */
   loadProject(req: { name: string | null }): Promise<{ project: ProjectState; runs: RunRecord[] }>;
   saveProject(req: { project: ProjectState }): Promise<{ savedAt: string }>;

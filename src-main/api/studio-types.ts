@@ -17,8 +17,10 @@ export interface DatasetView {
   task: 'classification' | 'regression';
   /** Class names after any subset, in label order. */
   classes: string[] | null;
-  /** Every class the source has, before any subset (for the class picker). */
+  /** Every class the source has, before any subset (for the class picker), renames applied. */
   allClasses: string[] | null;
+  /** The same classes under the source's own names: what `DataOptions.renames` is keyed by. */
+  sourceClasses: string[] | null;
   counts: Record<'train' | 'val' | 'test', Record<string, number>>;
   splits: Record<'train' | 'val' | 'test', number>;
   skipped: { id: string; reason: string }[];
@@ -104,6 +106,43 @@ export interface ProjectState {
   dataOptions: DataOptions;
   /** The training panel's settings (model, data and edits come from the fields above). */
   train: Partial<TrainConfig>;
+}
+
+/** What the Try panel runs a model on: an image file on the engine's machine, or a sample of the run's own data. */
+export type TryInput = { kind: 'image'; path: string } | { kind: 'sample'; split: 'train' | 'val' | 'test'; index: number };
+
+/** One class among a prediction's best, with the model's probability for it (0..1). */
+export interface TryClass {
+  index: number;
+  className: string;
+  probability: number;
+}
+
+/** The model's answer for one input of a Try request. */
+export interface TryPrediction {
+  /** The image's file name (never its folder), or e.g. "test sample 12". */
+  name: string;
+  /** Why this input could not be tried (a damaged image, a wrong size); the rest are null then. */
+  error: string | null;
+  /** Classification: the best classes, most probable first (probabilities over all classes). */
+  top: TryClass[] | null;
+  /** Regression: the predicted values. */
+  values: number[] | null;
+  /** Samples only: the true class, or the true target values. */
+  truth: { index: number | null; className: string | null; values: number[] | null } | null;
+  /** PNG data URL of what the network received (images), de-normalised for display. */
+  input: string | null;
+  /** e.g. "1×28×28, mean 0.286, std 0.353", or a sequence's first steps. */
+  inputSummary: string;
+}
+
+export interface TryResult {
+  runId: string;
+  task: 'classification' | 'regression';
+  /** The model's class names (its export's metadata), in output order. */
+  classes: string[] | null;
+  predictions: TryPrediction[];
+  millis: number;
 }
 
 export interface ProjectSummary {

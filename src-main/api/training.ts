@@ -13,6 +13,11 @@ export interface DataOptions {
   valFraction: number;
   /** The split's seed. */
   seed: number;
+  /**
+   * Classes the user renamed: the source's name -> the name shown, trained under and written
+   * into the export. Absent or null: the source's names.
+   */
+  renames?: Record<string, string> | null;
 }
 
 export const DEFAULT_DATA_OPTIONS: DataOptions = { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };

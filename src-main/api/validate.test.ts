@@ -238,3 +238,25 @@ describe('deeply nested data', () => {
     expect(req.edits).toEqual(JSON.parse(JSON.stringify(edits)));
   });
 });
+
+describe('tryRun and renamed classes', () => {
+  it('takes images by path and samples by split and index, rebuilt field by field', () => {
+    const [req] = accepted(checkCall('tryRun', [{ id: 'abc-123', top: 5, inputs: [{ kind: 'image', path: '/u/a.png', extra: 1 }, { kind: 'sample', split: 'test', index: 4 }] }]));
+    expect(req).toEqual({ id: 'abc-123', top: 5, inputs: [{ kind: 'image', path: '/u/a.png' }, { kind: 'sample', split: 'test', index: 4 }] });
+    expect(refused(checkCall('tryRun', [{ id: 'abc', top: 5, inputs: [] }]))).toMatch(/inputs must be a list of 1 to 32/);
+    expect(refused(checkCall('tryRun', [{ id: 'abc', top: 5, inputs: Array.from({ length: 33 }, () => ({ kind: 'sample', split: 'test', index: 0 })) }]))).toMatch(/1 to 32/);
+    expect(refused(checkCall('tryRun', [{ id: 'abc', top: 0, inputs: [{ kind: 'sample', split: 'test', index: 0 }] }]))).toMatch(/top must be a whole number/);
+    expect(refused(checkCall('tryRun', [{ id: 'abc', top: 3, inputs: [{ kind: 'file', path: '/x' }] }]))).toMatch(/inputs\[0\]\.kind must be one of image, sample/);
+  });
+
+  it('keeps renames as own string data, trimmed, and refuses empty names', () => {
+    const [req] = accepted(checkCall('openDataset', [{ path: '/d', model: '/m.onnx', options: { ...dataOptions, renames: JSON.parse('{"__proto__": " shoe ", "Bag": "Handbag"}') as object } }]));
+    const renames = (req as { options: { renames: Record<string, string> } }).options.renames;
+    expect(Object.getPrototypeOf(renames)).toBe(Object.prototype);
+    expect(Object.entries(renames)).toEqual([
+      ['__proto__', 'shoe'],
+      ['Bag', 'Handbag'],
+    ]);
+    expect(refused(checkCall('openDataset', [{ path: '/d', model: '/m.onnx', options: { ...dataOptions, renames: { Bag: '  ' } } }]))).toMatch(/renames\["Bag"\] must be a name of 1 to 100/);
+  });
+});

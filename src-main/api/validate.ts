@@ -8,11 +8,13 @@
 // the methods of StudioApi, and everything else (dispatch, the transports) follows it.
 import type { ApiErrorData, ApiMethod, RpcOutcome, RpcRequest, RpcResponse, StudioApi } from './contract.js';
 import { bool, fail, int, intList, Invalid, name, nullable, num, object, oneOf, path, plainData, runId } from './fields.js';
-import type { DataOptions, Edit, ProjectState } from './studio-types.js';
+import type { DataOptions, Edit, ProjectState, TryInput } from './studio-types.js';
 import { type DataSpec, DEFAULT_TRAIN_CONFIG, DEVICE_CHOICES, type ScheduleName, type TrainConfig } from './training.js';
 
 const MAX_EDITS = 1000;
 const MAX_INDICES = 256;
+/** Inputs per Try request: a handful of dropped images or samples, each run on the engine. */
+export const MAX_TRY_INPUTS = 32;
 
 export function checkEdits(x: unknown): Edit[] {
   if (x === undefined) return [];
@@ -24,13 +26,31 @@ export function checkEdits(x: unknown): Edit[] {
   return plainData(x, 'edits') as Edit[];
 }
 
+const MAX_CLASS_NAME = 100;
+
+/** Renamed classes: at most one per class a source can have, each new name 1-100 characters. */
+function checkRenames(x: unknown): Record<string, string> {
+  const o = object(x, 'options.renames');
+  const entries = Object.entries(o);
+  if (entries.length > 10_000) fail('options.renames renames more classes than a dataset can have');
+  const out: Record<string, string> = {};
+  for (const [from, to] of entries) {
+    if (typeof to !== 'string' || to.trim() === '' || to.length > MAX_CLASS_NAME) fail(`options.renames["${from.slice(0, 40)}"] must be a name of 1 to ${MAX_CLASS_NAME} characters`);
+    // Own data properties only: a class called "__proto__" is a name like any other.
+    Object.defineProperty(out, from, { value: to.trim(), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 export function checkDataOptions(x: unknown): DataOptions {
   const o = object(x, 'options');
+  const renames = nullable(o.renames, checkRenames);
   return {
     classes: nullable(o.classes, (v) => intList(v, 'options.classes', 10_000)),
     perClassLimit: nullable(o.perClassLimit, (v) => int(v, 'options.perClassLimit', 1)),
     valFraction: num(o.valFraction, 'options.valFraction', 0, 0.9),
     seed: int(o.seed, 'options.seed', 0, 2 ** 31 - 1),
+    ...(renames && Object.keys(renames).length > 0 ? { renames } : {}),
   };
 }
 
@@ -104,6 +124,16 @@ function checkProject(x: unknown): ProjectState {
 
 const split = (x: unknown) => oneOf(x, 'split', ['train', 'val', 'test'] as const);
 
+function checkTryInputs(x: unknown): TryInput[] {
+  if (!Array.isArray(x) || x.length === 0 || x.length > MAX_TRY_INPUTS) fail(`inputs must be a list of 1 to ${MAX_TRY_INPUTS} images or samples`);
+  return x.map((v, i): TryInput => {
+    const o = object(v, `inputs[${i}]`);
+    const kind = oneOf(o.kind, `inputs[${i}].kind`, ['image', 'sample'] as const);
+    if (kind === 'image') return { kind, path: path(o.path, `inputs[${i}].path`) };
+    return { kind, split: split(o.split), index: int(o.index, `inputs[${i}].index`, 0) };
+  });
+}
+
 /** Per method of the API: its parameters rebuilt from what arrived. */
 export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
   appInfo: () => [],
@@ -134,6 +164,10 @@ export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> 
   exportRun: ([r]) => {
     const o = object(r, 'the request');
     return [{ id: runId(o.id), path: path(o.path, 'path') }];
+  },
+  tryRun: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ id: runId(o.id), inputs: checkTryInputs(o.inputs), top: int(o.top, 'top', 1, 100) }];
   },
   loadProject: ([r]) => [{ name: nullable(object(r, 'the request').name, (v) => name(v, 'name')) }],
   saveProject: ([r]) => [{ project: checkProject(object(r, 'the request').project) }],

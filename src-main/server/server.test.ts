@@ -43,6 +43,7 @@ const fakeService: StudioApi = {
   resumeRun: notHere,
   listRuns: notHere,
   exportRun: notHere,
+  tryRun: notHere,
   loadProject: notHere,
   saveProject: notHere,
   listProjects: notHere,

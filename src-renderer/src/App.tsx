@@ -5,13 +5,15 @@ import { ErrorBanner } from './panels/ErrorBanner.js';
 import { ModelTab } from './panels/model/ModelTab.js';
 import { TopBar } from './panels/TopBar.js';
 import { TrainTab } from './panels/train/TrainTab.js';
+import { TryTab } from './panels/try/TryTab.js';
 import { type Tab, useStudio } from './state/store.js';
 
 const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'model', label: 'Model', key: '1' },
   { id: 'data', label: 'Data', key: '2' },
   { id: 'train', label: 'Train', key: '3' },
-  { id: 'compare', label: 'Compare', key: '4' },
+  { id: 'try', label: 'Try', key: '4' },
+  { id: 'compare', label: 'Compare', key: '5' },
 ];
 
 function isTextField(t: EventTarget | null): boolean {
@@ -19,7 +21,7 @@ function isTextField(t: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
-/** Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo edits; Alt+1..4 switch tabs. */
+/** Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo edits; Alt+1..5 switch tabs. */
 function useShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -91,6 +93,7 @@ export function App() {
         {tab === 'model' && <ModelTab />}
         {tab === 'data' && <DataTab />}
         {tab === 'train' && <TrainTab />}
+        {tab === 'try' && <TryTab />}
         {tab === 'compare' && <CompareTab />}
       </main>
     </div>

@@ -40,7 +40,7 @@ export function assembleDataset(source: RecordSource, opts: OpenOptions): Datase
   const fractions = { val: opts.valFraction ?? DEFAULT_VAL_FRACTION, test: opts.testFraction ?? DEFAULT_TEST_FRACTION };
   let split = resolveSplits(allLabels, source.given, fractions, opts.seed);
 
-  let classes = source.classes;
+  let classes = source.classes && opts.renames ? renamed(source.classes, opts.renames) : source.classes;
   let labelOf = (record: number) => classOf(record);
   if (classes && opts.classes) {
     const remap = classRemap(opts.classes, classes.length);
@@ -131,6 +131,18 @@ export function assembleDataset(source: RecordSource, opts: OpenOptions): Datase
     labels: (s) => (regression ? null : Int32Array.from(split[s], labelOf)),
   };
   return dataset;
+}
+
+/** The source's class names with the user's renames applied; two classes may not end up with one name. */
+function renamed(classes: string[], renames: Record<string, string>): string[] {
+  const out = classes.map((c) => (Object.hasOwn(renames, c) ? renames[c] : c));
+  const seen = new Map<string, string>();
+  out.forEach((name, i) => {
+    const other = seen.get(name);
+    if (other !== undefined) throw new GraftError('dataset-class-names', `classes '${other}' and '${classes[i]}' would both be called '${name}'; give each class a name of its own`);
+    seen.set(name, classes[i]);
+  });
+  return out;
 }
 
 function mapSplits(split: Record<Split, number[]>, f: (members: number[]) => number[]): Record<Split, number[]> {

@@ -6,18 +6,23 @@
 // whole train file, all classes. Classic for MNIST (0.1307/0.3081), better conditioned than
 // 0.5/0.5 for mostly-black images, and independent of class subsets and per-class limits, so a
 // model pretrained on classes 0-4 and one transferred to 5-9 see the same input scale.
-import { basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { GraftError } from '../../core/errors.js';
 import { drawPlacement } from '../../core/data/bilinear.js';
+import { FASHION_MNIST_CLASSES, isFashionMnistLabels, parseClassNamesFile } from '../../core/data/idx-class-names.js';
 import { planPlacement } from '../../core/data/geometry.js';
 import { type MeanStd, channelTables, normaliseReplicated, resolveMeanStd } from '../../core/data/normalisation.js';
 import { mixSeeds } from '../../core/data/seeds.js';
 import { seededRandom } from '../../core/random.js';
 import { assembleDataset } from './assemble.js';
-import { type IdxImages, findIdxParts, readIdxPart } from './idx-files.js';
+import { type IdxImages, type IdxPart, findIdxParts, readIdxPart } from './idx-files.js';
 import type { Dataset, OpenOptions, Preprocess } from './types.js';
 
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export { FASHION_MNIST_CLASSES };
+
+/** Beside IDX files, names their classes one per line (label order): IDX stores only numbers. */
+export const CLASS_NAMES_FILE = 'classes.txt';
 
 export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOptions): Promise<Dataset> {
   const { folder, parts } = await findIdxParts(path);
@@ -49,8 +54,8 @@ export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOp
     : null;
 
   const classCount = Math.max(...loaded.map((p) => p.labels.reduce((m, v) => Math.max(m, v), 0))) + 1;
-  const fashion = /fashion/i.test(folder) || parts.some((p) => /fashion/i.test(basename(p.images)));
-  const classes = fashion && classCount <= FASHION_MNIST_CLASSES.length ? FASHION_MNIST_CLASSES : Array.from({ length: classCount }, (_, i) => String(i));
+  const warnings: string[] = [];
+  const classes = await idxClassNames(folder, parts, loaded, classCount, warnings);
 
   const trainParts = loaded.filter((_, k) => !given || parts[k].split !== 'test');
   const ms = resolveMeanStd(pre.channels, pre, pixelStats(trainParts));
@@ -74,7 +79,7 @@ export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOp
       inputShape: [pre.channels, pre.height, pre.width],
       normalisation: ms,
       skipped: [],
-      warnings: [],
+      warnings,
       read: (r, augment, read) => {
         const k = partOf(r);
         const i = r - offsets[k];
@@ -83,6 +88,23 @@ export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOp
     },
     opts,
   );
+}
+
+/**
+ * The classes' names: from a names file beside the IDX files, else Fashion-MNIST's when the
+ * files are Fashion-MNIST (by content, or by a folder or file name that says so), else the
+ * label numbers.
+ */
+async function idxClassNames(folder: string, parts: IdxPart[], loaded: IdxImages[], classCount: number, warnings: string[]): Promise<string[]> {
+  const text = await readFile(join(folder, CLASS_NAMES_FILE), 'utf8').catch(() => null);
+  if (text !== null) {
+    const parsed = parseClassNamesFile(text, classCount);
+    if (parsed.ok) return parsed.names;
+    warnings.push(`${CLASS_NAMES_FILE} is not used: ${parsed.reason}`);
+  }
+  const named = /fashion/i.test(folder) || parts.some((p) => /fashion/i.test(basename(p.images)));
+  const fashion = named || loaded.some((p) => isFashionMnistLabels(p.labels, p.height, p.width));
+  return fashion && classCount <= FASHION_MNIST_CLASSES.length ? FASHION_MNIST_CLASSES : Array.from({ length: classCount }, (_, i) => String(i));
 }
 
 /** Mean and std of all pixels (0..1 scale), from a byte histogram: one pass, no float sums. */

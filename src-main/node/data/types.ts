@@ -101,6 +101,8 @@ export interface OpenOptions {
   memoryBudgetBytes?: number;
   /** Subset of class indices, remapped to 0..k-1 in the order given. */
   classes?: number[];
+  /** Classes renamed: the source's name -> the name used (before any subset is taken). */
+  renames?: Record<string, string>;
   /** Keep the first N samples per class of the train split. */
   perClassLimit?: number;
   /** CSV: the label column (default: the last column). */

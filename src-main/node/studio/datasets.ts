@@ -2,16 +2,15 @@
 // input size and normalisation, the same split options), with sample previews: the stored
 // image and the tensor the network receives, drawn back as an image.
 import { isAbsolute, relative, resolve } from 'node:path';
-import sharp from 'sharp';
 import type { DataOptions, DatasetView, SampleView } from '../../api/studio-types.js';
 import { GraftError } from '../../core/errors.js';
 import { openDataset } from '../data/index.js';
+import { fileThumbnail, summariseInput, tensorImage } from '../data/previews.js';
 import type { Dataset, Split } from '../data/types.js';
 import type { ModelFile } from '../model-file.js';
-import { modelPreprocess, shapedForModel } from '../train/data.js';
+import { dataOpenOptions, modelPreprocess, shapedForModel } from '../train/data.js';
 import type { ModelFiles } from './model-files.js';
 
-const THUMB = 112;
 const CACHE_ENTRIES = 3;
 /** Samples per preview request: each is decoded and drawn (in the preview worker, see dataset-worker.ts). */
 export const MAX_PREVIEW_SAMPLES = 64;
@@ -21,51 +20,12 @@ interface Opened {
   key: string;
   file: ModelFile;
   dataset: Dataset;
-  allClasses: string[] | null;
+  sourceClasses: string[] | null;
 }
 
 function inside(root: string, path: string): boolean {
   const rel = relative(resolve(root), resolve(path));
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}
-
-/** A CHW float tensor, de-normalised and clamped, as a PNG data URL. */
-async function tensorImage(x: Float32Array, shape: number[], mean: number[], std: number[]): Promise<string | null> {
-  if (shape.length !== 3 || (shape[0] !== 1 && shape[0] !== 3)) return null;
-  const [c, h, w] = shape;
-  const hwc = new Uint8Array(h * w * c);
-  for (let ch = 0; ch < c; ch++) {
-    const m = mean[ch] ?? mean[0] ?? 0;
-    const s = std[ch] ?? std[0] ?? 1;
-    for (let i = 0; i < h * w; i++) hwc[i * c + ch] = Math.max(0, Math.min(255, Math.round((x[ch * h * w + i] * s + m) * 255)));
-  }
-  const scale = Math.max(1, Math.floor(THUMB / Math.max(h, w)));
-  const png = await sharp(hwc, { raw: { width: w, height: h, channels: c as 1 | 3 } })
-    .resize(w * scale, h * scale, { kernel: 'nearest' })
-    .png()
-    .toBuffer();
-  return `data:image/png;base64,${png.toString('base64')}`;
-}
-
-async function fileThumbnail(path: string): Promise<string | null> {
-  try {
-    const png = await sharp(path, { limitInputPixels: 100e6 }).autoOrient().resize(THUMB, THUMB, { fit: 'inside' }).png().toBuffer();
-    return `data:image/png;base64,${png.toString('base64')}`;
-  } catch {
-    return null;
-  }
-}
-
-function summarise(x: Float32Array, shape: number[]): string {
-  let sum = 0;
-  let sq = 0;
-  for (const v of x) {
-    sum += v;
-    sq += v * v;
-  }
-  const mean = sum / Math.max(x.length, 1);
-  const std = Math.sqrt(Math.max(0, sq / Math.max(x.length, 1) - mean * mean));
-  return `${shape.join('×')}, mean ${mean.toFixed(3)}, std ${std.toFixed(3)}`;
 }
 
 export class DatasetPreviews {
@@ -81,25 +41,30 @@ export class DatasetPreviews {
     const hit = this.opened.find((o) => o.file === file && o.key === key);
     if (hit) return hit;
     const pre = modelPreprocess(file, options.seed, false);
-    const base = { seed: options.seed, valFraction: options.valFraction, ...(options.perClassLimit ? { perClassLimit: options.perClassLimit } : {}) };
-    const dataset = shapedForModel(await openDataset(path, pre, { ...base, ...(options.classes ? { classes: options.classes } : {}) }), file);
-    if (!options.classes) this.classesOf.set(path, dataset.info.classes);
-    // The class picker lists every class the source has, also when a subset is chosen.
-    if (!this.classesOf.has(path)) this.classesOf.set(path, (await openDataset(path, pre, base)).info.classes);
-    const entry = { key, file, dataset, allClasses: this.classesOf.get(path) ?? null };
+    const opts = dataOpenOptions(options);
+    const dataset = shapedForModel(await openDataset(path, pre, opts), file);
+    // The class picker lists every class the source has, under the source's own names (what
+    // renames are keyed by), also when a subset is chosen or classes are renamed.
+    if (!this.classesOf.has(path)) {
+      const { classes: _subset, renames: _renamed, ...whole } = opts;
+      this.classesOf.set(path, opts.classes || opts.renames ? (await openDataset(path, pre, whole)).info.classes : dataset.info.classes);
+    }
+    const entry = { key, file, dataset, sourceClasses: this.classesOf.get(path) ?? null };
     this.opened = [entry, ...this.opened].slice(0, CACHE_ENTRIES);
     return entry;
   }
 
   async view(path: string, modelPath: string, options: DataOptions): Promise<DatasetView> {
-    const { dataset, allClasses } = await this.open(path, modelPath, options);
+    const { dataset, sourceClasses } = await this.open(path, modelPath, options);
     const i = dataset.info;
+    const renames = options.renames ?? {};
     return {
       path,
       kind: i.kind,
       task: i.task,
       classes: i.classes,
-      allClasses,
+      allClasses: sourceClasses?.map((c) => (Object.hasOwn(renames, c) ? renames[c] : c)) ?? null,
+      sourceClasses,
       counts: i.counts,
       splits: i.splits,
       skipped: i.skipped.slice(0, 500),
@@ -138,7 +103,7 @@ export class DatasetPreviews {
         // Only files the dataset itself listed, below its own folder.
         original: info.kind === 'image-folder' && inside(info.root, s.id) ? await fileThumbnail(s.id) : null,
         input: images ? await tensorImage(s.x, info.inputShape, info.normalisation.mean, info.normalisation.std) : null,
-        inputSummary: summarise(s.x, info.inputShape),
+        inputSummary: summariseInput(s.x, info.inputShape),
       });
     }
     return out;

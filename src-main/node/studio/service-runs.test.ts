@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, StudioEvent } from '../../api/studio-types.js';
 import { DEFAULT_DATA_OPTIONS, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../api/training.js';
 import { errorOf, FASHION, FE_EDITS, haveFashion, nextEvent, statusOf, studioScratch } from '../../test-support/studio.js';
+import { openDataset } from '../data/index.js';
+import { readModelProto } from '../model-file.js';
 import { defaultModelPath } from '../resources.js';
 import { forkLauncher, type WorkerChannel } from '../worker-process.js';
 import type { StudioService } from './service.js';
@@ -20,7 +22,8 @@ describe.skipIf(!haveFashion)('training runs', () => {
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
     model: defaultModelPath,
-    data: { path: FASHION, options: { ...DEFAULT_DATA_OPTIONS, classes: [5, 6, 7, 8, 9], perClassLimit: 50 } },
+    // One class renamed by the user: the run trains, evaluates and exports under the new name.
+    data: { path: FASHION, options: { ...DEFAULT_DATA_OPTIONS, classes: [5, 6, 7, 8, 9], perClassLimit: 50, renames: { Bag: 'Handbag' } } },
     edits: FE_EDITS,
     epochs: 1,
     batchSize: 32,
@@ -55,7 +58,7 @@ describe.skipIf(!haveFashion)('training runs', () => {
     expect(r.epochs).toHaveLength(1);
     expect(r.start?.trainableParams).toBe(73_856 + 645);
     expect(r.start?.trainableBlocks).toEqual(['classifier']);
-    expect(r.start?.classes).toEqual(['Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+    expect(r.start?.classes).toEqual(['Sandal', 'Shirt', 'Sneaker', 'Handbag', 'Ankle boot']);
     expect(r.start?.samples.train).toBe(250);
     expect(r.steps.length).toBeGreaterThan(0);
     const ev = r.evaluation!;
@@ -86,6 +89,29 @@ describe.skipIf(!haveFashion)('training runs', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('writes the classes, the renamed one under its new name, into the export', async () => {
+    const { model } = await readModelProto(finished.config.exportPath!);
+    expect(JSON.parse(model.metadataProps.find((m) => m.key === 'class_names')!.value)).toEqual(['Sandal', 'Shirt', 'Sneaker', 'Handbag', 'Ankle boot']);
+    expect(finished.evaluation?.classes).toEqual(['Sandal', 'Shirt', 'Sneaker', 'Handbag', 'Ankle boot']);
+  });
+
+  it('tries the run’s model on a test sample as onnxruntime runs the export, beside the truth', async () => {
+    const answer = await s.tryRun({ id: finished.id, inputs: [{ kind: 'sample', split: 'test', index: 7 }], top: 5 });
+    expect(answer.classes).toEqual(['Sandal', 'Shirt', 'Sneaker', 'Handbag', 'Ankle boot']);
+    const [p] = answer.predictions;
+    expect(p.error).toBeNull();
+    // The same test sample, read the way the run read it, through the exported file.
+    const ds = await openDataset(FASHION, { channels: 1, height: 28, width: 28, resize: 'center-crop', seed: 0 }, { seed: 0, valFraction: 0.1, classes: [5, 6, 7, 8, 9], perClassLimit: 50 });
+    const b = await ds.getBatch('test', [7]);
+    const session = await ort.InferenceSession.create(finished.config.exportPath!);
+    const logits = Array.from((await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', b.x, [1, 1, 28, 28]) }))[session.outputNames[0]].data as Float32Array);
+    await session.release();
+    const exps = logits.map((v) => Math.exp(v - Math.max(...logits)));
+    for (const c of p.top!) expect(c.probability).toBeCloseTo(exps[c.index] / exps.reduce((a, e) => a + e, 0), 5);
+    expect(p.truth?.index).toBe(b.labels[0]);
+    expect((await errorOf(s.tryRun({ id: 'no-such-run', inputs: [{ kind: 'sample', split: 'test', index: 0 }], top: 3 }))).code).toBe('run-not-found');
   });
 
   it('refuses exports outside the allowed folders, to a non-.onnx name, and of unknown runs', async () => {

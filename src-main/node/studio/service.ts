@@ -4,7 +4,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { AppInfo, ModelEntry, ModelView, ProbeResult, RunAction, StudioApi } from '../../api/contract.js';
-import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent } from '../../api/studio-types.js';
+import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent, TryInput, TryResult } from '../../api/studio-types.js';
 import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
 import { DEFAULT_TRAIN_CONFIG, type DeviceReport, STRATEGY_DEFAULTS, type TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
@@ -13,6 +13,7 @@ import { isAddingSpec } from '../data/adding.js';
 import { readModelFile } from '../model-file.js';
 import { devicesInWorker, probeInWorker } from '../probe/probe.js';
 import { bundledModelsDir, defaultDataset, packageVersion } from '../resources.js';
+import { tryInWorker } from '../try/try-in-worker.js';
 import type { WorkerLauncher } from '../worker-process.js';
 import { listFolder } from './browse.js';
 import { DatasetWorker } from './dataset-worker.js';
@@ -55,6 +56,22 @@ export async function openModelView(path: string): Promise<Omit<ModelView, 'surg
     fileBytes: file.fileBytes,
   });
   return view;
+}
+
+/**
+ * Runs `f`; an error it throws that names an upload's folder (the studio's own, not one the
+ * user knows) names the dropped files instead: a file inside by its path in the drop.
+ */
+export async function withoutUploadFolders<T>(projectsDir: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    const escaped = projectsDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const folder = new RegExp(`${escaped}/[^/]+/uploads/[a-z0-9-]+(/?)`, 'g');
+    e.message = e.message.replace(folder, (_, slash: string) => (slash ? '' : 'the dropped files'));
+    throw e;
+  }
 }
 
 export function defaultWorkspace(): string {
@@ -179,10 +196,10 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       return devicesInWorker({ launcher: opts.launcher });
     },
     async openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView> {
-      return datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options);
+      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options));
     },
     async datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]> {
-      return datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices);
+      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices));
     },
     async browse(req: { path: string | null }): Promise<BrowseResult> {
       const shown = restricted ? roots() : [];
@@ -214,6 +231,18 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       if (!dest.toLowerCase().endsWith('.onnx')) throw new GraftError('export-name', `${dest}: an exported model's file name ends in .onnx`);
       if (restricted && !(await isInside(dirname(dest), roots()))) throw new GraftError('path-not-allowed', `${dirname(dest)} is outside the folders this studio may write to; download the file instead`);
       return runs.exportTo(workspace.runsDir(project), req.id, dest);
+    },
+    async tryRun(req: { id: string; inputs: TryInput[]; top: number }): Promise<TryResult> {
+      const started = performance.now();
+      const dir = workspace.runsDir(project);
+      const run = (await runs.list(dir)).find((r) => r.id === req.id);
+      if (!run) throw new GraftError('run-not-found', `no run ${req.id} in this project`);
+      const model = await runs.exportFile(dir, req.id);
+      const inputs = await Promise.all(req.inputs.map(async (i): Promise<TryInput> => (i.kind === 'image' ? { ...i, path: await allowedPath(i.path, 'image file') } : i)));
+      // Samples come from the run's own data, which must still be where the studio may read.
+      const data = inputs.some((i) => i.kind === 'sample') ? { ...run.config.data, path: await allowedData(run.config.data.path) } : null;
+      const answer = await tryInWorker({ model, data, inputs, top: req.top }, { launcher: opts.launcher });
+      return { runId: req.id, ...answer, millis: performance.now() - started };
     },
     async loadProject(req: { name: string | null }): Promise<{ project: ProjectState; runs: RunRecord[] }> {
       const name = req.name ?? (await workspace.lastProject()) ?? DEFAULT_PROJECT;

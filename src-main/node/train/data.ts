@@ -1,11 +1,11 @@
 // The run's dataset, preprocessed for the model: channels and size from the model's input,
 // mean and std from its metadata when it has them.
-import type { TrainConfig } from '../../api/training.js';
+import type { DataOptions, TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { PREPROCESSING_KEY } from '../../core/surgery/metadata.js';
 import { type ModelFile, readModelFile } from '../model-file.js';
 import { openDataset } from '../data/index.js';
-import type { Dataset, Preprocess } from '../data/types.js';
+import type { Dataset, OpenOptions, Preprocess } from '../data/types.js';
 
 /** `preprocessing` metadata as Graft writes it on export (and reads it back). */
 export interface PreprocessingMetadata {
@@ -67,15 +67,20 @@ export function shapedForModel(dataset: Dataset, file: ModelFile): Dataset {
   });
 }
 
-export async function openRunData(file: ModelFile, config: TrainConfig): Promise<{ dataset: Dataset; preprocess: Preprocess }> {
-  const preprocess = modelPreprocess(file, config.seed, config.augment);
-  const o = config.data.options;
-  const dataset = await openDataset(config.data.path, preprocess, {
+/** The adapter options of the studio's data options: one place, so runs, previews and tries split alike. */
+export function dataOpenOptions(o: DataOptions): OpenOptions {
+  return {
     seed: o.seed,
     valFraction: o.valFraction,
     ...(o.classes ? { classes: o.classes } : {}),
     ...(o.perClassLimit ? { perClassLimit: o.perClassLimit } : {}),
-  });
+    ...(o.renames ? { renames: o.renames } : {}),
+  };
+}
+
+export async function openRunData(file: ModelFile, config: TrainConfig): Promise<{ dataset: Dataset; preprocess: Preprocess }> {
+  const preprocess = modelPreprocess(file, config.seed, config.augment);
+  const dataset = await openDataset(config.data.path, preprocess, dataOpenOptions(config.data.options));
   return { dataset: shapedForModel(dataset, file), preprocess };
 }
 

@@ -126,7 +126,9 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   if (config.exportPath) {
     // Checked on validation samples; without any, on training samples, and said so.
     const reference = await predictOn(valFeed ?? trainFeed, best.params);
-    const classNames = plan.classNames ?? info.classes;
+    // The labels it learned are the dataset's, under the names the user gave them; a model's
+    // own names (kept when the head was not swapped) may be another task's.
+    const classNames = info.classes ?? plan.classNames;
     const result = await exportTrainedModel({ path: resolve(config.exportPath), plan, classNames, weights: best.params, dataset, preprocess, reference, split: valSplit ?? 'train', batchSize: config.batchSize });
     control.emit({ event: 'export', ...result, checkedOn: valSplit ?? 'train', ...(valSplit ? {} : { note: trainCheckNote(result.verified, config.augment) }) });
     exported = result.path;

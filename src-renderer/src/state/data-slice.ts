@@ -2,7 +2,7 @@
 // seed), what the engine found in it, and sample previews of exactly what the network sees.
 import type { StateCreator } from 'zustand';
 import type { DataOptions, DatasetView, SampleView } from '../../../src-main/api/contract.js';
-import type { PickedFile } from '../api/uploads.js';
+import { datasetName, type PickedFile } from '../api/uploads.js';
 import { host } from '../host.js';
 import { toShown } from './errors.js';
 import type { StudioState } from './store.js';
@@ -37,10 +37,10 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
   upload: null,
 
   async setData(path, options) {
-    // Another dataset starts with all its classes and samples; the split settings carry over.
+    // Another dataset starts with all its classes, samples and names; the split settings carry over.
     const prev = get().data;
     const base = prev?.options ?? get().appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 };
-    const opts = options ?? (prev?.path === path ? base : { ...base, classes: null, perClassLimit: null });
+    const opts = options ?? (prev?.path === path ? base : { ...base, classes: null, perClassLimit: null, renames: null });
     const model = get().model;
     if (!model) {
       set({ data: { path, options: opts } });
@@ -59,7 +59,7 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
         if (mine === seq) set({ samples });
       }
     } catch (err) {
-      if (mine === seq) set({ data: prev, error: toShown(err, `Opening the dataset ${path}`) });
+      if (mine === seq) set({ data: prev, error: toShown(err, `Opening the dataset ${datasetName(path)}`) });
     } finally {
       if (mine === seq) set({ dataLoading: false });
     }

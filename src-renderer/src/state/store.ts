@@ -5,12 +5,13 @@ import { createDataSlice, type DataSlice } from './data-slice.js';
 import { createModelSlice, type ModelSlice } from './model-slice.js';
 import { createProjectSlice, type ProjectSlice } from './project-slice.js';
 import { createTrainSlice, type TrainSlice } from './train-slice.js';
+import { createTrySlice, type TrySlice } from './try-slice.js';
 import { createViewSlice, type ViewSlice } from './view-slice.js';
 
 export type { Selection, Tab } from './view-slice.js';
 export type { ShownError } from './errors.js';
 
-export type StudioState = ModelSlice & ViewSlice & DataSlice & TrainSlice & ProjectSlice;
+export type StudioState = ModelSlice & ViewSlice & DataSlice & TrainSlice & ProjectSlice & TrySlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createModelSlice(...a),
@@ -18,6 +19,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createDataSlice(...a),
   ...createTrainSlice(...a),
   ...createProjectSlice(...a),
+  ...createTrySlice(...a),
 }));
 
 // Autosave: what the project file holds changed, so write it (debounced; the engine writes

@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { StudioState } from './store.js';
 
 export type Selection = { type: 'block'; path: string } | { type: 'node'; id: string } | null;
-export type Tab = 'model' | 'data' | 'train' | 'compare';
+export type Tab = 'model' | 'data' | 'train' | 'try' | 'compare';
 
 export interface ViewSlice {
   tab: Tab;

@@ -4,13 +4,55 @@ import { useState } from 'react';
 import type { DataOptions, DatasetView } from '../../../../src-main/api/contract.js';
 import { exactCount } from '../../format.js';
 import { datasetName } from '../../api/uploads.js';
+import { withRename } from '../../state/renames.js';
 import { useStudio } from '../../state/store.js';
 import { DataSource } from './DataSource.js';
+import './class-names.css';
 
 const SPLITS = ['train', 'val', 'test'] as const;
 
-function ClassTable({ dataset }: { dataset: DatasetView }) {
+/** A class's name, renamed in place: Enter or leaving the field keeps it, Escape does not. */
+function ClassName({ name, index, onRename }: { name: string; index: number; onRename: (name: string) => void }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  if (editing === null) {
+    return (
+      <span className="class-name">
+        <span>{name}</span>
+        <button type="button" className="link rename" data-testid={`rename-class-${index}`} title={`Rename “${name}”`} aria-label={`Rename class ${name}`} onClick={() => setEditing(name)}>
+          Rename
+        </button>
+      </span>
+    );
+  }
+  const commit = () => {
+    const next = editing.trim();
+    setEditing(null);
+    if (next && next !== name) onRename(next);
+  };
+  return (
+    <input
+      className="class-name-input"
+      data-testid="class-name-input"
+      aria-label={`New name for ${name}`}
+      value={editing}
+      maxLength={100}
+      autoFocus
+      onChange={(e) => setEditing(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') setEditing(null);
+      }}
+    />
+  );
+}
+
+function ClassTable({ dataset, options }: { dataset: DatasetView; options: DataOptions }) {
+  const setDataOptions = useStudio((s) => s.setDataOptions);
   const classes = dataset.classes ?? [];
+  // Renames are keyed by the source's own names: row k is source class options.classes[k] (or k).
+  const sourceOf = (k: number) => dataset.sourceClasses?.[options.classes?.[k] ?? k] ?? classes[k];
+  const rename = (k: number, name: string) => void setDataOptions({ ...options, renames: withRename(options.renames, sourceOf(k), name) });
   const max = Math.max(1, ...classes.map((c) => dataset.counts.train[c] ?? 0));
   return (
     <table className="class-table" data-testid="class-table">
@@ -26,9 +68,11 @@ function ClassTable({ dataset }: { dataset: DatasetView }) {
         </tr>
       </thead>
       <tbody>
-        {classes.map((c) => (
+        {classes.map((c, k) => (
           <tr key={c}>
-            <th scope="row">{c}</th>
+            <th scope="row" title={sourceOf(k) !== c ? `renamed from “${sourceOf(k)}”` : undefined}>
+              <ClassName name={c} index={k} onRename={(name) => rename(k, name)} />
+            </th>
             {SPLITS.map((s) => (
               <td key={s}>{exactCount(dataset.counts[s][c] ?? 0)}</td>
             ))}
@@ -103,7 +147,7 @@ export function DatasetDetails() {
   const samples = useStudio((s) => s.samples);
   const loading = useStudio((s) => s.dataLoading);
   if (!data) return <p className="muted">No dataset yet.</p>;
-  if (!dataset) return <p className="muted">{loading ? `Opening ${data.path}…` : `${data.path} could not be opened.`}</p>;
+  if (!dataset) return <p className="muted">{loading ? `Opening ${datasetName(data.path)}…` : `${datasetName(data.path)} could not be opened.`}</p>;
   return (
     <div className="dataset-details" data-testid="dataset-details" aria-busy={loading}>
       <h2>
@@ -120,7 +164,13 @@ export function DatasetDetails() {
         </p>
       ))}
       {dataset.kind !== 'generated' && <Options key={dataset.path} dataset={dataset} options={data.options} />}
-      {dataset.classes && <ClassTable dataset={dataset} />}
+      {dataset.classes && <ClassTable dataset={dataset} options={data.options} />}
+      {dataset.classes && (
+        <p className="muted" data-testid="rename-note">
+          {data.options.renames ? `${Object.keys(data.options.renames).length} class${Object.keys(data.options.renames).length === 1 ? '' : 'es'} renamed. ` : ''}
+          New names apply to runs started after the change: their charts, confusion matrix, Try panel and exported model carry them.
+        </p>
+      )}
       {dataset.skipped.length > 0 && (
         <details className="skipped" data-testid="skipped">
           <summary>
