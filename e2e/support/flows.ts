@@ -229,6 +229,20 @@ export async function recurrentFlow(page: Page): Promise<void> {
   await page.getByTestId('use-adding').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('20,000 train');
 
+  // Discriminative rates: rnn and fc both train, so each gets a multiplier, geometric from the
+  // head back; a value the engine would refuse is said and not applied. Off again for the lesson.
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('lr-mult-toggle').check();
+  await expect(page.getByTestId('lr-mult-factor')).toHaveValue('0.5');
+  await expect(page.getByTestId('lr-mult-rnn')).toHaveValue('0.5');
+  await expect(page.getByTestId('lr-mult-fc')).toHaveValue('1');
+  await page.getByTestId('lr-mult-factor').fill('0.1');
+  await expect(page.getByTestId('lr-mult-rnn')).toHaveValue('0.1');
+  await page.getByTestId('lr-mult-rnn').fill('-2');
+  await expect(page.getByTestId('lr-mult-error')).toContainText('rnn: a multiplier is from 0 to 1000, not -2; it keeps × 0.1');
+  await page.getByTestId('lr-mult-toggle').uncheck();
+  await expect(page.getByTestId('lr-mult-rnn')).toHaveCount(0);
+
   let runs = 0;
   /** A run with the studio's adding-problem settings, untouched; its last validation loss. */
   const train = async (): Promise<{ ratio: number; valLoss: number }> => {
@@ -241,7 +255,7 @@ export async function recurrentFlow(page: Page): Promise<void> {
     await page.getByTestId('train-start').click();
     // The new run is the one shown once the run list has grown.
     await expect(page.getByTestId('run-select').locator('option')).toHaveCount(++runs);
-    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 420_000 });
     await expect(page.getByTestId('run-epoch')).toContainText('epoch 4 / 4');
     await expect(page.getByTestId('gradflow')).toBeVisible();
     const share = (await page.getByTestId('run-baseline-share').textContent()) ?? '';
