@@ -2,7 +2,7 @@
 // block from the head back (the factor shown and editable), and each block's multiplier can be
 // typed; a value the engine would refuse is said and not applied. RunLrMultipliers shows a
 // run's multipliers in its summary.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunRecord } from '../../../../src-main/api/contract.js';
 import { useStudio } from '../../state/store.js';
 import { DEFAULT_DECAY, geometricMultipliers, multipliersWords, parseDecay, parseMultiplier, trainingBlocks } from './lr-multipliers.js';
@@ -10,7 +10,9 @@ import { DEFAULT_DECAY, geometricMultipliers, multipliersWords, parseDecay, pars
 export function LrMultipliers() {
   const root = useStudio((s) => s.model?.root ?? null);
   const trainable = useStudio((s) => s.surgery?.trainableByBlock ?? null);
-  const mults = useStudio((s) => s.settings?.lrMultipliers ?? {});
+  // Selectors return the store's own objects (a fresh {} per call would re-render forever).
+  const stored = useStudio((s) => s.settings?.lrMultipliers);
+  const mults = useMemo(() => stored ?? {}, [stored]);
   const lr = useStudio((s) => s.settings?.lr ?? 0);
   const setSettings = useStudio((s) => s.setSettings);
   const [decayText, setDecayText] = useState(String(DEFAULT_DECAY));
@@ -103,8 +105,8 @@ export function LrMultipliers() {
 
 /** A run's multipliers in words, under its status line; nothing when every block had the same rate. */
 export function RunLrMultipliers({ run }: { run: RunRecord }) {
-  const order = useStudio((s) => s.model?.root.children.map((b) => b.path));
-  const words = multipliersWords(run.config.lrMultipliers ?? {}, run.config.lr, order);
+  const root = useStudio((s) => s.model?.root);
+  const words = multipliersWords(run.config.lrMultipliers ?? {}, run.config.lr, root?.children.map((b) => b.path));
   if (!words) return null;
   return (
     <p className="muted run-lr-mult" data-testid="run-lr-mult">
