@@ -80,6 +80,8 @@ test('desktop: from the bundled model to a verified, exported fine-tuned model',
 });
 
 test('desktop: the gradient through time of an RNN and of the LSTM swapped in', async () => {
+  // Two runs of the adding problem's own settings and the clipping preset (studio-flow.spec.ts).
+  test.setTimeout(900_000);
   const workspace = mkdtempSync(join(tmpdir(), 'graft-e2e-ws-'));
   const app = await launch(workspace, []);
   try {

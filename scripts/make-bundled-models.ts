@@ -1,21 +1,24 @@
 // Makes the model bundled in resources/models: a small CNN for 28x28 gray images, pretrained
 // BY GRAFT ITSELF on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser, Pullover, Dress, Coat),
 // from Debian's dataset-fashion-mnist. Classes 5-9 are left for the transfer-learning demo.
-// And a fresh (untrained) one-layer RNN for the adding problem with T = 50, the studio's
-// recurrent demo: swap its cell for an LSTM and watch the gradient through time.
+// And a fresh (untrained) one-layer RNN for the adding problem, sized by the adding problem's
+// defaults (api/adding-task.ts: T = 50, 64 hidden, as `graft train --task adding` makes it), the
+// studio's recurrent demo: swap its cell for an LSTM and watch the gradient through time.
 //
 //   npx tsx scripts/make-bundled-models.ts [--skip-cnn]   (about 5 minutes on 2 cores; seeded)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ADDING_TASK_DEFAULTS } from '../src-main/api/adding-task.js';
 import { encodeModel } from '../src-main/core/onnx/codec.js';
 import { addingModel } from '../src-main/core/templates/adding-model.js';
 import { imageCnn } from '../src-main/core/templates/image-cnn.js';
 import { appRoot, bundledModelsDir, defaultModelPath } from '../src-main/node/resources.js';
 
 const adding = join(bundledModelsDir, 'adding-rnn.onnx');
-writeFileSync(adding, encodeModel(addingModel({ inputSize: 2, steps: 50, cell: 'RNN', hiddenSize: 32, outputs: 1, seed: 7 })));
+const { length, hidden } = ADDING_TASK_DEFAULTS;
+writeFileSync(adding, encodeModel(addingModel({ inputSize: 2, steps: length, cell: 'RNN', hiddenSize: hidden, outputs: 1, seed: 7 })));
 console.log(`wrote ${adding}`);
 if (process.argv.includes('--skip-cnn')) process.exit(0);
 

@@ -2,6 +2,7 @@
 import type { StudioApi } from '../../src-main/api/contract.js';
 import { DEFAULT_DATA_OPTIONS } from '../../src-main/api/studio-types.js';
 import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS } from '../../src-main/api/training.js';
+import { ADDING_TASK_DEFAULTS } from '../../src-main/api/adding-task.js';
 import { syntheticLarge, syntheticResNet18 } from './fake-model.js';
 
 class FakeError extends Error {
@@ -23,7 +24,7 @@ async function unavailable(): Promise<never> {
 
 export function createFakeService(initialModel: string | null = null): StudioApi {
   return {
-    appInfo: async () => ({ version: '0.0.0-fake', mode: 'serve', initialModel, initialData: null, workspace: '/fake/workspace', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS } }),
+    appInfo: async () => ({ version: '0.0.0-fake', mode: 'serve', initialModel, initialData: null, workspace: '/fake/workspace', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS, adding: ADDING_TASK_DEFAULTS } }),
     listModels: async () => [
       { path: FAKE_RESNET, label: 'resnet18 (synthetic)', bundled: true },
       { path: FAKE_LARGE, label: 'large, 1,200 nodes (synthetic)', bundled: true },

@@ -6,6 +6,7 @@
 import type { Block, BlockKind, HeadInfo, RecurrentInfo, TensorInfo } from '../core/blocks/types.js';
 import type { Dim } from '../core/ir/graph.js';
 import type { ModelSummaryData, ModelViewData } from '../core/view/model-view.js';
+import type { AddingTaskDefaults } from './adding-task.js';
 import type { DeviceReport, StrategyHyper, StrategyName, TrainConfig } from './training.js';
 import type {
   BrowseResult,
@@ -63,8 +64,9 @@ export interface AppInfo {
   /** Where projects, uploads and runs are kept. */
   workspace: string;
   /** The engine's defaults, so the UI's forms start from the same values as the CLI: a run's
-   * settings, the data options, and each strategy's own starting settings. */
-  defaults: { train: Omit<TrainConfig, 'model' | 'data'>; data: DataOptions; strategies: Record<StrategyName, StrategyHyper> };
+   * settings, the data options, each strategy's own starting settings, and the adding problem's
+   * (the same as `graft train --task adding`). */
+  defaults: { train: Omit<TrainConfig, 'model' | 'data'>; data: DataOptions; strategies: Record<StrategyName, StrategyHyper>; adding: AddingTaskDefaults };
 }
 
 export type RunAction = 'pause' | 'resume' | 'stop';

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../test-support/fixtures.js';
+import { ADDING_TASK_DEFAULTS } from '../api/adding-task.js';
 import type { StepPoint } from '../api/training.js';
 import { parseAddingSpec } from '../node/data/adding.js';
 import { baselineWords, gradientFlowSummary, NormTally } from './train-words.js';
@@ -17,6 +18,9 @@ describe('graft train --task adding', () => {
     expect(parseAddingSpec(config.data.path, 0)).toMatchObject({ length: 50, samples: 20_000 });
     expect(config).toMatchObject({ epochs: 4, batchSize: 64, optimizer: 'adamw', lr: 0.01, schedule: 'cosine', clipNorm: 1, cache: false, reinit: false });
     expect(config.edits).toEqual([{ kind: 'freeze-preset', preset: 'full' }]);
+    // The studio's adding-problem preset reads the same object (AppInfo.defaults.adding).
+    expect(config).toMatchObject(ADDING_TASK_DEFAULTS.train);
+    expect(task).toMatchObject({ length: ADDING_TASK_DEFAULTS.length, hidden: ADDING_TASK_DEFAULTS.hidden });
   });
 
   it('takes the length, cell, hidden size, samples and any setting from flags', () => {

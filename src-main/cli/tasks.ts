@@ -1,6 +1,7 @@
 // The built-in tasks of `graft train --task NAME`: a model the CLI makes, the data it reads, and
 // the settings measured to show each task's lesson (README, "Recurrent networks: what the
 // defaults show"). Any flag given overrides its default.
+import { ADDING_TASK_DEFAULTS } from '../api/adding-task.js';
 import type { ModelProto } from '../core/onnx/gen/onnx_pb.js';
 import { addingModel, type RecurrentCell } from '../core/templates/adding-model.js';
 import { sequenceModel } from '../core/templates/sequence.js';
@@ -11,22 +12,19 @@ export const TASKS: readonly TaskName[] = ['adding', 'rows'];
 /** Flag values (as typed on the command line) a task sets unless the user does. */
 export type TaskDefaults = Record<string, string>;
 
-/**
- * The adding problem at T = 50: AdamW at 1e-2 with a cosine decay leaves the mean-predictor
- * plateau (MSE 0.167) within ~500 steps for an LSTM (forget-gate bias 1) or a GRU; a tanh RNN
- * stays on it. Clipping at 1 keeps the first large gradients of the escape from throwing the
- * weights off. 20k samples x 4 epochs of 64 = 1,250 steps, under 5 minutes on two cores.
- */
+/** The adding problem: the studio's defaults too (api/adding-task.ts), as flag values. */
+const A = ADDING_TASK_DEFAULTS;
 export const ADDING_DEFAULTS: TaskDefaults = {
-  length: '50',
-  hidden: '64',
-  samples: '20000',
-  epochs: '4',
-  batch: '64',
-  optimizer: 'adamw',
-  lr: '0.01',
-  schedule: 'cosine',
-  clip: '1',
+  length: String(A.length),
+  hidden: String(A.hidden),
+  samples: String(A.samples),
+  epochs: String(A.train.epochs),
+  batch: String(A.train.batchSize),
+  optimizer: A.train.optimizer,
+  lr: String(A.train.lr),
+  'weight-decay': String(A.train.weightDecay),
+  schedule: A.train.schedule,
+  clip: A.train.clipNorm === null ? 'off' : String(A.train.clipNorm),
   strategy: 'full',
   head: 'keep',
 };

@@ -9,10 +9,11 @@ import type { WebSocket } from 'ws';
 import type { StudioApi } from '../api/contract.js';
 import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
 import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS } from '../api/training.js';
+import { ADDING_TASK_DEFAULTS } from '../api/adding-task.js';
 import { bearer, http, openSocket, rpc, tokenProtocols } from '../test-support/serve-client.js';
 import { startServer, type RunningServer } from './server.js';
 
-const appInfo: StudioApi['appInfo'] = async () => ({ version: '0', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS } });
+const appInfo: StudioApi['appInfo'] = async () => ({ version: '0', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS, adding: ADDING_TASK_DEFAULTS } });
 const probeModel: StudioApi['probeModel'] = async () => {
   // A hostile failure: a thrown value whose every method throws, even turning it into text.
   throw { toString: () => { throw new Error('no text either'); } };

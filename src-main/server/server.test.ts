@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import type { ModelView, RpcResponse, StudioApi } from '../api/contract.js';
 import { DEFAULT_DATA_OPTIONS } from '../api/studio-types.js';
 import { DEFAULT_TRAIN_CONFIG, STRATEGY_DEFAULTS } from '../api/training.js';
+import { ADDING_TASK_DEFAULTS } from '../api/adding-task.js';
 import { startServer } from './server.js';
 import type { RunningServer } from './server.js';
 
@@ -27,7 +28,7 @@ const notHere = async (): Promise<never> => {
 };
 
 const fakeService: StudioApi = {
-  appInfo: async () => ({ version: '0.0.0-test', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS } }),
+  appInfo: async () => ({ version: '0.0.0-test', mode: 'serve', initialModel: null, initialData: null, workspace: '/w', defaults: { train: DEFAULT_TRAIN_CONFIG, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS, adding: ADDING_TASK_DEFAULTS } }),
   listModels: async () => [{ path: '/m/a.onnx', label: 'a', bundled: true }],
   openModel: async ({ path }) => {
     if (path === '/broken.onnx') throw new CodedError('bad-model', 'not an ONNX model');

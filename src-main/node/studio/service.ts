@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { AppInfo, ModelEntry, ModelView, ProbeResult, RunAction, StudioApi } from '../../api/contract.js';
 import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent, TryInput, TryResult } from '../../api/studio-types.js';
 import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
+import { ADDING_TASK_DEFAULTS } from '../../api/adding-task.js';
 import { DEFAULT_TRAIN_CONFIG, type DeviceReport, STRATEGY_DEFAULTS, type TrainConfig } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { describeModel } from '../../core/view/model-view.js';
@@ -168,7 +169,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
         initialData,
         workspace: workspace.root,
         // The studio opens on feature extraction: its settings start from that strategy's.
-        defaults: { train: { ...DEFAULT_TRAIN_CONFIG, ...STRATEGY_DEFAULTS['feature-extraction'] }, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS },
+        defaults: { train: { ...DEFAULT_TRAIN_CONFIG, ...STRATEGY_DEFAULTS['feature-extraction'] }, data: DEFAULT_DATA_OPTIONS, strategies: STRATEGY_DEFAULTS, adding: ADDING_TASK_DEFAULTS },
       };
     },
     async listModels(): Promise<ModelEntry[]> {

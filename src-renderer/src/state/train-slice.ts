@@ -13,14 +13,14 @@ import type { StudioState } from './store.js';
 /** What the training panel sets; model, data, edits and data options come from elsewhere. */
 export type TrainSettings = Pick<
   TrainConfig,
-  'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'clipNorm' | 'augment' | 'cache' | 'earlyStopPatience' | 'device' | 'batchnorm'
+  'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'clipNorm' | 'augment' | 'cache' | 'earlyStopPatience' | 'device' | 'batchnorm' | 'lrMultipliers'
 > & {
   /** Re-initialise every weight: the baseline that transfer learning has to beat. */
   scratch: boolean;
 };
 
 /** The settings the panel keeps; their defaults are the engine's (AppInfo.defaults.train). */
-export const SETTING_KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'clipNorm', 'augment', 'cache', 'earlyStopPatience', 'device', 'batchnorm', 'scratch'] as const;
+export const SETTING_KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'schedule', 'clipNorm', 'augment', 'cache', 'earlyStopPatience', 'device', 'batchnorm', 'lrMultipliers', 'scratch'] as const;
 
 /** The panel's settings from stored ones over the engine's defaults; unknown fields dropped. */
 export function settingsFrom(defaults: Partial<TrainConfig>, stored: Partial<TrainSettings> = {}): TrainSettings {

@@ -5,12 +5,13 @@ import type { DragEvent, FormEvent } from 'react';
 import { droppedFiles, inputFiles } from '../../api/uploads.js';
 import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
+import { useAddingDefaults } from '../train/AddingPreset.js';
 import { FileBrowser } from './FileBrowser.js';
 
-/** A model reading [N, T, 2] can learn the generated adding problem of its length. */
-function addingSpecFor(shape: (number | string | null)[] | null): string | null {
-  if (!shape || shape.length !== 3 || shape[2] !== 2 || typeof shape[1] !== 'number') return null;
-  return `task:adding?length=${shape[1]}&samples=4000`;
+/** A model reading [N, T, 2] can learn the generated adding problem of its length (samples: the defaults'). */
+function addingSpecFor(shape: (number | string | null)[] | null, samples: number | undefined): string | null {
+  if (!shape || shape.length !== 3 || shape[2] !== 2 || typeof shape[1] !== 'number' || !samples) return null;
+  return `task:adding?length=${shape[1]}&samples=${samples}`;
 }
 
 export function DataSource() {
@@ -48,7 +49,8 @@ export function DataSource() {
     if (path.trim()) void setData(path.trim());
   };
   const initial = appInfo?.initialData;
-  const adding = useStudio((s) => addingSpecFor(s.model?.summary.inputs[0]?.shape ?? null));
+  const adding = useStudio((s) => addingSpecFor(s.model?.summary.inputs[0]?.shape ?? null, s.appInfo?.defaults.adding.samples));
+  const addingDefaults = useAddingDefaults();
   return (
     <section className="data-source" aria-label="Dataset source">
       <div
@@ -112,7 +114,12 @@ export function DataSource() {
           </button>
         )}
         {adding && (
-          <button type="button" data-testid="use-adding" disabled={data?.path === adding} onClick={() => void setData(adding)} title="Generated sequences: add the two marked numbers (Hochreiter & Schmidhuber 1997)">
+          <button type="button" data-testid="use-adding" disabled={data?.path === adding} onClick={() => {
+              // The task comes with the settings that learn it (the same as the CLI's).
+              void setData(adding);
+              addingDefaults?.();
+            }}
+            title="Generated sequences: add the two marked numbers (Hochreiter & Schmidhuber 1997)">
             Use the adding problem
           </button>
         )}

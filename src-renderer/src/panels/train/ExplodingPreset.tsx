@@ -5,8 +5,12 @@
 import { useStudio } from '../../state/store.js';
 import type { TrainSettings } from '../../state/train-slice.js';
 
-/** Measured on the bundled adding-rnn (T = 50): lr 0.15 stays stable, 0.2 diverges by step ~54 unclipped and trains clipped. */
-export const EXPLODING_SETTINGS: Partial<TrainSettings> = { optimizer: 'sgd', lr: 0.2, momentum: 0.9, schedule: 'constant', epochs: 4, scratch: false };
+/**
+ * Measured on the bundled adding-rnn (T = 50, 64 hidden) with the adding problem's 20k samples in
+ * batches of 64: unclipped, the loss overflows at step 23 (the norm reached 10^19); clipped at 1
+ * it trains both epochs (626 steps, ~35 s on two cores).
+ */
+export const EXPLODING_SETTINGS: Partial<TrainSettings> = { optimizer: 'sgd', lr: 0.2, momentum: 0.9, schedule: 'constant', epochs: 2, batchSize: 64, scratch: false };
 
 export function ExplodingPreset() {
   const adding = useStudio((s) => s.data?.path.startsWith('task:adding') ?? false);
@@ -32,7 +36,7 @@ export function ExplodingPreset() {
         </button>
       </div>
       <p className="muted">
-        SGD at learning rate {EXPLODING_SETTINGS.lr} with momentum, no clipping: within a few dozen steps the RNN&apos;s gradient norm grows to 10^17 and its loss
+        SGD at learning rate {EXPLODING_SETTINGS.lr} with momentum, no clipping: within a few dozen steps the RNN&apos;s gradient norm grows past 10^17 and its loss
         overflows (the run stops). Then the same run clipping the global norm to 1: it trains to the end.
       </p>
     </fieldset>

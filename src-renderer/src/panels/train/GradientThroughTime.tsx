@@ -3,7 +3,7 @@
 // epoch picked with a slider, with a sentence saying how much reaches the first step.
 import { useMemo, useState } from 'react';
 import type { GradflowSnapshot, RunRecord } from '../../../../src-main/api/contract.js';
-import { gradientCompareSentence } from '../../../../src-main/api/run-words.js';
+import { gradientCompareSentence, gradientOutcomeSentence } from '../../../../src-main/api/run-words.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { firstStepRatioOf, flowPeers, flowSnapshots, runFlowName } from './gradient-flow.js';
 
@@ -33,6 +33,15 @@ export function GradientThroughTime({ run, runs }: { run: RunRecord; runs: RunRe
   }, [lines]);
   if (!shown) return null;
   const sentence = gradientCompareSentence(lines.map((l, i) => ({ name: names[i], layer: l.snap.layers[0] })));
+  // What each run measured at the epoch shown, so the words never claim more than the numbers.
+  const outcome = gradientOutcomeSentence(
+    lines.map((l, i) => ({
+      name: names[i],
+      layer: l.snap.layers[0],
+      valLoss: l.run.epochs.find((e) => e.epoch === l.snap.epoch)?.valLoss ?? null,
+      baseline: l.run.start?.baseline ?? null,
+    })),
+  );
   const last = own[own.length - 1];
   return (
     <div className="gradflow" data-testid="gradflow" data-ratio={firstStepRatioOf(shown)} data-runs={lines.length}>
@@ -57,9 +66,12 @@ export function GradientThroughTime({ run, runs }: { run: RunRecord; runs: RunRe
       <p className="gradflow-sentence" data-testid="gradflow-sentence">
         {sentence}
       </p>
+      <p className="gradflow-outcome" data-testid="gradflow-outcome">
+        {outcome}
+      </p>
       <p className="muted">
-        ‖∂loss/∂h₁‖ / ‖∂loss/∂h_T‖ is how much of the loss&apos;s gradient reaches the first time step: through a vanilla RNN it shrinks by a factor at every step; the gates of
-        an LSTM or a GRU let it pass.{peers.length === 0 ? ' Train the same data with another cell (Model tab, Swap cell…) to overlay it here.' : ''}
+        ‖∂loss/∂h₁‖ / ‖∂loss/∂h_T‖ is how much of the loss&apos;s gradient reaches the first time step.
+        {peers.length === 0 ? ' Train the same data with another cell (Model tab, Swap cell…) to overlay it here.' : ''}
       </p>
     </div>
   );

@@ -9,6 +9,7 @@ import { compactCount } from '../../format.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
 import { GradientThroughTime } from './GradientThroughTime.js';
+import { RunLrMultipliers } from './LrMultipliers.js';
 import { runSeries } from './run-series.js';
 import { useStudio } from '../../state/store.js';
 
@@ -83,6 +84,7 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
   return (
     <div className="run-view" data-testid="run-view">
       <RunStatusLine run={run} />
+      <RunLrMultipliers run={run} />
       {run.error && (
         <p className="warning" data-testid="run-error">
           {run.error.message} <span className="error-code">{run.error.code}</span>{' '}

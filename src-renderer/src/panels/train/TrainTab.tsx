@@ -2,7 +2,9 @@
 // shown (live or past) on the right.
 import { useStudio } from '../../state/store.js';
 import { FIX_VALIDATION_SHARE, NO_VALIDATION_BLOCKER } from '../../state/train-guards.js';
+import { AddingPreset } from './AddingPreset.js';
 import { ExplodingPreset } from './ExplodingPreset.js';
+import { LrMultipliers } from './LrMultipliers.js';
 import { RunView } from './RunView.js';
 import { StrategyPicker, TrainSettingsForm } from './TrainSettingsForm.js';
 
@@ -66,6 +68,8 @@ export function TrainTab() {
       <div className="train-side scroll-pane">
         <StrategyPicker />
         <TrainSettingsForm />
+        <LrMultipliers />
+        <AddingPreset />
         <ExplodingPreset />
         <Controls />
         {runs.length > 0 && (
