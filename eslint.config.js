@@ -24,7 +24,7 @@ function restrict({ paths = [], patterns = [] }) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'scratch/', 'test-results/', 'playwright-report/', 'e2e/artifacts/', 'src-main/core/onnx/gen/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'scratch/', 'test-results/', 'playwright-report/', 'e2e/artifacts/', 'src-main/core/onnx/gen/', '.gpu/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
