@@ -9,7 +9,7 @@ import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { makeTensor, numel } from '../onnx/tensor.js';
 import { inferShapes } from '../shape/infer.js';
 import { fixturePath, fixturesDir, readGolden } from '../../test-support/fixtures.js';
-import { type Block, buildBlockTree, countParams, detectHead, parameterValues, recurrentNodes } from './index.js';
+import { type Block, buildBlockTree, countParams, detectHead, headAndLastStages, parameterValues, recurrentNodes } from './index.js';
 
 const hasFixtures = existsSync(fixturesDir);
 
@@ -227,6 +227,20 @@ describe('hand-built graphs', () => {
     expect(child(tree.root, 'enc').params).toBe(0); // shared with dec: owned by their common ancestor
     expect(tree.blockOfNode.get('Identity_0')).toBe('dec/proj'); // a constant goes with its reader
     expect(detectHead(g, tree)).toMatchObject({ nodeId: '/dec/proj/Gemm', weight: 'emb.weight', inFeatures: 4, outFeatures: 10, bias: null });
+  });
+
+  it('children follow the dataflow, not the order the exporter listed their weight Identities in', () => {
+    // As DenseNet-121 exports: the weight Identity nodes come first, the last layer's first.
+    const g = new Graph('dense');
+    const emit = new Emitter(g, 17);
+    const x = input(g, 'x', ['N', 4]);
+    const weights = ['stage3', 'stage2', 'stage1'].map((s) => emit.op('Identity', [g.addInitializer(`${s}.w`, floats(`${s}.w`, [4, 4]))], {}, `Identity_${s}`));
+    let h = x;
+    for (const s of ['stage1', 'stage2', 'stage3']) h = emit.op('MatMul', [h, weights[3 - Number(s.slice(-1))]], {}, `/${s}/MatMul`);
+    g.outputs.push(emit.op('Gemm', [h, g.addInitializer('fc.w', floats('fc.w', [2, 4]))], { transB: 1 }, '/fc/Gemm'));
+    const tree = buildBlockTree(g);
+    expect(tree.root.children.map((b) => b.name)).toEqual(['stage1', 'stage2', 'stage3', 'fc']);
+    expect(headAndLastStages(tree, detectHead(g, tree), 1)).toEqual(['stage3', 'fc']);
   });
 
   it('initializers listed as graph inputs (IR < 4) are parameters', () => {

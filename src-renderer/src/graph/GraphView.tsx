@@ -1,7 +1,7 @@
 // The block graph: derives the visible items from the model and the expanded set, lays them
 // out with ELK and hands them to React Flow.
 import { useEffect, useRef, useState } from 'react';
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from '@xyflow/react';
+import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from '@xyflow/react';
 import type { Edge } from '@xyflow/react';
 import type { ModelView } from '../../../src-main/api/contract.js';
 import { useStudio } from '../state/store.js';
@@ -27,9 +27,9 @@ function toFlowNodes(graph: VisibleGraph, boxes: Map<string, Box>, index: BlockI
     };
     if (item.kind === 'op') {
       const node = index.nodes.get(item.nodeId) ?? { id: item.nodeId, name: item.nodeId, opType: '?', block: '' };
-      out.push({ ...common, type: 'op', data: { node } });
+      out.push({ ...common, type: 'op', data: { node, alsoReads: graph.hiddenInputs.get(item.id) ?? 0 } });
     } else {
-      const data = { block: item.block, expandable: isExpandable(item.block), nodeCount: index.nodeCount.get(item.block.path) ?? 0 };
+      const data = { block: item.block, expandable: isExpandable(item.block), nodeCount: index.nodeCount.get(item.block.path) ?? 0, alsoReads: graph.hiddenInputs.get(item.id) ?? 0 };
       out.push({ ...common, type: item.kind === 'group' ? 'blockGroup' : 'block', data });
     }
   }
@@ -53,6 +53,7 @@ function Canvas() {
   const expanded = useStudio((s) => s.expanded);
   const select = useStudio((s) => s.select);
   const toggleExpanded = useStudio((s) => s.toggleExpanded);
+  const setAllExpanded = useStudio((s) => s.setAllExpanded);
   const showError = useStudio((s) => s.showError);
   const setPicked = useStudio((s) => s.setPicked);
   const focus = useStudio((s) => s.focus);
@@ -130,9 +131,18 @@ function Canvas() {
         nodesDraggable={false}
         nodesConnectable={false}
         zoomOnDoubleClick={false}
+        onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2}
       >
+        <Panel position="top-left" className="canvas-tools">
+          <button type="button" data-testid="collapse-all" title="Show only the top-level blocks" onClick={() => setAllExpanded(false)}>
+            Collapse all
+          </button>
+          <button type="button" data-testid="expand-all" title="Open every block down to single operators" onClick={() => setAllExpanded(true)}>
+            Expand all
+          </button>
+        </Panel>
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={(n) => (n.type === 'blockGroup' ? '#e6ebf2' : n.type === 'op' ? '#d9e4f5' : '#b8c7de')} />
