@@ -243,6 +243,18 @@ describe('hand-built graphs', () => {
     expect(headAndLastStages(tree, detectHead(g, tree), 1)).toEqual(['stage3', 'fc']);
   });
 
+  it("a fine-tune stage is a block of blocks: a trailing norm trains with the last stage, it is not one", () => {
+    const g = new Graph('densenet-like');
+    const emit = new Emitter(g, 17);
+    let h = input(g, 'x', ['N', 4]);
+    const mm = (scope: string) => (h = emit.op('MatMul', [h, g.addInitializer(`${scope}.w`, floats(`${scope}.w`, [4, 4]))], {}, `/${scope}/MatMul`));
+    for (const scope of ['features/conv0', 'features/block1/layer1', 'features/block1/layer2', 'features/block2/layer1', 'features/block2/layer2', 'features/norm5']) mm(scope);
+    g.outputs.push(emit.op('Gemm', [h, g.addInitializer('fc.w', floats('fc.w', [2, 4]))], { transB: 1 }, '/fc/Gemm'));
+    const tree = buildBlockTree(g);
+    expect(headAndLastStages(tree, detectHead(g, tree), 1)).toEqual(['features/block2', 'features/norm5', 'fc']);
+    expect(headAndLastStages(tree, detectHead(g, tree), 2)).toEqual(['features/block1', 'features/block2', 'features/norm5', 'fc']);
+  });
+
   it('initializers listed as graph inputs (IR < 4) are parameters', () => {
     const g = new Graph('old');
     const x = input(g, 'x', [1, 3]);

@@ -37,7 +37,12 @@ export function headAndLastStages(tree: BlockTree, head: HeadInfo | null, stages
   let body = tree.root.children.filter((b) => b.path !== headTop && !head.block.startsWith(`${b.path}/`));
   const withParams = body.filter((b) => b.params > 0);
   if (withParams.length === 1 && withParams[0].children.some((c) => c.params > 0)) body = withParams[0].children;
-  const picked = body.filter((b) => b.params > 0).slice(-Math.max(0, stages)).map((b) => b.path);
+  const withWeights = body.filter((b) => b.params > 0);
+  // Stages are blocks of blocks where the body has them: DenseNet's trailing norm5 is not
+  // "the last stage", denseblock4 is (and the layers after it train with it).
+  const stageAt = withWeights.flatMap((b, i) => (b.children.length > 0 ? [i] : []));
+  const from = stageAt.length >= stages && stages > 0 ? stageAt[stageAt.length - stages] : Math.max(0, withWeights.length - stages);
+  const picked = withWeights.slice(from).map((b) => b.path);
   return stages === 0 ? [headBlock] : [...picked, headBlock];
 }
 
