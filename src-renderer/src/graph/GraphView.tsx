@@ -66,6 +66,8 @@ function Canvas() {
   const { setViewport, setCenter, getZoom } = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
   const fittedFor = useRef<ModelView | null>(null);
+  const fitRequest = useStudio((s) => s.fitRequest);
+  const fittedAt = useRef(fitRequest);
 
   useEffect(() => {
     if (!model || !index) return;
@@ -76,8 +78,9 @@ function Canvas() {
         if (cancelled) return;
         setNodes(toFlowNodes(graph, boxes, index));
         setEdges(toFlowEdges(graph));
-        if (fittedFor.current !== model && container.current) {
+        if ((fittedFor.current !== model || fittedAt.current !== fitRequest) && container.current) {
           fittedFor.current = model;
+          fittedAt.current = fitRequest;
           const topLevel = graph.items.filter((i) => i.parent === null).map((i) => boxes.get(i.id)!);
           const { clientWidth, clientHeight } = container.current;
           void setViewport(initialViewport(boundsOf(topLevel), clientWidth, clientHeight));
@@ -92,7 +95,7 @@ function Canvas() {
     return () => {
       cancelled = true;
     };
-  }, [model, index, expanded, setNodes, setEdges, setViewport, showError]);
+  }, [model, index, expanded, fitRequest, setNodes, setEdges, setViewport, showError]);
 
   // A searched block: centred once the layout that shows it is on screen.
   useEffect(() => {

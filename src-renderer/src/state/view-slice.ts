@@ -17,6 +17,8 @@ export interface ViewSlice {
   setTab(tab: Tab): void;
   toggleExpanded(path: string): void;
   setExpanded(path: string, open: boolean): void;
+  /** Bumped when the canvas should fit the graph again (after collapse/expand all). */
+  fitRequest: number;
   /** Opens every block that can open, or closes them all (top-level blocks only). */
   setAllExpanded(open: boolean): void;
   select(selection: Selection): void;
@@ -36,6 +38,7 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
   selection: null,
   picked: new Set<string>(),
   focus: null,
+  fitRequest: 0,
   setTab(tab) {
     set({ tab });
   },
@@ -50,11 +53,12 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
   },
   setAllExpanded(open) {
     const index = get().index;
+    const fitRequest = get().fitRequest + 1;
     if (!open || !index) {
-      set({ expanded: new Set<string>() });
+      set({ expanded: new Set<string>(), fitRequest });
       return;
     }
-    set({ expanded: new Set([...index.byPath.values()].filter((b) => b.path !== '' && isExpandable(b)).map((b) => b.path)) });
+    set({ fitRequest, expanded: new Set([...index.byPath.values()].filter((b) => b.path !== '' && isExpandable(b)).map((b) => b.path)) });
   },
   select(selection) {
     set({ selection });
