@@ -125,9 +125,11 @@ function FreezeControl({ block }: { block: BlockView }) {
 }
 
 function HeadSection({ head }: { head: HeadInfo }) {
+  // One output predicts a value (the adding problem's sum), not classes.
+  const regression = useStudio((s) => s.dataset?.task === 'regression') || head.outFeatures === 1;
   return (
     <section data-testid="inspector-head">
-      <h3>Classification head</h3>
+      <h3>{regression ? 'Regression head (one output)' : 'Classification head'}</h3>
       <dl className="facts">
         <Fact label="Op" value={head.opType} />
         <Fact label="Features" value={`${head.inFeatures} → ${head.outFeatures}`} />

@@ -17,6 +17,9 @@ export interface ViewSlice {
   setTab(tab: Tab): void;
   toggleExpanded(path: string): void;
   setExpanded(path: string, open: boolean): void;
+  /** A dialog another panel asked the Model tab to open ("Swap the head" from a Train guard). */
+  dialogRequest: 'head' | null;
+  requestDialog(dialog: 'head' | null): void;
   /** Bumped when the canvas should fit the graph again (after collapse/expand all). */
   fitRequest: number;
   /** Opens every block that can open, or closes them all (top-level blocks only). */
@@ -39,6 +42,10 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
   picked: new Set<string>(),
   focus: null,
   fitRequest: 0,
+  dialogRequest: null,
+  requestDialog(dialog) {
+    set({ dialogRequest: dialog });
+  },
   setTab(tab) {
     set({ tab });
   },

@@ -5,13 +5,8 @@ import type { DragEvent, FormEvent } from 'react';
 import { droppedFiles, inputFiles } from '../../api/uploads.js';
 import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
+import { addingSpecFor } from '../../state/train-guards.js';
 import { FileBrowser } from './FileBrowser.js';
-
-/** A model reading [N, T, 2] can learn the generated adding problem of its length. */
-function addingSpecFor(shape: (number | string | null)[] | null): string | null {
-  if (!shape || shape.length !== 3 || shape[2] !== 2 || typeof shape[1] !== 'number') return null;
-  return `task:adding?length=${shape[1]}&samples=4000`;
-}
 
 export function DataSource() {
   const appInfo = useStudio((s) => s.appInfo);

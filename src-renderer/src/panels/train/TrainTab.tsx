@@ -1,10 +1,41 @@
 // Training: strategy and settings on the left with start, pause, resume and stop; the run being
 // shown (live or past) on the right.
 import { useStudio } from '../../state/store.js';
-import { FIX_VALIDATION_SHARE, NO_VALIDATION_BLOCKER } from '../../state/train-guards.js';
+import { FIX_VALIDATION_SHARE } from '../../state/train-guards.js';
 import { ExplodingPreset } from './ExplodingPreset.js';
 import { RunView } from './RunView.js';
 import { StrategyPicker, TrainSettingsForm } from './TrainSettingsForm.js';
+
+/** Why Train is disabled, with the one click that fixes it. */
+function BlockerNote({ message }: { message: string }) {
+  const setTab = useStudio((s) => s.setTab);
+  const data = useStudio((s) => s.data);
+  const setData = useStudio((s) => s.setData);
+  const setDataOptions = useStudio((s) => s.setDataOptions);
+  const requestDialog = useStudio((s) => s.requestDialog);
+  // The message (a string) drives re-rendering; the fix is read with it.
+  const fix = useStudio.getState().trainGuard()?.fix ?? null;
+  const onFix = () => {
+    if (!fix) return;
+    if (fix.kind === 'load-adding') void setData(fix.spec);
+    else if (fix.kind === 'data-tab') setTab('data');
+    else if (fix.kind === 'swap-head') {
+      setTab('model');
+      requestDialog('head');
+    } else if (data) void setDataOptions({ ...data.options, valFraction: FIX_VALIDATION_SHARE });
+  };
+  const offered = fix && !(fix.kind === 'validation' && (!data || data.options.valFraction >= FIX_VALIDATION_SHARE));
+  return (
+    <p className="warning" data-testid="train-blocker">
+      {message}{' '}
+      {offered && (
+        <button type="button" data-testid={fix.kind === 'validation' ? 'fix-validation' : 'blocker-fix'} onClick={onFix}>
+          {fix.label}
+        </button>
+      )}
+    </p>
+  );
+}
 
 function Controls() {
   const runs = useStudio((s) => s.runs);
@@ -13,28 +44,11 @@ function Controls() {
   const startRun = useStudio((s) => s.startRun);
   const controlRun = useStudio((s) => s.controlRun);
   const blocker = useStudio((s) => s.trainBlocker());
-  const setTab = useStudio((s) => s.setTab);
-  const data = useStudio((s) => s.data);
-  const setDataOptions = useStudio((s) => s.setDataOptions);
   const run = runs.find((r) => r.id === activeRun);
   const live = run && (run.status === 'starting' || run.status === 'running' || run.status === 'paused');
   return (
     <div className="train-controls">
-      {blocker && (
-        <p className="warning" data-testid="train-blocker">
-          {blocker}{' '}
-          {blocker.includes('swap the head') && (
-            <button type="button" onClick={() => setTab('model')}>
-              Go to the model
-            </button>
-          )}
-          {blocker === NO_VALIDATION_BLOCKER && data && data.options.valFraction < FIX_VALIDATION_SHARE && (
-            <button type="button" data-testid="fix-validation" onClick={() => void setDataOptions({ ...data.options, valFraction: FIX_VALIDATION_SHARE })}>
-              Hold out {FIX_VALIDATION_SHARE * 100}% for validation
-            </button>
-          )}
-        </p>
-      )}
+      {blocker && <BlockerNote message={blocker} />}
       <div className="row">
         <button type="button" className="primary" data-testid="train-start" disabled={!!blocker || starting || !!live} onClick={() => void startRun()}>
           {starting ? 'Starting…' : 'Train'}
