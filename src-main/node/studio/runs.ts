@@ -114,7 +114,7 @@ export class RunManager {
     run.record = foldTrainEvent(run.record, e, STORED);
     if (run.record.status === 'failed' && run.stopRequested) run.record = { ...run.record, status: 'stopped' };
     this.opts.emit({ type: 'run', runId: run.record.id, event: e });
-    if (e.event !== 'steps' && e.event !== 'log' && e.event !== 'gradflow') this.save(run);
+    if (e.event !== 'steps' && e.event !== 'log' && e.event !== 'gradflow' && e.event !== 'progress') this.save(run);
     if (run.record.status !== before) this.statusChanged(run);
   }
 
