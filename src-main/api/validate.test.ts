@@ -238,3 +238,12 @@ describe('deeply nested data', () => {
     expect(req.edits).toEqual(JSON.parse(JSON.stringify(edits)));
   });
 });
+
+describe('run rename and delete requests', () => {
+  it('take a run id and a one-line label, trimmed', () => {
+    expect(checkCall('renameRun', [{ id: 'ab-12', label: '  best so far ' }])).toEqual({ ok: true, method: 'renameRun', params: [{ id: 'ab-12', label: 'best so far' }] });
+    expect(checkCall('renameRun', [{ id: 'ab-12', label: 'two\nlines' }]).ok).toBe(false);
+    expect(checkCall('renameRun', [{ id: 'ab-12', label: '   ' }]).ok).toBe(false);
+    expect(checkCall('deleteRun', [{ id: '../../etc' }]).ok).toBe(false);
+  });
+});

@@ -41,6 +41,8 @@ const fakeService: StudioApi = {
   startRun: notHere,
   controlRun: notHere,
   resumeRun: notHere,
+  renameRun: notHere,
+  deleteRun: notHere,
   listRuns: notHere,
   exportRun: notHere,
   loadProject: notHere,

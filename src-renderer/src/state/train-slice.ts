@@ -43,6 +43,9 @@ export interface TrainSlice {
   controlRun(action: RunAction): Promise<void>;
   /** Continues a crashed run from its last checkpoint. */
   resumeCrashedRun(id: string): Promise<void>;
+  renameRun(id: string, label: string): Promise<void>;
+  /** Deletes a finished run (the engine refuses a live one); shows the latest left. */
+  deleteRun(id: string): Promise<void>;
   showRun(id: string): void;
   onEngineEvent(e: StudioEvent): void;
   /** Why training cannot start now, or null. */
@@ -137,6 +140,25 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       set({ runs: get().runs.map((r) => (r.id === id ? run : r)) });
     } catch (err) {
       set({ error: toShown(err, 'Resume the run') });
+    }
+  },
+
+  async renameRun(id, label) {
+    try {
+      const run = await host.api.renameRun({ id, label });
+      set({ runs: get().runs.map((r) => (r.id === id ? { ...r, label: run.label } : r)) });
+    } catch (err) {
+      set({ error: toShown(err, 'Rename the run') });
+    }
+  },
+
+  async deleteRun(id) {
+    try {
+      await host.api.deleteRun({ id });
+      const runs = get().runs.filter((r) => r.id !== id);
+      set({ runs, activeRun: get().activeRun === id ? (runs[runs.length - 1]?.id ?? null) : get().activeRun });
+    } catch (err) {
+      set({ error: toShown(err, 'Delete the run') });
     }
   },
 

@@ -1,6 +1,9 @@
 // Training: strategy and settings on the left with start, pause, resume and stop; the run being
 // shown (live or past) on the right.
+import { useState } from 'react';
+import type { RunRecord } from '../../../../src-main/api/contract.js';
 import { useStudio } from '../../state/store.js';
+import { Dialog } from '../Dialog.js';
 import { FIX_VALIDATION_SHARE } from '../../state/train-guards.js';
 import { ExplodingPreset } from './ExplodingPreset.js';
 import { RunView } from './RunView.js';
@@ -70,6 +73,36 @@ function Controls() {
   );
 }
 
+/** Rename or delete the shown run; both are stored in the project. */
+function RunActions({ run }: { run: RunRecord }) {
+  const renameRun = useStudio((s) => s.renameRun);
+  const deleteRun = useStudio((s) => s.deleteRun);
+  const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null);
+  const [label, setLabel] = useState(run.label);
+  const live = run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+  return (
+    <div className="row run-actions">
+      <button type="button" data-testid="run-rename" onClick={() => setDialog('rename')}>
+        Rename…
+      </button>
+      <button type="button" data-testid="run-delete" disabled={live} title={live ? 'Stop the run before deleting it' : 'Delete this run and its files'} onClick={() => setDialog('delete')}>
+        Delete…
+      </button>
+      <Dialog title="Rename the run" open={dialog === 'rename'} onClose={() => setDialog(null)} onSubmit={() => void renameRun(run.id, label).then(() => setDialog(null))} submitLabel="Rename" testId="rename-run-dialog">
+        <label className="field">
+          <span>Name</span>
+          <input value={label} maxLength={80} autoFocus data-testid="run-label-input" onChange={(e) => setLabel(e.target.value)} />
+        </label>
+      </Dialog>
+      <Dialog title="Delete the run?" open={dialog === 'delete'} onClose={() => setDialog(null)} onSubmit={() => void deleteRun(run.id).then(() => setDialog(null))} submitLabel="Delete" testId="delete-run-dialog">
+        <p>
+          “{run.label}” and its files (curves, checkpoints, exported model) are deleted from this project. This cannot be undone.
+        </p>
+      </Dialog>
+    </div>
+  );
+}
+
 export function TrainTab() {
   const runs = useStudio((s) => s.runs);
   const activeRun = useStudio((s) => s.activeRun);
@@ -83,16 +116,19 @@ export function TrainTab() {
         <ExplodingPreset />
         <Controls />
         {runs.length > 0 && (
-          <label className="field">
-            <span>Show run</span>
-            <select value={activeRun ?? ''} onChange={(e) => showRun(e.target.value)} data-testid="run-select">
-              {runs.map((r, i) => (
-                <option key={r.id} value={r.id}>
-                  #{i + 1} {r.label} ({r.status})
-                </option>
-              ))}
-            </select>
-          </label>
+          <>
+            <label className="field">
+              <span>Show run</span>
+              <select value={activeRun ?? ''} onChange={(e) => showRun(e.target.value)} data-testid="run-select">
+                {runs.map((r, i) => (
+                  <option key={r.id} value={r.id}>
+                    #{i + 1} {r.label} ({r.status})
+                  </option>
+                ))}
+              </select>
+            </label>
+            {run && <RunActions key={run.id} run={run} />}
+          </>
         )}
       </div>
       <div className="train-main scroll-pane">{run ? <RunView key={run.id} run={run} runs={runs} /> : <p className="muted empty-note">No runs yet. Choose a strategy and press Train.</p>}</div>
