@@ -135,6 +135,7 @@ function Canvas() {
         nodesConnectable={false}
         zoomOnDoubleClick={false}
         onlyRenderVisibleElements
+        colorMode="system"
         minZoom={0.05}
         maxZoom={2}
       >
@@ -148,7 +149,7 @@ function Canvas() {
         </Panel>
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={(n) => (n.type === 'blockGroup' ? '#e6ebf2' : n.type === 'op' ? '#d9e4f5' : '#b8c7de')} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={(n) => (n.type === 'blockGroup' ? 'var(--group)' : n.type === 'op' ? 'var(--line)' : 'var(--line-2)')} />
       </ReactFlow>
       {laying && <div className="canvas-status">Laying out…</div>}
     </div>

@@ -7,6 +7,7 @@ import { baselineShare } from '../../../../src-main/api/run-words.js';
 import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
+import { CHARTS } from '../HelpSheet.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
 import { GradientThroughTime } from './GradientThroughTime.js';
@@ -123,6 +124,17 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
           )}
         </p>
       )}
+      <details className="chart-guide" data-testid="chart-guide">
+        <summary>What these charts show</summary>
+        <dl>
+          {CHARTS.map((c) => (
+            <div key={c.name}>
+              <dt>{c.name}</dt>
+              <dd>{c.shows}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
       <div className="charts">
         <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />
         {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}
