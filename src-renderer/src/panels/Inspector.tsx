@@ -58,7 +58,9 @@ function NodeDetailsSection({ node }: { node: GraphNodeView }) {
       )}
       {d.weights.map((w) => (
         <section key={w.name}>
-          <h3 title={w.name}>Weights {w.shape.join('×')}</h3>
+          <h3 title={w.name}>
+            {/\.bias$/.test(w.name) ? 'Bias' : 'Weights'} {w.shape.join('×')}
+          </h3>
           <dl className="facts tabular" data-testid="weight-stats">
             <Fact label="Mean" value={stat(w.mean)} />
             <Fact label="Std" value={stat(w.std)} />
