@@ -134,7 +134,6 @@ function Canvas() {
         nodesDraggable={false}
         nodesConnectable={false}
         zoomOnDoubleClick={false}
-        onlyRenderVisibleElements
         colorMode="system"
         minZoom={0.05}
         maxZoom={2}
