@@ -8,18 +8,19 @@ import { graphInput, newModel } from '../src-main/core/ir/builder.js';
 import { Emitter } from '../src-main/core/ir/emitter.js';
 import { seededRandom, uniform } from '../src-main/core/random.js';
 
-export function deepResnet(unitsPerStage: number, named = true): ModelProto {
+/** `base`: channels of the first stage (doubling per stage); small values keep the file small. */
+export function deepResnet(unitsPerStage: number, named = true, base = 16): ModelProto {
   const g = new Graph('deep_resnet');
   const e = new Emitter(g, 13);
   const rand = seededRandom(1);
   const param = (name: string, dims: number[]): Value => g.addInitializer(name, makeTensor(name, DataType.FLOAT, dims, uniform(rand, dims.reduce((a, b) => a * b, 1), 0.05)));
   const n = (s: string) => (named ? s : undefined);
   let x = graphInput(g, 'input', { elemType: DataType.FLOAT, shape: ['N', 3, 64, 64] });
-  x = e.op('Conv', [x, param('conv1.weight', [16, 3, 3, 3]), param('conv1.bias', [16])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, n('/conv1/Conv'));
+  x = e.op('Conv', [x, param('conv1.weight', [base, 3, 3, 3]), param('conv1.bias', [base])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, n('/conv1/Conv'));
   x = e.op('Relu', [x], {}, n('/relu/Relu'));
-  let c = 16;
+  let c = base;
   for (let s = 1; s <= 4; s++) {
-    const cout = 16 * 2 ** (s - 1);
+    const cout = base * 2 ** (s - 1);
     for (let u = 0; u < unitsPerStage; u++) {
       const scope = `/layer${s}/layer${s}.${u}`;
       const p = `layer${s}.${u}`;

@@ -42,6 +42,8 @@ export function createFakeService(initialModel: string | null = null): StudioApi
     startRun: unavailable,
     controlRun: unavailable,
     resumeRun: unavailable,
+    renameRun: unavailable,
+    deleteRun: unavailable,
     listRuns: async () => [],
     exportRun: unavailable,
     tryRun: unavailable,

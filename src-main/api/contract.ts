@@ -92,6 +92,10 @@ export interface StudioApi {
   controlRun(req: { id: string; action: RunAction }): Promise<RunSummary>;
   /** Continues a crashed run from its last checkpoint, under the same id. */
   resumeRun(req: { id: string }): Promise<RunRecord>;
+  /** Renames a run (its label in the run list and Compare); stored with the run in the project. */
+  renameRun(req: { id: string; label: string }): Promise<RunRecord>;
+  /** Deletes a finished run and its files (checkpoints, export); a live run must stop first. */
+  deleteRun(req: { id: string }): Promise<{ id: string }>;
   listRuns(): Promise<RunRecord[]>;
   /** Copies a run's verified export to `path`. */
   exportRun(req: { id: string; path: string }): Promise<{ path: string; bytes: number }>;

@@ -77,3 +77,15 @@ describe('the run fold shared by engine and page', () => {
     expect(r.gradflowEpochs![r.gradflowEpochs!.length - 1].epoch).toBe(3 * MAX_GRADFLOW_EPOCHS - 1);
   });
 });
+
+describe('progress of a wait', () => {
+  it('shows while the trainer caches or evaluates, survives log lines, and ends with the next real event', () => {
+    let r = fresh();
+    r = foldTrainEvent(r, { event: 'progress', phase: 'caching', split: 'train', done: 64, total: 2000 }, limits);
+    expect(r.progress).toEqual({ phase: 'caching', split: 'train', done: 64, total: 2000 });
+    r = foldTrainEvent(r, { event: 'log', message: 'frozen prefix cached' }, limits);
+    expect(r.progress?.done).toBe(64);
+    r = foldTrainEvent(r, { event: 'start', trainableParams: 10 } as TrainEvent, limits);
+    expect(r.progress).toBeNull();
+  });
+});

@@ -34,7 +34,13 @@ export const MAX_LOG_LINES = 500;
 
 /** One trainer event folded into the record. */
 export function foldTrainEvent(r: RunRecord, e: TrainEvent, limits: FoldLimits): RunRecord {
+  // Any other event from the trainer means the wait it reported is over.
+  if (e.event !== 'progress' && e.event !== 'log' && r.progress) r = { ...r, progress: null };
   switch (e.event) {
+    case 'progress': {
+      const { event: _e, ...progress } = e;
+      return { ...r, progress };
+    }
     case 'start':
       return { ...r, start: e, status: r.status === 'starting' ? 'running' : r.status };
     case 'steps': {

@@ -2,7 +2,7 @@
 // previews, runs with their streamed events, projects. Plain JSON, like the rest of the API.
 import type { Edit } from '../core/surgery/edits.js';
 import type { SurgeryViewData } from '../core/view/surgery-view.js';
-import type { DataOptions, EpochReport, Evaluation, GradientFlowLayer, StepPoint, TrainConfig, TrainEvent } from './training.js';
+import type { DataOptions, EpochReport, Evaluation, GradientFlowLayer, RunProgress, StepPoint, TrainConfig, TrainEvent } from './training.js';
 
 export { DEFAULT_DATA_OPTIONS, type DataOptions } from './training.js';
 
@@ -93,6 +93,8 @@ export interface RunRecord {
   error: { code: string; message: string } | null;
   /** The epoch of the last checkpoint written, if any. */
   checkpointEpoch: number | null;
+  /** The wait in progress outside the training steps (caching, evaluating...), or none. */
+  progress?: RunProgress | null;
 }
 
 /** What a project file holds: everything needed to pick the work up again. */

@@ -186,6 +186,18 @@ export interface GradientFlowLayer {
   norms: number[];
 }
 
+/**
+ * A wait outside the training steps, with counts: caching the frozen features of a split,
+ * validating after an epoch, evaluating the best epoch, checking the export. Sent a few
+ * times a second at most; the next step, epoch or result event ends it.
+ */
+export interface RunProgress {
+  phase: 'caching' | 'validating' | 'evaluating' | 'exporting';
+  split: 'train' | 'val' | 'test';
+  done: number;
+  total: number;
+}
+
 export type TrainEvent =
   | {
       event: 'start';
@@ -215,6 +227,7 @@ export type TrainEvent =
       note?: string;
     }
   | { event: 'log'; message: string }
+  | ({ event: 'progress' } & RunProgress)
   | {
       /** Gradient flow through time of each recurrent layer: norms[t] = ||dLoss/dh_t|| (every 50 steps and each epoch's last). */
       event: 'gradflow';

@@ -260,3 +260,12 @@ describe('tryRun and renamed classes', () => {
     expect(refused(checkCall('openDataset', [{ path: '/d', model: '/m.onnx', options: { ...dataOptions, renames: { Bag: '  ' } } }]))).toMatch(/renames\["Bag"\] must be a name of 1 to 100/);
   });
 });
+
+describe('run rename and delete requests', () => {
+  it('take a run id and a one-line label, trimmed', () => {
+    expect(checkCall('renameRun', [{ id: 'ab-12', label: '  best so far ' }])).toEqual({ ok: true, method: 'renameRun', params: [{ id: 'ab-12', label: 'best so far' }] });
+    expect(checkCall('renameRun', [{ id: 'ab-12', label: 'two\nlines' }]).ok).toBe(false);
+    expect(checkCall('renameRun', [{ id: 'ab-12', label: '   ' }]).ok).toBe(false);
+    expect(checkCall('deleteRun', [{ id: '../../etc' }]).ok).toBe(false);
+  });
+});

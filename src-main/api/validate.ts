@@ -122,6 +122,14 @@ function checkProject(x: unknown): ProjectState {
   };
 }
 
+/** A run's name as a person types it: one line, 1-80 characters once trimmed. */
+function runLabel(x: unknown): string {
+  const label = typeof x === 'string' ? x.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  if (label.length < 1 || label.length > 80 || /[\u0000-\u001f\u007f]/.test(label)) fail('label must be one line of 1-80 characters');
+  return label;
+}
+
 const split = (x: unknown) => oneOf(x, 'split', ['train', 'val', 'test'] as const);
 
 function checkTryInputs(x: unknown): TryInput[] {
@@ -161,6 +169,11 @@ export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> 
     return [{ id: runId(o.id), action: oneOf(o.action, 'action', ['pause', 'resume', 'stop'] as const) }];
   },
   resumeRun: ([r]) => [{ id: runId(object(r, 'the request').id) }],
+  renameRun: ([r]) => {
+    const o = object(r, 'the request');
+    return [{ id: runId(o.id), label: runLabel(o.label) }];
+  },
+  deleteRun: ([r]) => [{ id: runId(object(r, 'the request').id) }],
   exportRun: ([r]) => {
     const o = object(r, 'the request');
     return [{ id: runId(o.id), path: path(o.path, 'path') }];

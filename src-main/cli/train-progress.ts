@@ -42,6 +42,7 @@ function human(e: TrainEvent, epochs: number, baseline: LossBaseline | null): st
       return null;
     case 'steps':
     case 'gradflow':
+    case 'progress':
       return null;
   }
 }

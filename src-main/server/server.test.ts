@@ -42,6 +42,8 @@ const fakeService: StudioApi = {
   startRun: notHere,
   controlRun: notHere,
   resumeRun: notHere,
+  renameRun: notHere,
+  deleteRun: notHere,
   listRuns: notHere,
   exportRun: notHere,
   tryRun: notHere,

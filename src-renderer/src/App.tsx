@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { CompareTab } from './panels/compare/CompareTab.js';
 import { DataTab } from './panels/data/DatasetDetails.js';
 import { ErrorBanner } from './panels/ErrorBanner.js';
+import { HelpSheet } from './panels/HelpSheet.js';
 import { ModelTab } from './panels/model/ModelTab.js';
 import { TopBar } from './panels/TopBar.js';
 import { TrainTab } from './panels/train/TrainTab.js';
@@ -87,6 +88,8 @@ export function App() {
             {t.id === 'train' && running && <span className="pulse" aria-label="(training)" />}
           </button>
         ))}
+        <span className="tabs-spacer" />
+        <HelpSheet />
       </nav>
       <ErrorBanner />
       <main className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>

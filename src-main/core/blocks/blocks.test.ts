@@ -10,7 +10,7 @@ import { makeTensor, numel } from '../onnx/tensor.js';
 import { inferShapes } from '../shape/infer.js';
 import { presetBlocks } from '../surgery/freeze.js';
 import { fixturePath, fixturesDir, readGolden } from '../../test-support/fixtures.js';
-import { type Block, buildBlockTree, countParams, detectHead, parameterValues, recurrentNodes } from './index.js';
+import { type Block, buildBlockTree, countParams, detectHead, headAndLastStages, parameterValues, recurrentNodes } from './index.js';
 
 const hasFixtures = existsSync(fixturesDir);
 
@@ -261,6 +261,32 @@ describe('hand-built graphs', () => {
     g.outputs.push(emit.op('Gemm', [pooled, g.addInitializer('classifier.w', floats('classifier.w', [5, 4]))], { transB: 1 }, '/classifier/Gemm'));
     const tree = buildBlockTree(withShapes(g));
     expect(presetBlocks(g, tree, 'fine-tune', 1)).toEqual(['features/block2', 'features/norm5', 'classifier']);
+  });
+
+  it('children follow the dataflow, not the order the exporter listed their weight Identities in', () => {
+    // As DenseNet-121 exports: the weight Identity nodes come first, the last layer's first.
+    const g = new Graph('dense');
+    const emit = new Emitter(g, 17);
+    const x = input(g, 'x', ['N', 4]);
+    const weights = ['stage3', 'stage2', 'stage1'].map((s) => emit.op('Identity', [g.addInitializer(`${s}.w`, floats(`${s}.w`, [4, 4]))], {}, `Identity_${s}`));
+    let h = x;
+    for (const s of ['stage1', 'stage2', 'stage3']) h = emit.op('MatMul', [h, weights[3 - Number(s.slice(-1))]], {}, `/${s}/MatMul`);
+    g.outputs.push(emit.op('Gemm', [h, g.addInitializer('fc.w', floats('fc.w', [2, 4]))], { transB: 1 }, '/fc/Gemm'));
+    const tree = buildBlockTree(g);
+    expect(tree.root.children.map((b) => b.name)).toEqual(['stage1', 'stage2', 'stage3', 'fc']);
+    expect(headAndLastStages(tree, detectHead(g, tree), 1)).toEqual(['stage3', 'fc']);
+  });
+
+  it("a fine-tune stage is a block of blocks: a trailing norm trains with the last stage, it is not one", () => {
+    const g = new Graph('densenet-like');
+    const emit = new Emitter(g, 17);
+    let h = input(g, 'x', ['N', 4]);
+    const mm = (scope: string) => (h = emit.op('MatMul', [h, g.addInitializer(`${scope}.w`, floats(`${scope}.w`, [4, 4]))], {}, `/${scope}/MatMul`));
+    for (const scope of ['features/conv0', 'features/block1/layer1', 'features/block1/layer2', 'features/block2/layer1', 'features/block2/layer2', 'features/norm5']) mm(scope);
+    g.outputs.push(emit.op('Gemm', [h, g.addInitializer('fc.w', floats('fc.w', [2, 4]))], { transB: 1 }, '/fc/Gemm'));
+    const tree = buildBlockTree(g);
+    expect(headAndLastStages(tree, detectHead(g, tree), 1)).toEqual(['features/block2', 'features/norm5', 'fc']);
+    expect(headAndLastStages(tree, detectHead(g, tree), 2)).toEqual(['features/block1', 'features/block2', 'features/norm5', 'fc']);
   });
 
   it('initializers listed as graph inputs (IR < 4) are parameters', () => {

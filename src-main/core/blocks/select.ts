@@ -45,14 +45,12 @@ export function headAndLastStages(tree: BlockTree, head: HeadInfo | null, stages
   let body = container.children.filter((b) => !holdsHead(b) && !head.block.startsWith(`${b.path}/`));
   const withParams = body.filter((b) => b.params > 0);
   if (withParams.length === 1 && withParams[0].children.some((c) => c.params > 0)) body = withParams[0].children;
-  // A lone normalization layer before the head (DenseNet's norm5) is no stage of its own:
-  // it trains with the stage before it.
-  const candidates = body.filter((b) => b.params > 0);
-  const picked: string[] = [];
-  for (let i = candidates.length - 1, counted = 0; i >= 0 && counted < stages; i--) {
-    picked.unshift(candidates[i].path);
-    if (candidates[i].kind !== 'norm') counted++;
-  }
+  const withWeights = body.filter((b) => b.params > 0);
+  // Stages are blocks of blocks where the body has them: DenseNet's trailing norm5 is not
+  // "the last stage", denseblock4 is (and the layers after it train with it).
+  const stageAt = withWeights.flatMap((b, i) => (b.children.length > 0 ? [i] : []));
+  const from = stageAt.length >= stages && stages > 0 ? stageAt[stageAt.length - stages] : Math.max(0, withWeights.length - stages);
+  const picked = withWeights.slice(from).map((b) => b.path);
   return stages === 0 ? [headBlock] : [...picked, headBlock];
 }
 

@@ -40,6 +40,37 @@ function placeConstants(graph: Graph, facts: GraphFacts, pathOf: Map<Node, strin
   }
 }
 
+/**
+ * Children in the order data reaches them: by their first computing node. Blocks are created
+ * in node order, and exporters often list constants first (DenseNet's 245 weight Identity
+ * nodes, read from denseblock4 backwards), which would put denseblock4 before conv0, and
+ * "the last stage" of a fine-tune preset on transition1.
+ */
+function sortChildrenByDataflow(root: Draft, home: Map<Node, Draft>, facts: GraphFacts): void {
+  const first = new Map<Draft, number>();
+  const firstAny = new Map<Draft, number>();
+  for (const [node, d] of home) {
+    const i = facts.order.get(node)!;
+    const into = facts.constants.has(node) ? firstAny : first;
+    for (let b: Draft | null = d; b; b = b.parent) {
+      if ((into.get(b) ?? Infinity) <= i) break;
+      into.set(b, i);
+    }
+  }
+  const drafts = new Map<Block, Draft>();
+  for (const d of home.values()) for (let b: Draft | null = d; b && !drafts.has(b.block); b = b.parent) drafts.set(b.block, b);
+  // Blocks of constants only go after the computing ones, in their own order.
+  const key = (b: Block) => {
+    const d = drafts.get(b)!;
+    return first.get(d) ?? facts.order.size + (firstAny.get(d) ?? 0);
+  };
+  const visit = (b: Block) => {
+    b.children.sort((x, y) => key(x) - key(y));
+    b.children.forEach(visit);
+  };
+  visit(root.block);
+}
+
 export function assembleTree(graph: Graph, facts: GraphFacts, placement: Placement): BlockTree {
   const pathOf = new Map(placement.pathOf);
   placeConstants(graph, facts, pathOf);
@@ -74,6 +105,8 @@ export function assembleTree(graph: Graph, facts: GraphFacts, placement: Placeme
     home.set(n, d);
     blockOfNode.set(n.id, d.block.path);
   }
+
+  sortChildrenByDataflow(root, home, facts);
 
   // Pre-order numbering makes "is inside" a constant-time interval test.
   const byPath = new Map<Block, Draft>();

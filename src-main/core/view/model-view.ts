@@ -3,6 +3,7 @@
 import type { ModelProto } from '../onnx/gen/onnx_pb.js';
 import { dtypeName } from '../onnx/dtype.js';
 import type { Graph, Value } from '../ir/graph.js';
+import { type NodeDetails, nodeDetails } from './node-details.js';
 import { inferShapes, modelOpset } from '../shape/infer.js';
 import { type Block, type HeadInfo, type RecurrentInfo, type TensorInfo, buildBlockTree, detectHead, recurrentNodes } from '../blocks/index.js';
 
@@ -25,7 +26,8 @@ export interface ModelSummaryData {
 export interface ModelViewData {
   summary: ModelSummaryData;
   root: Block;
-  nodes: { id: string; name: string; opType: string; block: string }[];
+  /** details: geometry and weight statistics for the inspector (absent when there are none). */
+  nodes: { id: string; name: string; opType: string; block: string; details?: NodeDetails }[];
   edges: { from: string; to: string; value: string }[];
   /** Nodes whose output shapes could not be inferred, with the reason. */
   unresolvedShapes: { nodeId: string; opType: string; reason: string }[];
@@ -51,7 +53,10 @@ export function describeModel(model: ModelProto, graph: Graph, file: FileFacts):
   }
   const opsets: Record<string, number> = {};
   for (const o of model.opsetImport) opsets[o.domain || 'ai.onnx'] = Number(o.version);
-  const nodes = graph.nodes.map((n) => ({ id: n.id, name: n.name, opType: n.opType, block: tree.blockOfNode.get(n.id) ?? '' }));
+  const nodes = graph.nodes.map((n) => {
+    const details = nodeDetails(n);
+    return { id: n.id, name: n.name, opType: n.opType, block: tree.blockOfNode.get(n.id) ?? '', ...(details ? { details } : {}) };
+  });
   const edges: ModelViewData['edges'] = [];
   for (const n of graph.nodes) {
     for (const v of n.outputs) {

@@ -4,7 +4,7 @@
 // studio stays up and the run's last checkpoint stays on disk.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunAction } from '../../api/contract.js';
 import { foldTrainEvent, newRunRecord } from '../../api/run-fold.js';
@@ -116,7 +116,7 @@ export class RunManager {
     run.record = foldTrainEvent(run.record, e, STORED);
     if (run.record.status === 'failed' && run.stopRequested) run.record = { ...run.record, status: 'stopped' };
     this.opts.emit({ type: 'run', runId: run.record.id, event: e });
-    if (e.event !== 'steps' && e.event !== 'log' && e.event !== 'gradflow') this.save(run);
+    if (e.event !== 'steps' && e.event !== 'log' && e.event !== 'gradflow' && e.event !== 'progress') this.save(run);
     if (run.record.status !== before) this.statusChanged(run);
   }
 
@@ -179,6 +179,30 @@ export class RunManager {
       r.error = { code: 'studio-stopped', message: `The studio stopped while this run was training${r.checkpointEpoch !== null ? `; the checkpoint of epoch ${r.checkpointEpoch} is kept` : ''}.` };
     }
     return r;
+  }
+
+  /** A new label for a run, written into its stored record (a live run's next save keeps it). */
+  async rename(runsDir: string, id: string, label: string): Promise<RunRecord> {
+    const live = this.live.get(id);
+    if (live) {
+      live.record = { ...live.record, label };
+      this.save(live);
+      await live.saving;
+      return live.record;
+    }
+    const r = await this.read(runsDir, id);
+    if (!r) throw new GraftError('run-not-found', `no run ${id} in this project`);
+    const renamed = { ...r, label };
+    await writeJsonAtomic(join(runsDir, id, RUN_FILE), renamed);
+    return renamed;
+  }
+
+  /** Deletes a run's folder: record, checkpoints and export. A live run must be stopped first. */
+  async remove(runsDir: string, id: string): Promise<void> {
+    if (this.live.has(id)) throw new GraftError('run-running', `run ${id} is still running; stop it before deleting it`);
+    const dir = join(runsDir, id);
+    if (!(await stat(join(dir, RUN_FILE)).catch(() => null))) throw new GraftError('run-not-found', `no run ${id} in this project`);
+    await rm(dir, { recursive: true, force: true });
   }
 
   /** The verified export of a finished run. */

@@ -221,6 +221,13 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     async resumeRun(req: { id: string }): Promise<RunRecord> {
       return runs.resume(workspace.runsDir(project), req.id);
     },
+    async renameRun(req: { id: string; label: string }): Promise<RunRecord> {
+      return runs.rename(workspace.runsDir(project), req.id, req.label);
+    },
+    async deleteRun(req: { id: string }): Promise<{ id: string }> {
+      await runs.remove(workspace.runsDir(project), req.id);
+      return { id: req.id };
+    },
     async controlRun(req: { id: string; action: RunAction }): Promise<RunSummary> {
       return runs.control(req.id, req.action);
     },

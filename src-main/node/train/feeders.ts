@@ -45,7 +45,8 @@ export class Feeders {
     return this.plan.prefix !== null;
   }
 
-  async open(split: Split): Promise<Feeder> {
+  /** `onProgress(done, total)`: samples cached so far (only when there is a prefix to cache). */
+  async open(split: Split, onProgress?: (done: number, total: number) => void): Promise<Feeder> {
     const { plan, dataset } = this;
     if (!plan.prefix) {
       const input = plan.step.dataInputs[0];
@@ -65,6 +66,7 @@ export class Feeders {
       budgetBytes: FEATURE_BUDGET,
       scratchDir: this.opts.scratchDir,
       dataInput: plan.dataInput,
+      ...(onProgress ? { onProgress } : {}),
     });
     const per = (dataset.info.targetShape ?? []).reduce((a, b) => a * b, 1);
     return {
@@ -81,7 +83,15 @@ export class Feeders {
 }
 
 /** The evaluation graph's outputs over a whole split, on `weights`. */
-export async function predict(session: ort.InferenceSession, plan: TrainingPlan, feed: Feeder, weights: ReadonlyMap<string, OwnedTensor>, batchSize: number, regression: boolean): Promise<Predictions> {
+export async function predict(
+  session: ort.InferenceSession,
+  plan: TrainingPlan,
+  feed: Feeder,
+  weights: ReadonlyMap<string, OwnedTensor>,
+  batchSize: number,
+  regression: boolean,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Predictions> {
   const p: Predictions = { outputs: [], width: 0, labels: [], ids: [], indices: [], regression };
   for (let start = 0; start < feed.size; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, feed.size - start) }, (_, i) => start + i);
@@ -94,6 +104,7 @@ export async function predict(session: ort.InferenceSession, plan: TrainingPlan,
     p.labels.push(b.labels);
     p.ids.push(...b.ids);
     p.indices.push(...b.indices);
+    onProgress?.(start + indices.length, feed.size);
   }
   return p;
 }

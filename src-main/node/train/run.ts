@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import type { TrainConfig, TrainEvent } from '../../api/training.js';
+import type { RunProgress, TrainConfig, TrainEvent } from '../../api/training.js';
 import { GraftError } from '../../core/errors.js';
 import { readModelFile } from '../model-file.js';
 import type { Dataset } from '../data/types.js';
@@ -30,6 +30,7 @@ export interface RunControl {
 export async function runTraining(config: TrainConfig, control: RunControl): Promise<void> {
   const started = performance.now();
   const log = (message: string) => control.emit({ event: 'log', message });
+  const progress = progressReporter(control.emit);
   const file = await readModelFile(config.model);
   const { dataset, preprocess } = await openRunData(file, config);
   const info = dataset.info;
@@ -51,10 +52,10 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   if (config.checkpointDir) await mkdir(scratch, { recursive: true });
   const feeders = new Feeders(plan, dataset, { batchSize: config.batchSize, scratchDir: scratch, device });
   const t0 = performance.now();
-  const trainFeed = await feeders.open('train');
+  const trainFeed = await feeders.open('train', progress('caching', 'train'));
   // Validation uses the val split, else the test split; with neither there is none to fake.
   const valSplit = dataset.size('val') > 0 ? 'val' : dataset.size('test') > 0 ? 'test' : null;
-  const valFeed = valSplit ? await feeders.open(valSplit) : null;
+  const valFeed = valSplit ? await feeders.open(valSplit, progress('caching', valSplit)) : null;
   await feeders.release();
   if (feeders.cached) log(`frozen prefix cached: ${trainFeed.size + (valFeed?.size ?? 0)} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!valFeed) log(NO_VALIDATION + (config.earlyStopPatience !== null ? '; early stopping is off, as it watches the validation loss' : ''));
@@ -86,7 +87,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     if (placement) log(describePlacement(placement));
   };
   const ctx = { plan, config, session: stepSession, hostSession: hostStepSession, feed: trainFeed, state, schedule, targetShape: info.targetShape ?? [], regression, emit: control.emit, mayGoOn, afterFirstStep };
-  const predictOn = (feed: Feeder, weights: TrainState['params']) => predict(evalSession, plan, feed, weights, config.batchSize, regression);
+  const predictOn = (feed: Feeder, weights: TrainState['params'], report?: (done: number, total: number) => void) => predict(evalSession, plan, feed, weights, config.batchSize, regression, report);
   let stoppedEarly = false;
   let stoppedByUser = false;
   for (let epoch = state.firstEpoch; epoch <= config.epochs; epoch++) {
@@ -95,7 +96,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
     const r = await trainEpoch(ctx, epoch);
     // A stop mid-epoch keeps the epochs before it; the partial one is dropped.
     if ((stoppedByUser = r.stopped)) break;
-    const val = valFeed ? evaluate(await predictOn(valFeed, state.params), info.classes, 'val') : null;
+    const val = valFeed ? evaluate(await predictOn(valFeed, state.params, progress('validating', valSplit!)), info.classes, 'val') : null;
     const seconds = (performance.now() - epochStart - (pausedMs - pausedBefore)) / 1000;
     const summary = { epoch, trainLoss: r.lossSum / Math.max(r.seen, 1), trainAccuracy: regression ? null : r.correct / Math.max(r.seen, 1), valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, lr: schedule(state.stepNo), seconds, samplesPerSecond: r.seen / seconds, etaSeconds: seconds * (config.epochs - epoch) };
     control.emit({ event: 'epoch', ...summary });
@@ -117,15 +118,16 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   }
   if (stoppedByUser) log(`stopped after epoch ${state.history.length}: evaluating and exporting the ${valFeed ? 'best' : 'last'} epoch (${best.epoch})`);
   // The best epoch's weights are the result.
-  const testFeed = dataset.size('test') > 0 ? await feeders.open('test') : valFeed;
+  const testFeed = dataset.size('test') > 0 ? await feeders.open('test', progress('caching', 'test')) : valFeed;
   await feeders.release();
   feeds.add(testFeed);
-  if (testFeed) control.emit({ event: 'evaluation', ...evaluate(await predictOn(testFeed, best.params), info.classes, testFeed === valFeed ? 'val' : 'test') });
+  const testSplit = testFeed === valFeed ? valSplit! : 'test';
+  if (testFeed) control.emit({ event: 'evaluation', ...evaluate(await predictOn(testFeed, best.params, progress('evaluating', testSplit)), info.classes, testFeed === valFeed ? 'val' : 'test') });
   else log('no evaluation: the run has no validation or test samples to evaluate on');
   let exported: string | null = null;
   if (config.exportPath) {
     // Checked on validation samples; without any, on training samples, and said so.
-    const reference = await predictOn(valFeed ?? trainFeed, best.params);
+    const reference = await predictOn(valFeed ?? trainFeed, best.params, progress('exporting', valSplit ?? 'train'));
     // The labels it learned are the dataset's, under the names the user gave them; a model's
     // own names (kept when the head was not swapped) may be another task's.
     const classNames = info.classes ?? plan.classNames;
@@ -152,4 +154,17 @@ function reportSkipped(dataset: Dataset, log: (m: string) => void): void {
   for (const w of info.warnings) log(`warning: ${w}`);
   for (const item of info.skipped.slice(0, 20)) log(`skipped ${item.id}: ${item.reason}`);
   if (info.skipped.length > 20) log(`... and ${info.skipped.length - 20} more skipped files`);
+}
+
+/** A wait reported at most every 250 ms (and at its end), so a fast one costs nothing. */
+function progressReporter(emit: RunControl['emit']) {
+  return (phase: RunProgress['phase'], split: RunProgress['split']) => {
+    let last = 0;
+    return (done: number, total: number) => {
+      const now = performance.now();
+      if (done < total && now - last < 250) return;
+      last = now;
+      emit({ event: 'progress', phase, split, done, total });
+    };
+  };
 }

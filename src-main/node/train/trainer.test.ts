@@ -82,6 +82,10 @@ describe('a training run', () => {
     // Metrics arrive in batches, not one message per step.
     const stepCount = steps.reduce((s, e) => s + (e as Extract<TrainEvent, { event: 'steps' }>).points.length, 0);
     expect(steps.length).toBeLessThan(stepCount);
+    // The waits between steps are reported with counts, each ending at its total.
+    const progress = events.filter((e): e is Extract<TrainEvent, { event: 'progress' }> => e.event === 'progress');
+    expect(progress.some((p) => p.phase === 'validating' && p.split === 'val' && p.done === p.total && p.total === start.samples.val)).toBe(true);
+    expect(progress.some((p) => p.phase === 'exporting' && p.done === p.total)).toBe(true);
     const d = done(events)!;
     expect(d.bestValAccuracy).toBeGreaterThan(0.8);
     const exp = events.find((e) => e.event === 'export') as Extract<TrainEvent, { event: 'export' }>;

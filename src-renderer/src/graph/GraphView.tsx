@@ -1,7 +1,7 @@
 // The block graph: derives the visible items from the model and the expanded set, lays them
 // out with ELK and hands them to React Flow.
 import { useEffect, useRef, useState } from 'react';
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from '@xyflow/react';
+import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from '@xyflow/react';
 import type { Edge } from '@xyflow/react';
 import type { ModelView } from '../../../src-main/api/contract.js';
 import { useStudio } from '../state/store.js';
@@ -27,9 +27,9 @@ function toFlowNodes(graph: VisibleGraph, boxes: Map<string, Box>, index: BlockI
     };
     if (item.kind === 'op') {
       const node = index.nodes.get(item.nodeId) ?? { id: item.nodeId, name: item.nodeId, opType: '?', block: '' };
-      out.push({ ...common, type: 'op', data: { node } });
+      out.push({ ...common, type: 'op', data: { node, alsoReads: graph.hiddenInputs.get(item.id) ?? 0 } });
     } else {
-      const data = { block: item.block, expandable: isExpandable(item.block), nodeCount: index.nodeCount.get(item.block.path) ?? 0 };
+      const data = { block: item.block, expandable: isExpandable(item.block), nodeCount: index.nodeCount.get(item.block.path) ?? 0, alsoReads: graph.hiddenInputs.get(item.id) ?? 0 };
       out.push({ ...common, type: item.kind === 'group' ? 'blockGroup' : 'block', data });
     }
   }
@@ -53,6 +53,7 @@ function Canvas() {
   const expanded = useStudio((s) => s.expanded);
   const select = useStudio((s) => s.select);
   const toggleExpanded = useStudio((s) => s.toggleExpanded);
+  const setAllExpanded = useStudio((s) => s.setAllExpanded);
   const showError = useStudio((s) => s.showError);
   const setPicked = useStudio((s) => s.setPicked);
   const focus = useStudio((s) => s.focus);
@@ -65,6 +66,8 @@ function Canvas() {
   const { setViewport, setCenter, getZoom } = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
   const fittedFor = useRef<ModelView | null>(null);
+  const fitRequest = useStudio((s) => s.fitRequest);
+  const fittedAt = useRef(fitRequest);
 
   useEffect(() => {
     if (!model || !index) return;
@@ -75,8 +78,9 @@ function Canvas() {
         if (cancelled) return;
         setNodes(toFlowNodes(graph, boxes, index));
         setEdges(toFlowEdges(graph));
-        if (fittedFor.current !== model && container.current) {
+        if ((fittedFor.current !== model || fittedAt.current !== fitRequest) && container.current) {
           fittedFor.current = model;
+          fittedAt.current = fitRequest;
           const topLevel = graph.items.filter((i) => i.parent === null).map((i) => boxes.get(i.id)!);
           const { clientWidth, clientHeight } = container.current;
           void setViewport(initialViewport(boundsOf(topLevel), clientWidth, clientHeight));
@@ -91,7 +95,7 @@ function Canvas() {
     return () => {
       cancelled = true;
     };
-  }, [model, index, expanded, setNodes, setEdges, setViewport, showError]);
+  }, [model, index, expanded, fitRequest, setNodes, setEdges, setViewport, showError]);
 
   // A searched block: centred once the layout that shows it is on screen.
   useEffect(() => {
@@ -130,12 +134,21 @@ function Canvas() {
         nodesDraggable={false}
         nodesConnectable={false}
         zoomOnDoubleClick={false}
+        colorMode="system"
         minZoom={0.05}
         maxZoom={2}
       >
+        <Panel position="top-left" className="canvas-tools">
+          <button type="button" data-testid="collapse-all" title="Show only the top-level blocks" onClick={() => setAllExpanded(false)}>
+            Collapse all
+          </button>
+          <button type="button" data-testid="expand-all" title="Open every block down to single operators" onClick={() => setAllExpanded(true)}>
+            Expand all
+          </button>
+        </Panel>
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={(n) => (n.type === 'blockGroup' ? '#e6ebf2' : n.type === 'op' ? '#d9e4f5' : '#b8c7de')} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={(n) => (n.type === 'blockGroup' ? 'var(--group)' : n.type === 'op' ? 'var(--line)' : 'var(--line-2)')} />
       </ReactFlow>
       {laying && <div className="canvas-status">Laying out…</div>}
     </div>

@@ -1,6 +1,7 @@
 // Which blocks and nodes the canvas shows for a set of expanded blocks, and the edges between
 // them. Pure functions of the ModelView, so they are cheap to test and to recompute.
 import type { BlockView, GraphNodeView, ModelView } from '../../../src-main/api/contract.js';
+import { reduceEdges } from './edge-reduction.js';
 
 export interface BlockIndex {
   byPath: Map<string, BlockView>;
@@ -61,7 +62,10 @@ export const opItemId = (nodeId: string) => `n:${nodeId}`;
 export interface VisibleGraph {
   /** Parents come before their children (React Flow requires it). */
   items: Item[];
+  /** The edges drawn: those no other visible path already implies. */
   edges: { id: string; source: string; target: string }[];
+  /** Item id -> inputs it reads that are not drawn (implied by a path; see edge-reduction.ts). */
+  hiddenInputs: Map<string, number>;
 }
 
 export function visibleGraph(model: ModelView, index: BlockIndex, expanded: ReadonlySet<string>): VisibleGraph {
@@ -112,7 +116,8 @@ export function visibleGraph(model: ModelView, index: BlockIndex, expanded: Read
     seen.add(id);
     edges.push({ id, source, target });
   }
-  return { items, edges };
+  const reduced = reduceEdges(edges);
+  return { items, edges: reduced.edges, hiddenInputs: reduced.hiddenInputs };
 }
 
 /** The innermost block on the path from the root that holds `path` (itself included). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockView, SurgeryView } from '../../../src-main/api/contract.js';
-import { boundaryIndex, freezeState } from './freeze-state.js';
+import { boundaryIndex, freezeState, stripBlocks } from './freeze-state.js';
 
 const block = (path: string, params: number): BlockView => ({ path, name: path, kind: 'group', params, inputs: [], outputs: [], nodeIds: [], children: [] });
 const surgery = (trainableByBlock: Record<string, number>): SurgeryView => ({ edits: [], frozenBlocks: [], trainableParams: 0, totalParams: 0, trainableByBlock, log: [] });
@@ -23,5 +23,22 @@ describe('boundaryIndex', () => {
     expect(boundaryIndex(blocks, surgery({ fc: 3 }))).toBe(3);
     // A trainable block stops the boundary even when a later one is frozen.
     expect(boundaryIndex(blocks, surgery({ stem: 5, fc: 3 }))).toBe(0);
+  });
+});
+
+describe('stripBlocks', () => {
+  const group = (path: string, params: number, children: BlockView[] = []): BlockView => ({ ...block(path, params), children });
+  const stage = (path: string, params: number) => group(path, params, [block(`${path}/conv`, params)]);
+
+  it("opens a block of nested stages (DenseNet's features) so the boundary can stop between them", () => {
+    const features = group('features', 60, [block('features/conv0', 5), block('features/pool0', 0), stage('features/db1', 20), stage('features/t1', 5), stage('features/db2', 30)]);
+    const root = group('', 70, [features, block('classifier', 10)]);
+    expect(stripBlocks(root).map((b) => b.path)).toEqual(['features/conv0', 'features/db1', 'features/t1', 'features/db2', 'classifier']);
+  });
+
+  it('keeps top-level blocks whose children are single layers (a small CNN), and drops blocks without parameters', () => {
+    const features = group('features', 30, [block('features.0', 10), block('features.1', 0), block('features.3', 20)]);
+    const root = group('', 40, [features, block('pool', 0), block('classifier', 10)]);
+    expect(stripBlocks(root).map((b) => b.path)).toEqual(['features', 'classifier']);
   });
 });

@@ -23,3 +23,24 @@ export function boundaryIndex(blocks: BlockView[], surgery: SurgeryView | null):
   }
   return k;
 }
+
+/**
+ * The blocks the freeze strip shows, in model order: the top-level blocks, except that a
+ * block made of nested stages (DenseNet's `features`: denseblock1..4 and transitions) is
+ * replaced by its children, so the boundary can stop between stages. Only blocks with
+ * parameters appear: nothing else can freeze.
+ */
+export function stripBlocks(root: BlockView, wanted = 6, most = 16): BlockView[] {
+  const withParams = (bs: BlockView[]) => bs.filter((b) => b.params > 0);
+  let segments = withParams(root.children);
+  for (;;) {
+    if (segments.length >= wanted) return segments;
+    // The largest block whose children include at least three stages (blocks of blocks).
+    const candidates = segments.filter((b) => withParams(b.children).filter((c) => c.children.length > 0).length >= 3);
+    if (candidates.length === 0) return segments;
+    const widest = candidates.reduce((a, b) => (b.params > a.params ? b : a));
+    const inner = withParams(widest.children);
+    if (segments.length - 1 + inner.length > most) return segments;
+    segments = segments.flatMap((b) => (b === widest ? inner : [b]));
+  }
+}

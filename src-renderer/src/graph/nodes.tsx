@@ -10,8 +10,9 @@ import { useStudio } from '../state/store.js';
 import { type FreezeState, freezeState } from './freeze-state.js';
 import { batchNormBlocks, batchNormModeOf, batchNormTitle } from './batchnorm-badge.js';
 
-export type BlockNodeData = { block: BlockView; expandable: boolean; nodeCount: number };
-export type OpNodeData = { node: GraphNodeView };
+/** alsoReads: inputs whose edges are not drawn because another path implies them (edge-reduction.ts). */
+export type BlockNodeData = { block: BlockView; expandable: boolean; nodeCount: number; alsoReads: number };
+export type OpNodeData = { node: GraphNodeView; alsoReads: number };
 export type BlockFlowNode = Node<BlockNodeData, 'block' | 'blockGroup'>;
 export type OpFlowNode = Node<OpNodeData, 'op'>;
 export type FlowNode = BlockFlowNode | OpFlowNode;
@@ -90,6 +91,16 @@ function BatchNormBadge({ block, state }: { block: BlockView; state: FreezeState
   );
 }
 
+/** Says that the item reads more outputs than the drawn edges show (DenseNet's concatenations). */
+function AlsoReads({ count }: { count: number }) {
+  if (count === 0) return null;
+  return (
+    <span className="also-reads" title={`Also reads ${count} earlier output${count === 1 ? '' : 's'} directly (edges implied by the drawn path are left out)`}>
+      +{count} in
+    </span>
+  );
+}
+
 function Handles() {
   return (
     <>
@@ -100,7 +111,7 @@ function Handles() {
 }
 
 export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNode>) {
-  const { block, expandable, nodeCount } = data;
+  const { block, expandable, nodeCount, alsoReads } = data;
   const selected = useBlockSelected(block.path);
   const state = useFreezeState(block);
   const shape = outputShapeLabel(block.outputs);
@@ -112,6 +123,7 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
         <span className="block-name">{block.name}</span>
         <span className="block-kind">{block.kind}</span>
         <BatchNormBadge block={block} state={state} />
+        <AlsoReads count={alsoReads} />
         <Lock block={block} state={state} />
       </div>
       <div className="block-meta">
@@ -127,7 +139,7 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
 });
 
 export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNode>) {
-  const { block } = data;
+  const { block, alsoReads } = data;
   const selected = useBlockSelected(block.path);
   const state = useFreezeState(block);
   const shape = outputShapeLabel(block.outputs);
@@ -138,6 +150,7 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNo
         <Chevron block={block} open={true} />
         <span className="block-name">{block.name}</span>
         <span className="block-kind">{block.kind}</span>
+        <AlsoReads count={alsoReads} />
         <span className="group-spacer" />
         {shape && <span className="block-shape">{shape}</span>}
         {block.params > 0 && <span className="block-params">{compactCount(block.params)}</span>}
@@ -155,6 +168,7 @@ export const OpNode = memo(function OpNode({ data }: NodeProps<OpFlowNode>) {
     <div className={`op-card${selected ? ' selected' : ''}`} data-testid={`node-${node.id}`} title={node.name || node.id}>
       <Handles />
       <span className="op-type">{node.opType}</span>
+      <AlsoReads count={data.alsoReads} />
     </div>
   );
 });

@@ -1,6 +1,6 @@
 // Details of the selection: a block (shapes, parameters, nodes, head or recurrent role) or a
 // single ONNX node; the model's summary when nothing is selected.
-import type { BlockView, HeadInfo, ModelView, RecurrentInfo, TensorInfo } from '../../../src-main/api/contract.js';
+import type { BlockView, GraphNodeView, HeadInfo, ModelView, RecurrentInfo, TensorInfo } from '../../../src-main/api/contract.js';
 import { compactCount, exactCount, formatBytes, formatShape } from '../format.js';
 import { useStudio } from '../state/store.js';
 import type { BlockIndex } from '../graph/blocks.js';
@@ -25,6 +25,7 @@ export function Inspector() {
               <Fact label="Node" value={node.name || node.id} />
               <Fact label="Block" value={node.block || '(model)'} />
             </dl>
+            <NodeDetailsSection node={node} />
           </section>
         );
       }
@@ -36,6 +37,39 @@ export function Inspector() {
     <aside className="inspector" data-testid="inspector" aria-label="Inspector">
       {body ?? <p className="muted">Open a model to inspect it.</p>}
     </aside>
+  );
+}
+
+const GEOMETRY_LABELS: Record<string, string> = { kernel_shape: 'Kernel', strides: 'Stride', pads: 'Pads', dilations: 'Dilation', group: 'Groups', axis: 'Axis', output_padding: 'Output padding' };
+const stat = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2));
+
+/** A node's geometry (kernel, stride, pads...) and each weight's mean, std, min and max. */
+function NodeDetailsSection({ node }: { node: GraphNodeView }) {
+  const d = node.details;
+  if (!d) return null;
+  return (
+    <div data-testid="node-details">
+      {Object.keys(d.geometry).length > 0 && (
+        <dl className="facts">
+          {Object.entries(d.geometry).map(([k, v]) => (
+            <Fact key={k} label={GEOMETRY_LABELS[k] ?? k} value={v.join(' × ')} testId={`node-${k}`} />
+          ))}
+        </dl>
+      )}
+      {d.weights.map((w) => (
+        <section key={w.name}>
+          <h3 title={w.name}>
+            {/\.bias$/.test(w.name) ? 'Bias' : 'Weights'} {w.shape.join('×')}
+          </h3>
+          <dl className="facts tabular" data-testid="weight-stats">
+            <Fact label="Mean" value={stat(w.mean)} />
+            <Fact label="Std" value={stat(w.std)} />
+            <Fact label="Min" value={stat(w.min)} />
+            <Fact label="Max" value={stat(w.max)} />
+          </dl>
+        </section>
+      ))}
+    </div>
   );
 }
 
@@ -93,6 +127,7 @@ function BlockDetails({ block, model, index }: { block: BlockView; model: ModelV
         </dl>
         <FreezeControl block={block} />
       </section>
+      {block.children.length === 0 && block.nodeIds.length === 1 && index.nodes.get(block.nodeIds[0]) && <NodeDetailsSection node={index.nodes.get(block.nodeIds[0])!} />}
       <Tensors title="Inputs" tensors={block.inputs} />
       <Tensors title="Outputs" tensors={block.outputs} />
       {head && <HeadSection head={head} />}
@@ -125,9 +160,11 @@ function FreezeControl({ block }: { block: BlockView }) {
 }
 
 function HeadSection({ head }: { head: HeadInfo }) {
+  // One output predicts a value (the adding problem's sum), not classes.
+  const regression = useStudio((s) => s.dataset?.task === 'regression') || head.outFeatures === 1;
   return (
     <section data-testid="inspector-head">
-      <h3>Classification head</h3>
+      <h3>{regression ? 'Regression head (one output)' : 'Classification head'}</h3>
       <dl className="facts">
         <Fact label="Op" value={head.opType} />
         <Fact label="Features" value={`${head.inFeatures} → ${head.outFeatures}`} />

@@ -7,7 +7,7 @@ import { toShown } from './errors.js';
 import { flatEdits } from './edit-groups.js';
 import { eventRunId } from '../../../src-main/api/run-fold.js';
 import { withStudioEvent } from './run-record.js';
-import { validationBlocker } from './train-guards.js';
+import { type Blocker, FIX_VALIDATION_SHARE, headBlocker, inputShapeBlocker, validationBlocker } from './train-guards.js';
 import type { StudioState } from './store.js';
 
 /** What the training panel sets; model, data, edits and data options come from elsewhere. */
@@ -43,10 +43,15 @@ export interface TrainSlice {
   controlRun(action: RunAction): Promise<void>;
   /** Continues a crashed run from its last checkpoint. */
   resumeCrashedRun(id: string): Promise<void>;
+  renameRun(id: string, label: string): Promise<void>;
+  /** Deletes a finished run (the engine refuses a live one); shows the latest left. */
+  deleteRun(id: string): Promise<void>;
   showRun(id: string): void;
   onEngineEvent(e: StudioEvent): void;
   /** Why training cannot start now, or null. */
   trainBlocker(): string | null;
+  /** The first thing that stops a run, with its one-click fix (TrainTab shows both). */
+  trainGuard(): Blocker | null;
 }
 
 /** Events of a run whose startRun answer has not arrived yet. */
@@ -70,18 +75,24 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
   },
 
   trainBlocker() {
+    return get().trainGuard()?.message ?? null;
+  },
+
+  trainGuard() {
     const { model, data, dataset, surgery, dataLoading, editing } = get();
-    if (!model) return 'Open a model first.';
-    if (!data) return 'Choose a dataset on the Data tab first.';
-    if (dataLoading || editing) return 'Wait for the dataset and the model to finish loading.';
-    if (!dataset) return 'The dataset could not be opened; see the Data tab.';
-    if (surgery && surgery.trainableParams === 0) return 'Everything is frozen: unfreeze at least the head on the Model tab.';
-    const head = model.summary.head;
-    const k = dataset.classes?.length;
-    if (dataset.task === 'classification' && head && k !== undefined && head.outFeatures !== k) {
-      return `The head predicts ${head.outFeatures} classes but the dataset has ${k}: swap the head first.`;
-    }
-    return validationBlocker(dataset.splits);
+    const plain = (message: string): Blocker => ({ message, fix: null });
+    if (!model) return plain('Open a model first.');
+    if (!data) return plain('Choose a dataset on the Data tab first.');
+    if (dataLoading || editing) return plain('Wait for the dataset and the model to finish loading.');
+    if (!dataset) return plain('The dataset could not be opened; see the Data tab.');
+    // Data that cannot enter the model comes first: no head swap would fix it.
+    const shape = inputShapeBlocker(model.summary.inputs[0]?.shape ?? null, dataset.inputShape, dataset.images, get().appInfo?.defaults.adding.samples);
+    if (shape) return shape;
+    if (surgery && surgery.trainableParams === 0) return plain('Everything is frozen: unfreeze at least the head on the Model tab.');
+    const head = headBlocker(model.summary.head, dataset.task, dataset.classes?.length);
+    if (head) return head;
+    const validation = validationBlocker(dataset.splits);
+    return validation ? { message: validation, fix: { kind: 'validation', label: `Hold out ${FIX_VALIDATION_SHARE * 100}% for validation` } } : null;
   },
 
   async startRun() {
@@ -129,6 +140,25 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
       set({ runs: get().runs.map((r) => (r.id === id ? run : r)) });
     } catch (err) {
       set({ error: toShown(err, 'Resume the run') });
+    }
+  },
+
+  async renameRun(id, label) {
+    try {
+      const run = await host.api.renameRun({ id, label });
+      set({ runs: get().runs.map((r) => (r.id === id ? { ...r, label: run.label } : r)) });
+    } catch (err) {
+      set({ error: toShown(err, 'Rename the run') });
+    }
+  },
+
+  async deleteRun(id) {
+    try {
+      await host.api.deleteRun({ id });
+      const runs = get().runs.filter((r) => r.id !== id);
+      set({ runs, activeRun: get().activeRun === id ? (runs[runs.length - 1]?.id ?? null) : get().activeRun });
+    } catch (err) {
+      set({ error: toShown(err, 'Delete the run') });
     }
   },
 

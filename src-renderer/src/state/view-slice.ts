@@ -1,5 +1,6 @@
 // What the user looks at: the tab, the expanded blocks, the selection.
 import type { StateCreator } from 'zustand';
+import { isExpandable } from '../graph/blocks.js';
 import type { StudioState } from './store.js';
 
 export type Selection = { type: 'block'; path: string } | { type: 'node'; id: string } | null;
@@ -16,10 +17,21 @@ export interface ViewSlice {
   setTab(tab: Tab): void;
   toggleExpanded(path: string): void;
   setExpanded(path: string, open: boolean): void;
+  /** A dialog another panel asked the Model tab to open ("Swap the head" from a Train guard). */
+  dialogRequest: 'head' | null;
+  requestDialog(dialog: 'head' | null): void;
+  /** Bumped when the canvas should fit the graph again (after collapse/expand all). */
+  fitRequest: number;
+  /** Opens every block that can open, or closes them all (top-level blocks only). */
+  setAllExpanded(open: boolean): void;
   select(selection: Selection): void;
   setPicked(paths: Iterable<string>): void;
-  /** Opens the block's ancestors, selects it and asks the canvas to centre it. */
-  focusBlock(path: string): void;
+  /**
+   * Opens the block's ancestors, selects it and asks the canvas to centre it. With `base`,
+   * the blocks open are `base` plus those ancestors (stepping through search matches closes
+   * what the previous step opened, so the graph stays small and quick to lay out).
+   */
+  focusBlock(path: string, base?: ReadonlySet<string>): void;
   focusDone(): void;
 }
 
@@ -29,6 +41,11 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
   selection: null,
   picked: new Set<string>(),
   focus: null,
+  fitRequest: 0,
+  dialogRequest: null,
+  requestDialog(dialog) {
+    set({ dialogRequest: dialog });
+  },
   setTab(tab) {
     set({ tab });
   },
@@ -41,14 +58,23 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
     else next.delete(path);
     set({ expanded: next });
   },
+  setAllExpanded(open) {
+    const index = get().index;
+    const fitRequest = get().fitRequest + 1;
+    if (!open || !index) {
+      set({ expanded: new Set<string>(), fitRequest });
+      return;
+    }
+    set({ fitRequest, expanded: new Set([...index.byPath.values()].filter((b) => b.path !== '' && isExpandable(b)).map((b) => b.path)) });
+  },
   select(selection) {
     set({ selection });
   },
   setPicked(paths) {
     set({ picked: new Set(paths) });
   },
-  focusBlock(path) {
-    const expanded = new Set(get().expanded);
+  focusBlock(path, base) {
+    const expanded = new Set(base ?? get().expanded);
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) expanded.add(parts.slice(0, i).join('/'));
     set({ expanded, selection: { type: 'block', path }, focus: { path, seq: (get().focus?.seq ?? 0) + 1 } });

@@ -6,13 +6,8 @@ import { droppedFiles, inputFiles } from '../../api/uploads.js';
 import { host } from '../../host.js';
 import { useStudio } from '../../state/store.js';
 import { useAddingDefaults } from '../train/AddingPreset.js';
+import { addingSpecFor } from '../../state/train-guards.js';
 import { FileBrowser } from './FileBrowser.js';
-
-/** A model reading [N, T, 2] can learn the generated adding problem of its length (samples: the defaults'). */
-function addingSpecFor(shape: (number | string | null)[] | null, samples: number | undefined): string | null {
-  if (!shape || shape.length !== 3 || shape[2] !== 2 || typeof shape[1] !== 'number' || !samples) return null;
-  return `task:adding?length=${shape[1]}&samples=${samples}`;
-}
 
 export function DataSource() {
   const appInfo = useStudio((s) => s.appInfo);

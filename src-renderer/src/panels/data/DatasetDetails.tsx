@@ -146,10 +146,32 @@ export function DatasetDetails() {
   const data = useStudio((s) => s.data);
   const samples = useStudio((s) => s.samples);
   const loading = useStudio((s) => s.dataLoading);
-  if (!data) return <p className="muted">No dataset yet.</p>;
-  if (!dataset) return <p className="muted">{loading ? `Opening ${datasetName(data.path)}…` : `${datasetName(data.path)} could not be opened.`}</p>;
+  const initial = useStudio((s) => s.appInfo?.initialData ?? null);
+  if (!data) return <p className="muted empty-note">No dataset yet. Drop a folder of class folders, a CSV file or IDX files above, or pick the bundled sample.</p>;
+  if (!dataset)
+    return (
+      <p className="muted" data-testid="dataset-wait">
+        {loading ? (
+          <>
+            <span className="spinner" aria-hidden="true" /> Reading {datasetName(data.path)}: scanning its files and splitting them…
+          </>
+        ) : (
+          `${data.path} could not be opened.`
+        )}
+      </p>
+    );
   return (
     <div className="dataset-details" data-testid="dataset-details" aria-busy={loading}>
+      {loading && (
+        <p className="run-wait" data-testid="dataset-wait">
+          <span className="spinner" aria-hidden="true" /> Reading the dataset again with the new settings; what follows is from before.
+        </p>
+      )}
+      {!loading && initial && dataset.path === initial.path && (
+        <p className="guide-note" data-testid="sample-data-note">
+          This is the sample data ({initial.label}), already loaded for you: the Train tab can start a run now. To use your own images, drop a folder of class folders above.
+        </p>
+      )}
       <h2>
         {datasetName(dataset.path)} <span className="muted">({dataset.kind}, {dataset.task})</span>
       </h2>

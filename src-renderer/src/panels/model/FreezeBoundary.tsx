@@ -1,10 +1,11 @@
-// The network as a strip of its top-level blocks, with a handle the user drags along it:
-// everything before the handle is frozen, everything after it trains. Arrow keys move it too.
+// The network as a strip of its stages (top-level blocks, or the stages nested inside one:
+// see stripBlocks), with a handle the user drags along it: everything before the handle is
+// frozen, everything after it trains. Arrow keys move it too.
 import { useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent } from 'react';
 import type { Edit, SurgeryView } from '../../../../src-main/api/contract.js';
 import { compactCount } from '../../format.js';
-import { boundaryIndex, freezeState } from '../../graph/freeze-state.js';
+import { boundaryIndex, freezeState, stripBlocks } from '../../graph/freeze-state.js';
 import { useStudio } from '../../state/store.js';
 
 export function FreezeBoundary() {
@@ -18,7 +19,7 @@ export function FreezeBoundary() {
   // presses then add up instead of each starting from the old position.
   const [keyTarget, setKeyTarget] = useState<{ from: SurgeryView | null; to: number } | null>(null);
   if (!model) return null;
-  const blocks = model.root.children;
+  const blocks = stripBlocks(model.root);
   const n = blocks.length;
   if (n < 2) return null;
   const current = boundaryIndex(blocks, surgery);
@@ -28,16 +29,24 @@ export function FreezeBoundary() {
 
   const commit = (k: number) => {
     if (k === current) return;
-    const frozen = blocks.slice(0, k).filter((b) => b.params > 0).map((b) => b.path);
+    const frozen = blocks.slice(0, k).map((b) => b.path);
     const edits: Edit[] = [{ kind: 'freeze-preset', preset: 'full' }];
     if (frozen.length) edits.push({ kind: 'freeze', blocks: frozen });
     const label = k === 0 ? 'Freeze boundary: nothing frozen' : `Freeze boundary: ${blocks[k - 1].name} and everything before it frozen`;
     void applyEdit(label, edits);
   };
 
+  // Segments are as wide as their names need (so none is cut short); edges[k] is where the
+  // boundary after k blocks stands, as a fraction of the strip.
+  const weights = blocks.map((b) => b.name.length + 4);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const edges = weights.reduce((acc, w) => [...acc, acc[acc.length - 1] + w / total], [0]);
   const indexAt = (clientX: number) => {
     const r = strip.current!.getBoundingClientRect();
-    return Math.max(0, Math.min(n, Math.round(((clientX - r.left) / r.width) * n)));
+    const f = (clientX - r.left) / r.width;
+    let best = 0;
+    for (let k = 1; k <= n; k++) if (Math.abs(edges[k] - f) < Math.abs(edges[best] - f)) best = k;
+    return best;
   };
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (editing) return;
@@ -80,6 +89,7 @@ export function FreezeBoundary() {
         {blocks.map((b, i) => (
           <div
             key={b.path}
+            style={{ flexGrow: weights[i] }}
             className={`fb-seg state-${drag !== null ? (b.params === 0 ? 'none' : i < shown ? 'frozen' : 'trainable') : freezeState(b, surgery)}`}
             title={`${b.name}: ${compactCount(b.params)} parameters`}
             data-testid={`fb-seg-${b.path}`}
@@ -97,7 +107,7 @@ export function FreezeBoundary() {
           aria-valuenow={shown}
           aria-valuetext={shown === 0 ? (partlyFrozen ? `frozen inside: ${surgery!.frozenBlocks.join(', ')}` : 'nothing frozen') : `frozen up to ${blocks[shown - 1].name}`}
           data-testid="freeze-handle"
-          style={{ left: `${(shown / n) * 100}%` }}
+          style={{ left: `${edges[shown] * 100}%` }}
           onKeyDown={onKeyDown}
         />
       </div>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { compactCount, exactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
+import { STRATEGY_WORDS } from '../strategy-words.js';
 import { BlockSearch } from './BlockSearch.js';
 import { CellSwapDialog, HeadSwapDialog } from './SwapDialogs.js';
 
@@ -17,20 +18,29 @@ export function ModelToolbar() {
   const undo = useStudio((s) => s.undo);
   const redo = useStudio((s) => s.redo);
   const [stages, setStages] = useState(1);
-  const [dialog, setDialog] = useState<'head' | 'cell' | null>(null);
+  const [chosen, setDialog] = useState<'head' | 'cell' | null>(null);
+  // Another tab's "Swap the head" opens the dialog here too, until it closes.
+  const dialogRequest = useStudio((s) => s.dialogRequest);
+  const requestDialog = useStudio((s) => s.requestDialog);
+  const dialog = chosen ?? (dialogRequest === 'head' && model?.summary.head ? 'head' : null);
+  const close = () => {
+    setDialog(null);
+    requestDialog(null);
+  };
   if (!model) return null;
   const pickedList = [...picked];
   const share = surgery && surgery.totalParams > 0 ? surgery.trainableParams / surgery.totalParams : 1;
   return (
     <div className="toolbar" role="toolbar" aria-label="Model edits">
       <div className="tool-group" aria-label="Freezing presets">
-        <button type="button" data-testid="preset-fe" disabled={editing} onClick={() => void applyEdit('Feature extraction (train the head only)', [{ kind: 'freeze-preset', preset: 'feature-extraction' }])}>
+        <button type="button" data-testid="preset-fe" title={STRATEGY_WORDS['feature-extraction']} disabled={editing} onClick={() => void applyEdit('Feature extraction (train the head only)', [{ kind: 'freeze-preset', preset: 'feature-extraction' }])}>
           Feature extraction
         </button>
         <span className="split-button">
           <button
             type="button"
             data-testid="preset-ft"
+            title={STRATEGY_WORDS['fine-tune']}
             disabled={editing}
             onClick={() => void applyEdit(`Fine-tune the last ${stages} stage${stages === 1 ? '' : 's'} + head`, [{ kind: 'freeze-preset', preset: 'fine-tune', stages }])}
           >
@@ -38,7 +48,7 @@ export function ModelToolbar() {
           </button>
           <input type="number" min={1} max={20} value={stages} aria-label="Stages to fine-tune" data-testid="preset-ft-stages" onChange={(e) => setStages(Math.max(1, Number(e.target.value) || 1))} />
         </span>
-        <button type="button" data-testid="preset-full" disabled={editing} onClick={() => void applyEdit('Train everything', [{ kind: 'freeze-preset', preset: 'full' }])}>
+        <button type="button" data-testid="preset-full" title={STRATEGY_WORDS.full} disabled={editing} onClick={() => void applyEdit('Train everything', [{ kind: 'freeze-preset', preset: 'full' }])}>
           Train all
         </button>
       </div>
@@ -75,8 +85,8 @@ export function ModelToolbar() {
         </span>
         Trainable <strong>{compactCount(surgery?.trainableParams ?? 0)}</strong> / {compactCount(surgery?.totalParams ?? 0)} ({(share * 100).toFixed(share < 0.1 ? 1 : 0)}%)
       </div>
-      <HeadSwapDialog open={dialog === 'head'} onClose={() => setDialog(null)} />
-      <CellSwapDialog open={dialog === 'cell'} onClose={() => setDialog(null)} />
+      <HeadSwapDialog open={dialog === 'head'} onClose={close} />
+      <CellSwapDialog open={dialog === 'cell'} onClose={close} />
     </div>
   );
 }

@@ -2,10 +2,12 @@
 // gradient norms per block and through time), then its evaluation and export.
 import { useCallback, useMemo } from 'react';
 import type { RunRecord } from '../../../../src-main/api/contract.js';
+import type { RunProgress } from '../../../../src-main/api/training.js';
 import { baselineShare } from '../../../../src-main/api/run-words.js';
 import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
+import { CHARTS } from '../HelpSheet.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
 import { GradientThroughTime } from './GradientThroughTime.js';
@@ -37,6 +39,34 @@ function seconds(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+const PHASE_WORDS: Record<RunProgress['phase'], string> = {
+  caching: 'Caching the frozen features',
+  validating: 'Validating',
+  evaluating: 'Evaluating the best epoch',
+  exporting: 'Checking the export against the trainer',
+};
+
+/** What a live run is waiting on between steps, with counts; nothing when it is stepping. */
+export function RunWait({ run }: { run: RunRecord }) {
+  const live = run.status === 'starting' || run.status === 'running';
+  if (!live) return null;
+  const p = run.progress;
+  if (!p) {
+    if (run.status !== 'starting') return null;
+    return (
+      <p className="run-wait" data-testid="run-wait" aria-live="polite">
+        <span className="spinner" aria-hidden="true" /> Preparing: reading the data and compiling the training step…
+      </p>
+    );
+  }
+  return (
+    <p className="run-wait" data-testid="run-wait" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {PHASE_WORDS[p.phase]} ({p.split}): {p.done.toLocaleString('en-US')} / {p.total.toLocaleString('en-US')} samples
+      <progress max={p.total} value={p.done} />
+    </p>
+  );
+}
+
 export function RunStatusLine({ run }: { run: RunRecord }) {
   const last = run.epochs[run.epochs.length - 1];
   const epochs = run.config.epochs;
@@ -60,7 +90,7 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
       </span>
       {last && (
         <span>
-          {last.samplesPerSecond.toFixed(0)} samples/s · ETA {run.status === 'running' ? seconds(last.etaSeconds) : '–'}
+          {last.samplesPerSecond.toFixed(0)} samples/s · ETA {run.status === 'running' && !run.progress ? seconds(last.etaSeconds) : '–'}
         </span>
       )}
       {run.done && (
@@ -85,6 +115,7 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
     <div className="run-view" data-testid="run-view">
       <RunStatusLine run={run} />
       <RunLrMultipliers run={run} />
+      <RunWait run={run} />
       {run.error && (
         <p className="warning" data-testid="run-error">
           {run.error.message} <span className="error-code">{run.error.code}</span>{' '}
@@ -95,6 +126,17 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
           )}
         </p>
       )}
+      <details className="chart-guide" data-testid="chart-guide">
+        <summary>What these charts show</summary>
+        <dl>
+          {CHARTS.map((c) => (
+            <div key={c.name}>
+              <dt>{c.name}</dt>
+              <dd>{c.shows}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
       <div className="charts">
         <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />
         {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}

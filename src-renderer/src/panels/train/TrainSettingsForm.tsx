@@ -5,6 +5,7 @@ import type { ScheduleName } from '../../../../src-main/api/contract.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
 import { DeviceField } from './DeviceField.js';
+import { STRATEGY_WORDS } from '../strategy-words.js';
 
 function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
   return (
@@ -22,6 +23,20 @@ const SCHEDULES: { value: ScheduleName; label: string }[] = [
   { value: 'one-cycle', label: 'One-cycle' },
   { value: 'warmup-cosine', label: 'Warm-up + cosine' },
 ];
+
+/** The strategy buttons are for the next run; say so when an older run is on screen. */
+function ShownRunNote() {
+  const runs = useStudio((s) => s.runs);
+  const activeRun = useStudio((s) => s.activeRun);
+  const i = runs.findIndex((r) => r.id === activeRun);
+  const run = runs[i];
+  if (!run || run.status === 'starting' || run.status === 'running' || run.status === 'paused') return null;
+  return (
+    <p className="muted shown-run-note" data-testid="shown-run-note">
+      Showing run #{i + 1}, which trained with <strong>{run.label}</strong>. The choice below is for the next run.
+    </p>
+  );
+}
 
 export function StrategyPicker() {
   const applyEdit = useStudio((s) => s.applyEdit);
@@ -42,17 +57,19 @@ export function StrategyPicker() {
     setSettings({ scratch: false, ...strategyDefaults?.[p] });
     void applyEdit(label, [{ kind: 'freeze-preset', preset: p, ...(stages ? { stages } : {}) }]);
   };
+  const chosen = scratch ? 'scratch' : active === 'fine-tune:1' ? 'fine-tune' : active === 'feature-extraction' || active === 'full' ? active : null;
   return (
     <fieldset className="strategy">
-      <legend>Strategy</legend>
+      <legend>Strategy for the next run</legend>
+      <ShownRunNote />
       <div className="row wrap">
-        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'feature-extraction'} data-testid="strategy-fe" onClick={() => preset('Feature extraction (train the head only)', 'feature-extraction')}>
+        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'feature-extraction'} data-testid="strategy-fe" title={STRATEGY_WORDS['feature-extraction']} onClick={() => preset('Feature extraction (train the head only)', 'feature-extraction')}>
           Feature extraction
         </button>
-        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'fine-tune:1'} data-testid="strategy-ft" onClick={() => preset('Fine-tune the last 1 stage + head', 'fine-tune', 1)}>
+        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'fine-tune:1'} data-testid="strategy-ft" title={STRATEGY_WORDS['fine-tune']} onClick={() => preset('Fine-tune the last 1 stage + head', 'fine-tune', 1)}>
           Fine-tune last stage
         </button>
-        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'full'} data-testid="strategy-full" onClick={() => preset('Train everything', 'full')}>
+        <button type="button" disabled={editing} aria-pressed={!scratch && active === 'full'} data-testid="strategy-full" title={STRATEGY_WORDS.full} onClick={() => preset('Train everything', 'full')}>
           Full
         </button>
         <button
@@ -60,6 +77,7 @@ export function StrategyPicker() {
           disabled={editing}
           aria-pressed={scratch}
           data-testid="strategy-scratch"
+          title={STRATEGY_WORDS.scratch}
           onClick={() => {
             setSettings({ scratch: true, ...strategyDefaults?.scratch });
             void applyEdit('Train everything', [{ kind: 'freeze-preset', preset: 'full' }]);
@@ -68,6 +86,13 @@ export function StrategyPicker() {
           From scratch
         </button>
       </div>
+      <p className="strategy-explain" data-testid="strategy-explain">
+        {chosen
+          ? STRATEGY_WORDS[chosen]
+          : surgery && surgery.frozenBlocks.length === 0
+            ? 'Nothing is frozen: every layer trains from the pretrained weights. Pick a strategy above to see what each does (hover for details).'
+            : 'Custom freezing, set on the Model tab: frozen blocks keep their pretrained weights, the others train.'}
+      </p>
       <p className="muted" data-testid="strategy-summary">
         {scratch ? 'All weights re-initialised and trained: the baseline. ' : ''}
         {surgery ? `${compactCount(surgery.trainableParams)} of ${compactCount(surgery.totalParams)} parameters train; frozen: ${surgery.frozenBlocks.join(', ') || 'nothing'}.` : ''} Fine-grained freezing is on the Model tab.

@@ -1,0 +1,31 @@
+// Guidance without the engine: the help sheet on `?` (tour, chart notes, shortcuts), its
+// first-run invitation, and dark mode following the system's colour scheme.
+import { FAKE_RESNET } from './support/fake-service.js';
+import { expect, fakeTest as test } from './support/studio.js';
+
+test('? opens the tour and the shortcut sheet; a tour step jumps to its tab', async ({ page, studioPage: _ }) => {
+  await page.getByTestId('model-select').selectOption(FAKE_RESNET);
+  await expect(page.getByTestId('help-open')).toHaveText(/New here\? Take the tour/);
+  await page.locator('body').click({ position: { x: 3, y: 300 } });
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-sheet')).toBeVisible();
+  await expect(page.getByTestId('shortcut-sheet')).toContainText('Ctrl+Z');
+  await page.getByTestId('tour-data').click();
+  await expect(page.getByTestId('help-sheet')).toHaveCount(0);
+  await expect(page.getByTestId('tab-data')).toHaveAttribute('aria-selected', 'true');
+  // Seen once, the invitation becomes a plain "?".
+  await expect(page.getByTestId('help-open')).toHaveText('?');
+  // Typing a "?" into a field types it.
+  await page.getByTestId('tab-model').click();
+  await page.getByTestId('block-search').press('?');
+  await expect(page.getByTestId('block-search')).toHaveValue('?');
+  await expect(page.getByTestId('help-sheet')).toHaveCount(0);
+});
+
+test('dark mode follows the system colour scheme', async ({ page, studioPage: _ }) => {
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await background()).toBe('rgb(245, 246, 248)');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await background()).toBe('rgb(20, 23, 29)');
+});
