@@ -1,0 +1,51 @@
+// Benchmark: one Find step in the Model tab of the real studio, in Chromium, on a large model:
+// from pressing Enter on a block's path to that block drawn on the canvas (its ancestors
+// opened, the previous match's closed, laid out and rendered by React Flow). DenseNet-121
+// (exported with /usr/bin/python3 into /tmp, never committed) when given, else the generated
+// 1,208-node ResNet of the e2e suite. Needs the built web UI (`npm run build:web`).
+//
+//   npx tsx bench/find-step.ts [densenet121.onnx]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { encodeModel } from '../src-main/core/onnx/codec.js';
+import { launchStudio, openStudio, stopStudio } from '../e2e/support/studio.js';
+import { deepResnet } from './deep-resnet.js';
+import { median } from './support.js';
+
+const given = process.argv[2];
+const root = mkdtempSync(join(tmpdir(), 'graft-find-bench-'));
+const model = given ?? join(root, 'deep-resnet-1200.onnx');
+if (!given) writeFileSync(model, encodeModel(deepResnet(60, true, 2)));
+// Blocks spread over the model, each found by its exact path.
+const targets = given
+  ? [1, 2, 3, 4].flatMap((b) => [1, 3, 6].map((l) => `features/denseblock${b}/denselayer${l}`))
+  : ['layer1', 'layer2', 'layer3', 'layer4'].flatMap((s) => [0, 5, 10].map((u) => `${s}/${s}.${u}`));
+
+const { url, child } = await launchStudio([model, '--root', given ? join(given, '..') : root, '--workspace', join(root, 'workspace')]);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const times: Array<{ path: string; ms: number }> = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await openStudio(page, url);
+  const search = page.getByTestId('block-search');
+  for (const [i, path] of [targets[0], ...targets].entries()) {
+    await search.fill(path);
+    const t0 = performance.now();
+    await search.press('Enter');
+    await page.getByTestId(`block-${path}`).waitFor({ state: 'visible' });
+    // The first step warms the page (code paths, fonts): not counted.
+    if (i > 0) times.push({ path, ms: performance.now() - t0 });
+  }
+} finally {
+  await browser.close();
+  await stopStudio(child);
+  rmSync(root, { recursive: true, force: true });
+}
+const ms = times.map((t) => t.ms);
+console.log(`Find, ${times.length} steps on ${given ?? 'the generated 1,208-node ResNet'}: median ${median(ms).toFixed(0)} ms, worst ${Math.max(...ms).toFixed(0)} ms`);
+for (const t of times) console.log(`  ${t.path}: ${t.ms.toFixed(0)} ms`);
+const results = join(import.meta.dirname, 'results');
+mkdirSync(results, { recursive: true });
+writeFileSync(join(results, 'find-step.json'), `${JSON.stringify({ model: given ?? 'deep-resnet(60)', times }, null, 2)}\n`);
