@@ -52,6 +52,6 @@ describe('devices', () => {
     expect(run.stderr).toContain(`device ${missing.device} is not available: ${missing.reason}`);
     const bad = spawnSync(process.execPath, [join(repoRoot, 'bin/graft.js'), 'train', '--model', defaultModelPath, '--data', 'x', '--device', 'tpu'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--device must be auto, cpu, webgpu or cuda, not "tpu"/);
+    expect(bad.stderr).toMatch(/--device must be one of auto, cpu, webgpu, cuda, not "tpu"/);
   }, 120_000);
 });

@@ -6,9 +6,9 @@ import { headBlocker, inputShapeBlocker } from './train-guards.js';
 describe('inputShapeBlocker', () => {
   it('flags images fed to a sequence model and offers the adding problem of its length', () => {
     // The engine resizes images to the model's last two sizes: 1×50×2.
-    const b = inputShapeBlocker(['N', 50, 2], [1, 50, 2], true);
+    const b = inputShapeBlocker(['N', 50, 2], [1, 50, 2], true, 20_000);
     expect(b?.message).toContain('reads 50×2 per sample but this dataset gives images (1×50×2 once resized for it)');
-    expect(b?.fix).toEqual({ kind: 'load-adding', spec: 'task:adding?length=50&samples=4000', label: 'Load the adding problem (50 steps)' });
+    expect(b?.fix).toEqual({ kind: 'load-adding', spec: 'task:adding?length=50&samples=20000', label: 'Load the adding problem (50 steps)' });
   });
 
   it('lets through data that fits, symbolic sizes matching anything', () => {
