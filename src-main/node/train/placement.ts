@@ -38,7 +38,9 @@ export async function placementProfile(): Promise<{ prefix: string; finish(sessi
         // Writes the profile of the runs so far and stops profiling the rest.
         await session.endProfiling();
         const file = (await readdir(dir)).find((f) => f.endsWith('.json'));
-        return file ? placementOf(JSON.parse(await readFile(join(dir, file), 'utf8')) as ProfileEvent[], device) : null;
+        const placement = file ? placementOf(JSON.parse(await readFile(join(dir, file), 'utf8')) as ProfileEvent[], device) : null;
+        // No node ran in this session yet (a one-step epoch ran its step on the host twin).
+        return placement && placement.onDevice + placement.onCpu.length > 0 ? placement : null;
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
