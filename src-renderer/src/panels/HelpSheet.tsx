@@ -33,6 +33,20 @@ export const CHARTS: { name: string; shows: string }[] = [
 
 const SEEN_KEY = 'graft.help-seen';
 
+/** What each chart shows, as a definition list (the help sheet, and above a run's charts). */
+export function ChartList() {
+  return (
+    <dl>
+      {CHARTS.map((c) => (
+        <div key={c.name}>
+          <dt>{c.name}</dt>
+          <dd>{c.shows}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function HelpSheet() {
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState(() => localStorage.getItem(SEEN_KEY) === '1');
@@ -93,14 +107,7 @@ export function HelpSheet() {
             <div className="help-columns">
               <section>
                 <h3>What the training charts show</h3>
-                <dl>
-                  {CHARTS.map((c) => (
-                    <div key={c.name}>
-                      <dt>{c.name}</dt>
-                      <dd>{c.shows}</dd>
-                    </div>
-                  ))}
-                </dl>
+                <ChartList />
               </section>
               <section>
                 <h3>Keyboard shortcuts</h3>

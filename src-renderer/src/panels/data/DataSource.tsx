@@ -1,6 +1,7 @@
 // Where the data comes from: a drop zone (folders and files), file pickers, a path on the
 // engine's machine with an in-app browser, and the bundled default.
 import { useRef, useState } from 'react';
+import { useDropTarget } from '../drop-target.js';
 import type { DragEvent, FormEvent } from 'react';
 import { droppedFiles, inputFiles } from '../../api/uploads.js';
 import { host } from '../../host.js';
@@ -15,16 +16,13 @@ export function DataSource() {
   const upload = useStudio((s) => s.upload);
   const addFiles = useStudio((s) => s.addFiles);
   const setData = useStudio((s) => s.setData);
-  const [over, setOver] = useState(false);
   const [path, setPath] = useState('');
   const [browsing, setBrowsing] = useState(false);
   const folderInput = useRef<HTMLInputElement>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const { desktop } = host;
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
+  const { over, handlers } = useDropTarget((e: DragEvent) => {
     if (desktop) {
       void addFiles([], [...e.dataTransfer.files].map((f) => desktop.pathForFile(f)));
       return;
@@ -32,7 +30,7 @@ export function DataSource() {
     // Entries must be taken while the event is live; the walk continues after it.
     const pending = droppedFiles(e.dataTransfer);
     void pending.then((files) => addFiles(files, null));
-  };
+  });
   /** The desktop app's own dialog: the dataset is opened where it is, nothing copied. */
   const pickNative = async (kind: 'open-dataset-folder' | 'open-dataset-file') => {
     if (!desktop) return;
@@ -51,13 +49,7 @@ export function DataSource() {
       <div
         className={`drop-zone${over ? ' over' : ''}`}
         data-testid="drop-zone"
-        onDragEnter={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragOver={(e) => e.preventDefault()}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+        {...handlers}
       >
         {upload ? (
           <p aria-live="polite">

@@ -7,7 +7,7 @@ import { baselineShare } from '../../../../src-main/api/run-words.js';
 import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
-import { CHARTS } from '../HelpSheet.js';
+import { ChartList } from '../HelpSheet.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
 import { GradientThroughTime } from './GradientThroughTime.js';
@@ -128,14 +128,7 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
       )}
       <details className="chart-guide" data-testid="chart-guide">
         <summary>What these charts show</summary>
-        <dl>
-          {CHARTS.map((c) => (
-            <div key={c.name}>
-              <dt>{c.name}</dt>
-              <dd>{c.shows}</dd>
-            </div>
-          ))}
-        </dl>
+        <ChartList />
       </details>
       <div className="charts">
         <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />

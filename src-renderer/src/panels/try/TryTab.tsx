@@ -1,7 +1,8 @@
 // Try the trained model: drop images on it (or draw samples from the test split) and see its
 // most probable classes with their probabilities; for sequence and table models, samples of
 // the task with the prediction beside the truth.
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useDropTarget } from '../drop-target.js';
 import type { DragEvent } from 'react';
 import type { RunRecord, TryPrediction } from '../../../../src-main/api/contract.js';
 import { droppedFiles, inputFiles } from '../../api/uploads.js';
@@ -133,16 +134,13 @@ function DropArea({ run }: { run: RunRecord }) {
   const tryImages = useStudio((s) => s.tryImages);
   const trySamples = useStudio((s) => s.trySamples);
   const trying = useStudio((s) => s.trying);
-  const [over, setOver] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const from = sampleSplit(run);
   // Generated sequences and tables are not images: their samples are what the model reads.
   const data = run.config.data.path.toLowerCase();
   const images = !data.startsWith('task:') && !data.endsWith('.csv');
   const { desktop } = host;
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
+  const { over, handlers } = useDropTarget((e: DragEvent) => {
     const files = [...e.dataTransfer.files];
     if (desktop) {
       void tryImages(
@@ -152,7 +150,7 @@ function DropArea({ run }: { run: RunRecord }) {
       return;
     }
     void droppedFiles(e.dataTransfer).then((picked) => tryImages(picked, null));
-  };
+  });
   const samplesButton = from && (
     <button type="button" data-testid="try-samples" className={images ? '' : 'primary'} disabled={!!trying} onClick={() => void trySamples(SAMPLES)}>
       Try {SAMPLES} {from.split === 'test' ? 'test' : 'validation'} samples
@@ -173,13 +171,7 @@ function DropArea({ run }: { run: RunRecord }) {
     <div
       className={`drop-zone try-drop${over ? ' over' : ''}`}
       data-testid="try-drop"
-      onDragEnter={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragOver={(e) => e.preventDefault()}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
+      {...handlers}
     >
       <p>
         <strong>Drop images here</strong> (one or several) to see what the model makes of them: its most probable classes, computed with the same resizing and normalisation as in
