@@ -149,8 +149,8 @@ export function TrainSettingsForm() {
         </Field>
         <Field label="Batch norm" hint="Frozen: running statistics (model.eval()). Batch: each batch's own statistics in the trained blocks, running statistics updated and exported (model.train()). Each strategy picks its default (README: Batch norm).">
           <select value={s.batchnorm} data-testid="set-batchnorm" onChange={(e) => set({ batchnorm: e.target.value as 'frozen' | 'batch' })}>
-            <option value="frozen">Frozen statistics</option>
-            <option value="batch">Batch statistics</option>
+            <option value="frozen">Frozen stats</option>
+            <option value="batch">Batch stats</option>
           </select>
         </Field>
         <DeviceField value={s.device} onChange={(device) => set({ device })} />
