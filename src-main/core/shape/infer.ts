@@ -10,6 +10,8 @@ import { GraftError } from '../errors.js';
 
 export interface ShapeInferenceResult {
   unresolved: { nodeId: string; opType: string; reason: string }[];
+  /** Small integer tensors whose values inference worked out (shapes computed from constants). */
+  known: ReadonlyMap<Value, KnownValue>;
 }
 
 /** The newest opset the rules know; used when the caller does not say. */
@@ -103,5 +105,5 @@ export function inferShapes(graph: Graph, opts: { opset?: number } = {}): ShapeI
       if (v) v.type = merge(results[i], declaredType(v));
     });
   }
-  return { unresolved };
+  return { unresolved, known };
 }

@@ -58,6 +58,24 @@ describe('relaxFixedBatch', () => {
     });
   }
 
+  it('rewrites a Reshape target computed from constants (an export without constant folding)', async () => {
+    // torch.onnx.export(..., do_constant_folding=False): Concat(Unsqueeze(Constant)...) = [1, -1].
+    const original = new Graph('unfolded');
+    const x = input(original, 'x', [1, 4, 2, 2]);
+    const dims = [1, -1].map((d, i) => node(original, 'Unsqueeze', [int64s(original, `d${i}`, [d], []), int64s(original, `axes${i}`, [0])])[0]);
+    const [target] = node(original, 'Concat', dims, { axis: 0 });
+    const [flat] = node(original, 'Reshape', [x, target]);
+    const [y] = node(original, 'MatMul', [flat, floats(original, 'w', Array.from(rand(48, 1)), [16, 3])]);
+    original.outputs.push(y);
+    const g = cloneGraph(original);
+    expect(relaxFixedBatch(g, OPSET).log.join('\n')).toMatch(/relaxed to a symbolic batch N; Reshape targets .* now copy it/);
+    expect(g.outputs[0].type?.shape).toEqual(['N', 3]);
+    const xs = rand(2 * 16, 5);
+    const batched = await run(g, xs, 2);
+    const second = await run(original, xs.slice(16), 1);
+    Array.from(second).forEach((v, c) => expect(batched[3 + c]).toBeCloseTo(v, 5));
+  });
+
   it('keeps the batch fixed, saying why, when a Reshape folds it into another dimension', () => {
     const g = new Graph('folded');
     const x = input(g, 'x', [1, 16]);

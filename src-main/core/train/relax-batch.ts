@@ -6,7 +6,7 @@ import type { Graph, Node, Value } from '../ir/graph.js';
 import { getTensor } from '../ir/attributes.js';
 import { DataType } from '../onnx/dtype.js';
 import { makeTensor, readInts } from '../onnx/tensor.js';
-import { formatShape } from '../shape/context.js';
+import { formatShape, type KnownValue } from '../shape/context.js';
 import { inferShapes } from '../shape/infer.js';
 
 export interface RelaxedBatch {
@@ -22,19 +22,25 @@ function batchSymbol(graph: Graph): string {
   return name;
 }
 
-/** The integers of a constant Reshape target (initializer or Constant node), or null. */
-function constantTarget(v: Value): number[] | null {
+/**
+ * The integers of a constant Reshape target: an initializer, a Constant node, or a shape
+ * computed from constants (exported without constant folding: Concat of Unsqueezed Constants),
+ * as shape inference worked it out. Null when it depends on data.
+ */
+function constantTarget(v: Value, known: ReadonlyMap<Value, KnownValue>): number[] | null {
   if (v.initializer) return readInts(v.initializer);
   const t = v.producer?.opType === 'Constant' ? getTensor(v.producer, 'value') : undefined;
-  return t ? readInts(t) : null;
+  if (t) return readInts(t);
+  const data = known.get(v)?.data;
+  return data?.every((d): d is number => typeof d === 'number') ? data : null;
 }
 
 /** Why a Reshape keeps the batch fixed, or null when it carries the symbolic batch through. */
-function reshapeProblem(node: Node, batch: number, symbol: string): { target: number[] } | string | null {
+function reshapeProblem(node: Node, batch: number, symbol: string, known: ReadonlyMap<Value, KnownValue>): { target: number[] } | string | null {
   const x = node.inputs[0]?.type?.shape;
   const out = node.outputs[0]?.type?.shape;
   if (!x?.includes(symbol) || !out || out.includes(symbol)) return null;
-  const target = node.inputs[1] ? constantTarget(node.inputs[1]) : null;
+  const target = node.inputs[1] ? constantTarget(node.inputs[1], known) : null;
   const where = `Reshape "${node.id}" (${formatShape(x)} to ${target ? `[${target.join(', ')}]` : 'a computed shape'})`;
   if (!target) return `${where} loses the batch`;
   if (x[0] !== symbol || target[0] !== batch || node.attr('allowzero')?.i) {
@@ -72,8 +78,8 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   };
   // Each rewrite lets the symbol reach further, so infer again until no Reshape drops it.
   for (;;) {
-    inferShapes(graph, { opset });
-    const found = graph.nodes.filter((n) => n.opType === 'Reshape').map((n) => [n, reshapeProblem(n, batch, symbol)] as const);
+    const { known } = inferShapes(graph, { opset });
+    const found = graph.nodes.filter((n) => n.opType === 'Reshape').map((n) => [n, reshapeProblem(n, batch, symbol, known)] as const);
     const fixes = found.filter(([, p]) => p !== null);
     if (fixes.length === 0) break;
     const [node, problem] = fixes[0];

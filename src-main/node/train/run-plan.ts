@@ -19,7 +19,19 @@ export function planRun(file: ModelFile, config: TrainConfig, classes: string[] 
     batchnorm: config.batchnorm,
   });
   checkHeadFits(plan, classes, regression);
+  checkBatchFits(plan, config.batchSize);
   return plan;
+}
+
+/**
+ * A batch dimension that could not be relaxed (core/train/relax-batch.ts says why in the log)
+ * takes only that batch: say so before onnxruntime refuses the first one in its own words.
+ */
+function checkBatchFits(plan: TrainingPlan, batchSize: number): void {
+  const fixed = plan.exported.graph.dataInputs[0]?.type?.shape?.[0];
+  if (typeof fixed !== 'number' || fixed === batchSize) return;
+  const why = plan.log.find((l) => l.startsWith('the batch stays fixed'));
+  throw new GraftError('train-fixed-batch', `this model takes batches of exactly ${fixed}${why ? ` (${why})` : ''}; train with batch size ${fixed} (--batch ${fixed}, or Batch size in the Train tab)`);
 }
 
 /** A head with K outputs cannot learn labels 0..C-1 when C != K: say so before training. */
