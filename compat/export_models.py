@@ -94,7 +94,7 @@ def images(size):
 # --- PyTorch exports -------------------------------------------------------------------------
 
 
-def vit(row, out, opset=14):
+def small_vit():
     import torch
     from torchvision.models.vision_transformer import VisionTransformer
 
@@ -104,8 +104,15 @@ def vit(row, out, opset=14):
     with torch.no_grad():  # torchvision starts these at zero: the gradients would be trivial
         net.class_token.normal_()
         net.heads.head.weight.normal_(std=0.3)
-    net.eval()
-    export_torch(row, out, net, images(32), fold=False, opset=opset)
+    return net.eval()
+
+
+def vit(row, out, opset=14):
+    export_torch(row, out, small_vit(), images(32), fold=False, opset=opset)
+
+
+def vit_static(row, out):
+    export_torch(row, out, small_vit(), images(32), dynamic=False, grads=False)
 
 
 def vit_opset17(row, out):
@@ -333,6 +340,7 @@ def tf2onnx_style_nchw(row, out):
 ROWS = {
     "vit": vit,
     "vit-opset17": vit_opset17,
+    "vit-static": vit_static,
     "convnext-small": small_convnext,
     "convnext-tiny": convnext_tiny,
     "mobilenet-v3-static": mobilenet_v3_static,

@@ -26,9 +26,10 @@ async function main(): Promise<number> {
     });
     const readme = readFileSync(README, 'utf8');
     const old = readmeTable(readme)?.slice(HEADER.length) ?? [];
-    const lines = ROWS.map((row, i) => {
+    const lines = ROWS.map((row) => {
       const r = results.find((x) => x.id === row.id);
-      return r ? tableLine(row, r) : (old[i] ?? `| ${row.family} | ${row.exporter} | not run yet | | | | | | |`);
+      const start = `| ${row.family} | ${row.exporter} |`;
+      return r ? tableLine(row, r) : (old.find((l) => l.startsWith(start)) ?? `${start} not run yet | | | | | | |`);
     });
     writeFileSync(README, withTable(readme, [...HEADER, ...lines]));
     console.log(`README.md: ${results.length} of ${ROWS.length} rows written`);

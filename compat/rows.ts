@@ -22,6 +22,7 @@ export const ROWS: CompatRow[] = [
   { id: 'vit', family: 'ViT (torchvision VisionTransformer, 2 layers, 32 px)', exporter: 'torch.onnx.export, opset 14, no folding', input: 'image', slow: false },
   { id: 'convnext-small', family: 'ConvNeXt (torchvision CNBlocks, 3 stages of 1, 32 px)', exporter: 'torch.onnx.export, opset 14, no folding', input: 'image', slow: false },
   { id: 'mobilenet-v3-static', family: 'MobileNetV3-Small (torchvision, 64 px)', exporter: 'torch.onnx.export defaults: batch fixed at 1, BN folded', input: 'image', slow: false },
+  { id: 'vit-static', family: 'ViT (as above)', exporter: 'torch.onnx.export defaults: batch fixed at 1, constant folding', input: 'image', slow: false },
   { id: 'lstm-bidirectional', family: 'LSTM, 2 layers, bidirectional, + Linear (12 steps of 8)', exporter: 'torch.onnx.export, opset 14, no folding', input: 'sequence', slow: false },
   { id: 'paddle-style', family: 'small CNN, weights in Constant nodes (`conv2d_0.w_0`, ...)', exporter: 'paddle2onnx style (synthesized)', input: 'image', slow: false, note: `${SYNTH} paddle2onnx 1.x (not installed here)` },
   { id: 'tf2onnx-style', family: 'small Keras CNN, NHWC input, Transpose-wrapped convs', exporter: 'tf2onnx style (synthesized)', input: 'image', slow: false, note: `${SYNTH} tf2onnx (not installed here)` },

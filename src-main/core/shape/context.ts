@@ -139,7 +139,17 @@ export class RuleContext {
 
   fail(message: string): never {
     const name = this.node.name && this.node.name !== this.node.id ? ` ("${this.node.name}")` : '';
-    throw new GraftError('shape-mismatch', `node "${this.node.id}"${name} (${this.node.opType}): ${message}`);
+    throw new ShapeMismatch(this.node, `node "${this.node.id}"${name} (${this.node.opType}): ${message}`);
+  }
+}
+
+/** Inconsistent shapes at one node; the node is kept for callers that weigh where it failed. */
+export class ShapeMismatch extends GraftError {
+  constructor(
+    readonly node: Node,
+    message: string,
+  ) {
+    super('shape-mismatch', message);
   }
 }
 

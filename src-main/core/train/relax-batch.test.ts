@@ -1,7 +1,9 @@
 // Fixed batch dimensions relaxed for training (issue 13, item 4): Reshape targets that bake the
 // batch in are rewritten where equivalent (checked in onnxruntime against the original at batch
 // 1), refused with a reason where not, and a static-batch MobileNetV3 export trains feature
-// extraction at batch 8 with the cache on and exports a model onnxruntime runs at batch 8.
+// extraction at batch 8 with the cache on and exports a model onnxruntime runs at batch 8. A
+// static-batch torchvision ViT (class token expanded to the traced batch, attention views that
+// merge the batch with heads or tokens) reproduces PyTorch's logits for a batch of 3.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import { DataType } from '../onnx/dtype.js';
 import { makeTensor, readFloats, tensorDims } from '../onnx/tensor.js';
 import { floats, input, int64s, modelOf, node } from '../shape/test-support.js';
 import { freezePreset, swapHeadEdit } from '../surgery/presets.js';
+import { readTensorFile } from '../../test-support/fixtures.js';
 import { runOrt } from '../../test-support/ort.js';
 import { sgd } from './optimizers.js';
 import { planTraining, plannedModel } from './plan.js';
@@ -46,7 +49,7 @@ describe('relaxFixedBatch', () => {
       const original = flattenNet(target);
       const g = cloneGraph(original);
       const { log } = relaxFixedBatch(g, OPSET);
-      expect(log.join('\n')).toMatch(/fixed batch 1 of input "x" relaxed to a symbolic batch N; Reshape targets .* now copy it/);
+      expect(log.join('\n')).toMatch(/fixed batch 1 of input "x" relaxed to a symbolic batch N; targets .* now take it from the input/);
       expect(g.inputs[0].type?.shape).toEqual(['N', 4, 2, 2]);
       expect(g.outputs[0].type?.shape).toEqual(['N', 3]);
       const x = rand(5 * 16, 3);
@@ -68,7 +71,7 @@ describe('relaxFixedBatch', () => {
     const [y] = node(original, 'MatMul', [flat, floats(original, 'w', Array.from(rand(48, 1)), [16, 3])]);
     original.outputs.push(y);
     const g = cloneGraph(original);
-    expect(relaxFixedBatch(g, OPSET).log.join('\n')).toMatch(/relaxed to a symbolic batch N; Reshape targets .* now copy it/);
+    expect(relaxFixedBatch(g, OPSET).log.join('\n')).toMatch(/relaxed to a symbolic batch N; targets .* now take it from the input/);
     expect(g.outputs[0].type?.shape).toEqual(['N', 3]);
     const xs = rand(2 * 16, 5);
     const batched = await run(g, xs, 2);
@@ -76,14 +79,25 @@ describe('relaxFixedBatch', () => {
     Array.from(second).forEach((v, c) => expect(batched[3 + c]).toBeCloseTo(v, 5));
   });
 
-  it('keeps the batch fixed, saying why, when a Reshape folds it into another dimension', () => {
-    const g = new Graph('folded');
+  it('keeps the batch fixed, saying why, when a Reshape spreads it over several dimensions', () => {
+    const g = new Graph('spread');
+    const x = input(g, 'x', [2, 3]);
+    const [t] = node(g, 'Reshape', [x, int64s(g, 'target', [3, 2])]);
+    const [y] = node(g, 'MatMul', [t, floats(g, 'w', Array.from(rand(4, 2)), [2, 2])]);
+    g.outputs.push(y);
+    const { log } = relaxFixedBatch(g, OPSET);
+    expect(log.join('\n')).toMatch(/the batch stays fixed at 2: Reshape .*\[N, 3\] to \[3, 2\].* folds the batch into its dimensions in a way no single dimension can take/);
+    expect(g.inputs[0].type?.shape).toEqual([2, 3]);
+  });
+
+  it('keeps the batch fixed, saying why, when the batch ends up in rows of the output', () => {
+    const g = new Graph('rows');
     const x = input(g, 'x', [1, 16]);
     const [sq] = node(g, 'Reshape', [x, int64s(g, 'target', [4, 4])]);
     const [y] = node(g, 'MatMul', [sq, floats(g, 'w', Array.from(rand(8, 2)), [4, 2])]);
     g.outputs.push(y);
     const { log } = relaxFixedBatch(g, OPSET);
-    expect(log.join('\n')).toMatch(/the batch stays fixed at 1: Reshape .* bakes the batch into a dimension other than the first/);
+    expect(log.join('\n')).toMatch(/the batch stays fixed at 1: output .* has shape \[4\*N, 2\], not a batch of N/);
     expect(g.inputs[0].type?.shape).toEqual([1, 16]);
   });
 
@@ -102,6 +116,27 @@ describe('relaxFixedBatch', () => {
     g.outputs.push(node(g, 'Relu', [x])[0]);
     expect(relaxFixedBatch(g, OPSET).log).toEqual([]);
   });
+});
+
+describe('a static-batch torchvision ViT (testdata/make_static_batch.py)', () => {
+  const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
+  const images = readTensorFile(join(testdata, 'vit_static', 'input.pb'));
+  const logits = readFloats(readTensorFile(join(testdata, 'vit_static', 'logits.pb')));
+
+  for (const name of ['vit_static', 'vit_static_unfolded']) {
+    it(`${name}: the class token's Expand and the attention views take the batch; PyTorch's logits for a batch of 3`, async () => {
+      const model = decodeModel(readFileSync(join(testdata, name, 'model.onnx')), name);
+      const g = graphFromModel(model);
+      const { log } = relaxFixedBatch(g, OPSET);
+      // Both attention views of each layer: (L, N * heads, d) for q, k, v and (L * N, E) after.
+      expect(log.join('\n')).toMatch(/fixed batch 1 of input "x" relaxed to a symbolic batch N; targets .* now take it from the input: .*\/Expand.*encoder_layer_1\/self_attention\/Reshape_3/);
+      expect(g.outputs[0].type?.shape).toEqual(['N', 10]);
+      const out = await runOrt(encodeModel(modelWithGraph(model, g)), { x: tensor(readFloats(images), tensorDims(images)) });
+      const got = out.logits.data as Float32Array;
+      expect(got.length).toBe(logits.length);
+      got.forEach((v, i) => expect(v).toBeCloseTo(logits[i], 4));
+    });
+  }
 });
 
 describe('a static-batch MobileNetV3-Small export (testdata/make_static_batch.py)', () => {

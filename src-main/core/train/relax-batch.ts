@@ -1,12 +1,15 @@
 // Fixed batch dimensions relaxed to a symbolic batch (issue 13, item 4). PyTorch's default
 // export (no dynamic_axes) declares the batch it was traced with, usually 1, and with constant
-// folding on it bakes that batch into Reshape targets ([1, -1], [1, 512]). Training then feeds
-// other batch sizes, so the plan relaxes the batch first; the exported model keeps it symbolic.
+// folding on it bakes that batch into Reshape targets ([1, -1], [1, 512]) and into Expand targets
+// (a ViT's class token expanded to the traced batch, then concatenated with the patches).
+// Training then feeds other batch sizes, so the plan relaxes the batch first; the exported model
+// keeps it symbolic.
 import type { Graph, Node, Value } from '../ir/graph.js';
-import { getTensor } from '../ir/attributes.js';
+import { attr, getInt, getTensor } from '../ir/attributes.js';
 import { DataType } from '../onnx/dtype.js';
 import { makeTensor, readInts } from '../onnx/tensor.js';
-import { formatShape, type KnownValue } from '../shape/context.js';
+import type { Dim } from '../ir/graph.js';
+import { formatShape, type KnownValue, ShapeMismatch } from '../shape/context.js';
 import { inferShapes } from '../shape/infer.js';
 
 export interface RelaxedBatch {
@@ -35,26 +38,135 @@ function constantTarget(v: Value, known: ReadonlyMap<Value, KnownValue>): number
   return data?.every((d): d is number => typeof d === 'number') ? data : null;
 }
 
-/** Why a Reshape keeps the batch fixed, or null when it carries the symbolic batch through. */
-function reshapeProblem(node: Node, batch: number, symbol: string, known: ReadonlyMap<Value, KnownValue>): { target: number[] } | string | null {
+/** The factor multiplying the batch symbol in a dim ("N" 1, "17*N" 17), or null without it. */
+function batchFactor(d: Dim, symbol: string): number | null {
+  if (d === symbol) return 1;
+  const m = typeof d === 'string' ? /^(\d+)\*(.+)$/.exec(d) : null;
+  return m && m[2] === symbol ? Number(m[1]) : null;
+}
+
+const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+const divisors = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+/** A rewritten target: -1 where the batch goes; `rank` orders the readings, likeliest first. */
+interface ReshapeReading {
+  target: number[];
+  rank: number;
+}
+
+/**
+ * Where a Reshape that wrote the traced batch into its target can put a symbolic batch instead.
+ * Row-major, the input is [outer P] x batch x [inner Q]; target dim j can hold the batch when
+ * the dims before it divide P and those after divide Q, its traced size being
+ * (P / before) * batch * (Q / after). Writing -1 there keeps every other dim as traced. With a
+ * traced batch of 1 several dims may qualify (MultiheadAttention's view(L, N * heads, d) and
+ * view(L * N, E) look alike), so the readings come ranked, the batch as a dim of its own first,
+ * then merged with the dims after it, then with those before it; shape inference rejects
+ * readings that contradict the rest of the graph.
+ */
+function reshapeReadings(x: readonly Dim[], target: readonly number[], batch: number, symbol: string, allowzero: boolean): ReshapeReading[] {
+  const at = x.findIndex((d) => batchFactor(d, symbol) !== null);
+  const factor = batchFactor(x[at], symbol)!;
+  const fixed = x.filter((_, i) => i !== at);
+  if (!fixed.every((d): d is number => typeof d === 'number')) return [];
+  const traced = x.map((d, i) => (i === at ? factor * batch : (d as number)));
+  // The target as onnxruntime reads it at the traced batch: 0 copies, -1 takes the rest.
+  const dims = target.map((t, i) => (t === 0 && !allowzero ? traced[i] : t));
+  const rest = dims.findIndex((t) => t === -1);
+  if (rest >= 0) dims[rest] = product(traced) / product(dims.filter((_, i) => i !== rest));
+  const readings: ReshapeReading[] = [];
+  // A merged batch dim ("17*N") may hold its other factor outside or inside the batch.
+  for (const outside of divisors(factor)) {
+    const outer = product(traced.slice(0, at) as number[]) * outside;
+    const inner = product(traced.slice(at + 1) as number[]) * (factor / outside);
+    dims.forEach((t, j) => {
+      const before = product(dims.slice(0, j));
+      const after = product(dims.slice(j + 1));
+      if (outer % before !== 0 || inner % after !== 0 || t !== (outer / before) * batch * (inner / after)) return;
+      const target = dims.map((d, i) => (i === j ? -1 : d));
+      if (readings.some((r) => r.target.every((d, i) => d === target[i]))) return;
+      readings.push({ target, rank: (outer === before ? 0 : 2) + (inner === after ? 0 : 1) });
+    });
+  }
+  return readings.sort((a, b) => a.rank - b.rank);
+}
+
+/**
+ * Why a Reshape keeps the batch fixed, or null when it carries the symbolic batch through. A
+ * constant target either drops the batch or, through its -1, may swallow it into another dim
+ * ([1, -1] reads [N, 4] as [1, 4 * N]); either way the ranked readings decide.
+ */
+function reshapeProblem(node: Node, batch: number, symbol: string, known: ReadonlyMap<Value, KnownValue>): { node: Node; readings: ReshapeReading[] } | string | null {
   const x = node.inputs[0]?.type?.shape;
   const out = node.outputs[0]?.type?.shape;
-  if (!x?.includes(symbol) || !out || out.includes(symbol)) return null;
+  const carries = (dims: readonly Dim[]) => dims.some((d) => batchFactor(d, symbol) !== null);
+  if (!x || !carries(x) || !out) return null;
   const target = node.inputs[1] ? constantTarget(node.inputs[1], known) : null;
+  if (carries(out) && !target?.includes(-1)) return null;
   const where = `Reshape "${node.id}" (${formatShape(x)} to ${target ? `[${target.join(', ')}]` : 'a computed shape'})`;
   if (!target) return `${where} loses the batch`;
-  if (x[0] !== symbol || target[0] !== batch || node.attr('allowzero')?.i) {
-    return `${where} bakes the batch into a dimension other than the first`;
+  const readings = reshapeReadings(x, target, batch, symbol, Boolean(getInt(node, 'allowzero', 0)));
+  // A -1 already where the batch goes (x.view(-1, 16)) needs nothing.
+  if (readings[0]?.target.every((d, i) => d === target[i])) return null;
+  return readings.length > 0 ? { node, readings } : `${where} folds the batch into its dimensions in a way no single dimension can take`;
+}
+
+/**
+ * A Concat that joins the symbolic batch with the traced one, along another axis. Torchvision's
+ * ViT expands its class token (batch 1) to `x.shape[0]`, which a static trace records as a
+ * constant: the Expand must take its batch from the input instead. Null when nothing is joined
+ * that way; why not, when the fixed side is not such an Expand.
+ */
+function concatProblem(node: Node, batch: number, symbol: string): { expand: Node } | string | null {
+  const joined = node.inputs.find((v) => v?.type?.shape?.[0] === symbol);
+  const pinned = node.inputs.find((v) => v?.type?.shape?.[0] === batch);
+  const rank = joined?.type?.shape?.length ?? 0;
+  const axis = getInt(node, 'axis', 0);
+  if (!joined || !pinned || (axis + rank) % rank === 0) return null;
+  const expand = pinned.producer;
+  const from = expand?.inputs[0]?.type?.shape;
+  const targetLength = expand?.inputs[1]?.type?.shape?.[0];
+  if (expand?.opType !== 'Expand' || from?.[0] !== 1 || targetLength !== rank) {
+    return `Concat "${node.id}" joins a batch of ${symbol} with "${pinned.name}", fixed at ${batch}`;
   }
-  // The first dim copied from the input (0) is the batch, the rest as before: equivalent.
-  return { target: [0, ...target.slice(1)] };
+  return { expand };
+}
+
+/** The Expand's target with its first entry read from the input's batch: [N, target[1:]...]. */
+function expandToBatch(graph: Graph, expand: Node, input: Value): void {
+  const ints = (name: string, values: bigint[]) => graph.addInitializer(graph.uniqueName(`${expand.id}_${name}`), makeTensor('', DataType.INT64, [values.length], BigInt64Array.from(values)));
+  // Inserted before the Expand, from the graph input: every value used exists there already.
+  const add = (opType: string, inputs: Value[], attributes = [] as Node['attributes']) => graph.addNode({ opType, inputs, attributes, name: graph.uniqueName(`${expand.id}_batch_${opType}`) }, expand).outputs[0]!;
+  const n = add('Slice', [add('Shape', [input]), ints('zero', [0n]), ints('one', [1n])]);
+  const rest = add('Slice', [expand.inputs[1]!, ints('one', [1n]), ints('end', [BigInt(Number.MAX_SAFE_INTEGER)])]);
+  graph.setInput(expand, 1, add('Concat', [n, rest], [attr('axis', 0)]));
+}
+
+/**
+ * Whether the graph's shapes agree at a concrete batch other than the traced one. A symbolic
+ * batch cannot refute a wrong reading ("32*N" may equal 32 when N is 1); a number can. A
+ * mismatch at a Reshape or Concat refutes nothing: those are the ones still to be rewritten.
+ */
+function consistentAt(graph: Graph, inputs: readonly Value[], probe: number, opset: number): boolean {
+  const symbolic = inputs.map((v) => v.type!);
+  inputs.forEach((v, i) => (v.type = { ...symbolic[i], shape: [probe, ...symbolic[i].shape!.slice(1)] }));
+  try {
+    inferShapes(graph, { opset });
+    return true;
+  } catch (e) {
+    if (e instanceof ShapeMismatch) return e.node.opType === 'Reshape' || e.node.opType === 'Concat';
+    throw e;
+  } finally {
+    inputs.forEach((v, i) => (v.type = symbolic[i]));
+  }
 }
 
 /**
  * Makes a fixed batch symbolic in `graph`: the first dim of the data inputs traced with the
- * first one's batch, the outputs' declared first dims, and Reshape targets that wrote the batch
- * as a constant (their first entry becomes 0, "copy the input's batch"). When something else
- * pins the batch, the inputs keep it and the log says why; training then runs at that batch.
+ * first one's batch, the outputs' declared first dims, Reshape targets that wrote the batch as
+ * a constant (-1 where the batch goes) and Expand targets that copied it (the batch read from
+ * the input). When something else pins the batch, the inputs keep it and the log says why;
+ * training then runs at that batch.
  */
 export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   const input = graph.dataInputs[0];
@@ -76,21 +188,35 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
     inferShapes(graph, { opset });
     return { log: [`the batch stays fixed at ${batch}: ${why}`] };
   };
-  // Each rewrite lets the symbol reach further, so infer again until no Reshape drops it.
-  for (;;) {
-    const { known } = inferShapes(graph, { opset });
-    const found = graph.nodes.filter((n) => n.opType === 'Reshape').map((n) => [n, reshapeProblem(n, batch, symbol, known)] as const);
-    const fixes = found.filter(([, p]) => p !== null);
-    if (fixes.length === 0) break;
-    const [node, problem] = fixes[0];
+  // Each rewrite lets the symbol reach further, so infer again until nothing drops it.
+  const settled = new Set<Node>();
+  for (let inferred = inferShapes(graph, { opset }); ;) {
+    const problem = graph.nodes.map((n) => n.opType === 'Reshape' ? (settled.has(n) ? null : reshapeProblem(n, batch, symbol, inferred.known)) : n.opType === 'Concat' ? concatProblem(n, batch, symbol) : null).find((p) => p !== null);
+    if (problem === undefined) break;
     if (typeof problem === 'string') return restore(problem);
-    const target = graph.addInitializer(graph.uniqueName(`${node.id}_batch_relaxed_shape`), makeTensor('', DataType.INT64, [problem!.target.length], BigInt64Array.from(problem!.target.map(BigInt))));
-    graph.setInput(node, 1, target);
+    if ('expand' in problem) {
+      expandToBatch(graph, problem.expand, relaxed[0]);
+      rewritten.push(problem.expand.id);
+      inferred = inferShapes(graph, { opset });
+      continue;
+    }
+    const { node, readings } = problem;
+    const original = node.inputs[1];
+    const accepted = readings.map((r) => r.target).find((target) => {
+      graph.setInput(node, 1, graph.addInitializer(graph.uniqueName(`${node.id}_batch_relaxed_shape`), makeTensor('', DataType.INT64, [target.length], BigInt64Array.from(target.map(BigInt)))));
+      if (consistentAt(graph, relaxed, batch === 7 ? 11 : 7, opset)) return true;
+      graph.setInput(node, 1, original);
+      return false;
+    });
+    if (!accepted) return restore(`no place for the batch in Reshape "${node.id}" agrees with the nodes after it`);
+    settled.add(node);
     rewritten.push(node.id);
+    inferred = inferShapes(graph, { opset });
   }
+  if (rewritten.length > 0) graph.cleanup();
   const lost = graph.outputs.find((v) => v.type?.shape?.[0] !== symbol);
   if (lost) return restore(`output "${lost.name}" has shape ${formatShape(lost.type?.shape ?? null)}, not a batch of ${symbol}`);
-  const reshapes = rewritten.length > 0 ? `; Reshape targets that wrote the batch as a constant now copy it: ${rewritten.join(', ')}` : '';
+  const reshapes = rewritten.length > 0 ? `; targets that wrote the batch as a constant now take it from the input: ${rewritten.join(', ')}` : '';
   const names = relaxed.map((v) => `"${v.name}"`).join(', ');
   return { log: [`fixed batch ${batch} of input${relaxed.length > 1 ? 's' : ''} ${names} relaxed to a symbolic batch ${symbol}${reshapes}`] };
 }
