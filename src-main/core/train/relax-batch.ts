@@ -216,7 +216,8 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   if (rewritten.length > 0) graph.cleanup();
   const lost = graph.outputs.find((v) => v.type?.shape?.[0] !== symbol);
   if (lost) return restore(`output "${lost.name}" has shape ${formatShape(lost.type?.shape ?? null)}, not a batch of ${symbol}`);
-  const reshapes = rewritten.length > 0 ? `; targets that wrote the batch as a constant now take it from the input: ${rewritten.join(', ')}` : '';
+  const named = rewritten.length > 4 ? `${rewritten.slice(0, 4).join(', ')} and ${rewritten.length - 4} more` : rewritten.join(', ');
+  const reshapes = rewritten.length > 0 ? `; targets that wrote the batch as a constant now take it from the input: ${named}` : '';
   const names = relaxed.map((v) => `"${v.name}"`).join(', ');
   return { log: [`fixed batch ${batch} of input${relaxed.length > 1 ? 's' : ''} ${names} relaxed to a symbolic batch ${symbol}${reshapes}`] };
 }

@@ -14,6 +14,7 @@ import { trainEpoch } from './epoch.js';
 import { evaluate } from './evaluate.js';
 import { exportTrainedModel } from './export.js';
 import { type Feeder, Feeders, predict } from './feeders.js';
+import { checkRelaxedBatch } from './batch-check.js';
 import { planRun } from './run-plan.js';
 import { makeSchedule } from './schedule.js';
 import { resolveDevice } from './devices.js';
@@ -38,6 +39,8 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   reportSkipped(dataset, log);
   const plan = planRun(file, config, info.classes, regression);
   for (const line of plan.log) log(line);
+  const batchChecked = await checkRelaxedBatch(file);
+  if (batchChecked) log(batchChecked);
   const { device, note } = await resolveDevice(config.device);
   log(note);
   const state = new TrainState(plan.step, config, device);
