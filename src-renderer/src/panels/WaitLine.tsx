@@ -5,7 +5,8 @@ import type { ReactNode } from 'react';
 export function WaitLine({ testId, done, total, children }: { testId: string; done?: number; total?: number | null; children: ReactNode }) {
   return (
     <p className="run-wait" data-testid={testId} aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> {children}
+      {/* One span, so a sentence with parts wraps as text beside the spinner and the bar. */}
+      <span className="spinner" aria-hidden="true" /> <span>{children}</span>
       {done !== undefined && total !== undefined && total !== null && <progress max={total} value={done} />}
     </p>
   );

@@ -148,7 +148,7 @@ function DatasetWait({ name, progress, before }: { name: string; progress: Datas
   return (
     <WaitLine testId="dataset-wait" done={progress?.done} total={progress?.total}>
       {progress ? datasetProgressWords(progress, name) : `Opening ${name}…`}
-      {before && <span className="muted"> {before}</span>}
+      {before && <span className="muted"> · {before}</span>}
     </WaitLine>
   );
 }
@@ -179,7 +179,7 @@ export function DatasetDetails() {
   }
   return (
     <div className="dataset-details" data-testid="dataset-details" aria-busy={opening}>
-      {opening && <DatasetWait name={datasetName(data.path)} progress={wait?.progress ?? null} before="Reading it again with the new settings; what follows is from before." />}
+      {opening && <DatasetWait name={datasetName(data.path)} progress={wait?.progress ?? null} before="read again with the new settings; what follows is from before" />}
       {loading && !opening && wait?.progress && <DatasetWait name={datasetName(data.path)} progress={wait.progress} />}
       {!loading && initial && dataset.path === initial.path && (
         <p className="guide-note" data-testid="sample-data-note">
