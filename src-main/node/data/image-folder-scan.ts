@@ -59,8 +59,7 @@ export async function scanImageFolder(root: string, progress: ProgressSink = NO_
         const entries = await listDir(path, listed);
         plan.push(...listed.map((item) => ({ skip: item })));
         planClassesIn(path, split, entries);
-      }
-      else if (entry.name.startsWith('.')) plan.push({ skip: hidden(path, entry) });
+      } else if (entry.name.startsWith('.')) plan.push({ skip: hidden(path, entry) });
       else plan.push({ skip: { id: path, reason: `'${entry.name}' is not a split folder (train, val, test)` } });
     }
   } else {
