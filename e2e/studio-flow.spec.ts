@@ -2,7 +2,7 @@
 // the journeys of support/flows.ts with files dropped and exports downloaded, plus a crash of
 // the studio itself and the recovery of the project.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -86,6 +86,54 @@ test('a dataset opened by path starts with all its classes; a refused path keeps
     await page.getByTestId('data-path-open').click();
     await expect(page.getByTestId('error-banner')).toContainText('path-not-allowed');
     await expect(page.getByTestId('dataset-summary')).toContainText('2 classes');
+  } finally {
+    await stopStudio(child);
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('a large folder shows what the engine is doing, with counts, until it opens in place of the previous dataset', async ({ page }) => {
+  const workspace = mkdtempSync(join(tmpdir(), 'graft-e2e-ws-'));
+  const data = mkdtempSync(join(tmpdir(), 'graft-e2e-big-'));
+  // 12 classes of 1,000 small PNGs (copies: quick to write, each still opened and checked):
+  // seconds of header reads on any machine, so several progress reports come before it opens.
+  const classes = 12;
+  const perClass = 1000;
+  for (let c = 0; c < classes; c++) {
+    const dir = join(data, `class-${String(c).padStart(2, '0')}`);
+    mkdirSync(dir);
+    const first = join(dir, '0000.png');
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 20 * c, g: 100, b: 200 - 10 * c } } }).png().toFile(first);
+    for (let i = 1; i < perClass; i++) copyFileSync(first, join(dir, `${String(i).padStart(4, '0')}.png`));
+  }
+  const { url, child } = await launchStudio(['--workspace', workspace, '--root', data]);
+  try {
+    await openStudio(page, url);
+    await page.getByTestId('tab-data').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
+    await page.getByTestId('data-path').fill(data);
+    // Every text the wait line shows is recorded as it changes: the counts come from the engine
+    // as it goes, and must show before the dataset does.
+    await page.evaluate(() => {
+      const w = window as unknown as { waits: string[] };
+      w.waits = [];
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="dataset-summary"]')) return;
+        const text = document.querySelector('[data-testid="dataset-wait"]')?.textContent;
+        if (text && w.waits[w.waits.length - 1] !== text) w.waits.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByTestId('data-path-open').click();
+    // The previous dataset's table gives way to the new one's progress, and stays named as in use.
+    await expect(page.getByTestId('dataset-previous')).toContainText('stays in use');
+    await expect(page.getByTestId('class-table')).toHaveCount(0);
+    await expect(page.getByTestId('dataset-summary')).toContainText('12 classes', { timeout: 120_000 });
+    const waits = await page.evaluate(() => (window as unknown as { waits: string[] }).waits);
+    const counted = waits.filter((t) => /(Scanning|Checking).*: [\d,]+ \/ (12 class folders|12,000 images)/.test(t));
+    expect(counted.length, waits.join('\n')).toBeGreaterThanOrEqual(2);
+    await expect(page.getByTestId('dataset-wait')).toHaveCount(0);
+    await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(classes);
   } finally {
     await stopStudio(child);
     rmSync(workspace, { recursive: true, force: true });

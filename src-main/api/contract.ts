@@ -83,9 +83,12 @@ export interface StudioApi {
   probeModel(req: { path: string }): Promise<ProbeResult>;
   /** The execution providers runs can use here (probed once, in a worker process). */
   devices(): Promise<DeviceReport[]>;
-  /** Opens a dataset as the model will read it (its input size and normalisation). */
-  openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView>;
-  datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]>;
+  /**
+   * Opens a dataset as the model will read it (its input size and normalisation). With a
+   * ticket, its progress is pushed as `dataset` events carrying it (see DatasetProgress).
+   */
+  openDataset(req: { path: string; model: string; options: DataOptions; ticket?: string }): Promise<DatasetView>;
+  datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[]; ticket?: string }): Promise<SampleView[]>;
   /** Lists a folder (serve mode: only below the allowed roots). */
   browse(req: { path: string | null }): Promise<BrowseResult>;
   startRun(req: { config: TrainConfig }): Promise<RunRecord>;
@@ -132,7 +135,7 @@ export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: Api
 
 export type RpcResponse = RpcOutcome & { id: number };
 
-/** An engine-initiated message (run progress); it has no id. */
+/** An engine-initiated message (run or dataset progress); it has no id. */
 export interface RpcPush {
   push: StudioEvent;
 }

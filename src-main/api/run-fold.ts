@@ -1,7 +1,7 @@
 // How a run's streamed events build its record: the one fold, used by the engine (the record it
 // stores) and by the UI (the record it shows). Pure: it returns a new record and never touches
 // the one it was given, so React sees each change and the engine keeps a consistent snapshot.
-import type { GradflowSnapshot, RunRecord, StudioEvent } from './studio-types.js';
+import type { GradflowSnapshot, RunEvent, RunRecord } from './studio-types.js';
 import type { TrainConfig, TrainEvent } from './training.js';
 
 /** A run before its first event: what the fold starts from. */
@@ -72,11 +72,11 @@ export function foldTrainEvent(r: RunRecord, e: TrainEvent, limits: FoldLimits):
 }
 
 /** One pushed studio event folded into the record it concerns (a status change, or a trainer event). */
-export function foldStudioEvent(r: RunRecord, e: StudioEvent, limits: FoldLimits): RunRecord {
+export function foldStudioEvent(r: RunRecord, e: RunEvent, limits: FoldLimits): RunRecord {
   return e.type === 'run' ? foldTrainEvent(r, e.event, limits) : { ...r, status: e.run.status, error: e.run.error };
 }
 
 /** The id of the run a pushed event concerns. */
-export function eventRunId(e: StudioEvent): string {
+export function eventRunId(e: RunEvent): string {
   return e.type === 'run' ? e.runId : e.run.id;
 }

@@ -153,8 +153,38 @@ export interface ProjectSummary {
   runs: number;
 }
 
+/**
+ * A dataset being opened or previewed, as the engine advances (a few a second at most, and at
+ * each new stage): `done` of `total` `unit`s, the total null until it is known.
+ * - scanning: class folders listed, with the images `found` in them so far;
+ * - checking: image headers read (size, format), before any pixel is decoded;
+ * - reading: an IDX images `file` inflated, in images;
+ * - parsing: a CSV `file` read as rows, in bytes, with the rows `found`;
+ * - tabulating: the CSV's rows turned into numbers;
+ * - sampling: the preview samples decoded and drawn.
+ */
+export interface DatasetProgress {
+  stage: 'scanning' | 'checking' | 'reading' | 'parsing' | 'tabulating' | 'sampling';
+  done: number;
+  total: number | null;
+  unit: 'class folders' | 'images' | 'bytes' | 'rows' | 'samples';
+  found?: number;
+  /** The file being read, by its name only. */
+  file?: string;
+}
+
+/** A run's events, as the run panels fold them. */
+export type RunEvent = { type: 'run'; runId: string; event: TrainEvent } | { type: 'run-status'; run: RunSummary };
+
+/** Progress of the openDataset or datasetSamples request that carried `ticket`. */
+export interface DatasetEvent {
+  type: 'dataset';
+  ticket: string;
+  progress: DatasetProgress;
+}
+
 /** Pushed from the engine to every connected UI. */
-export type StudioEvent = { type: 'run'; runId: string; event: TrainEvent } | { type: 'run-status'; run: RunSummary };
+export type StudioEvent = RunEvent | DatasetEvent;
 
 /** A run's status change, without its curves. */
 export interface RunSummary {

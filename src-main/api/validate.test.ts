@@ -106,6 +106,15 @@ describe('the other requests', () => {
     expect(refused(checkCall('openDataset', [{ path: '/d', options: dataOptions }]))).toMatch(/model must be a non-empty string path/);
   });
 
+  it('passes a dataset request\'s progress ticket on when it is a short token, and refuses others', () => {
+    const req = { path: '/d', model: '/m.onnx', options: { valFraction: 0, seed: 1 } };
+    expect((accepted(checkCall('openDataset', [{ ...req, ticket: 'k3x9a-12' }]))[0] as { ticket?: string }).ticket).toBe('k3x9a-12');
+    expect(accepted(checkCall('openDataset', [req]))[0]).not.toHaveProperty('ticket');
+    const samples = { ...req, split: 'train', indices: [0] };
+    expect((accepted(checkCall('datasetSamples', [{ ...samples, ticket: 'p-2' }]))[0] as { ticket?: string }).ticket).toBe('p-2');
+    for (const bad of ['', 'x'.repeat(65), 'a b', '../x', 7, {}]) expect(refused(checkCall('openDataset', [{ ...req, ticket: bad }]))).toMatch(/ticket must be/);
+  });
+
   it('controlRun and exportRun accept only run ids, never paths', () => {
     expect(accepted(checkCall('controlRun', [{ id: 'lx3k2-a1b2c3', action: 'pause' }]))).toEqual([{ id: 'lx3k2-a1b2c3', action: 'pause' }]);
     for (const id of ['../x', 'a/b', '..', 'a..b', 'A', '', 'x'.repeat(65), 7]) {

@@ -142,6 +142,13 @@ function checkTryInputs(x: unknown): TryInput[] {
   });
 }
 
+/** A dataset request's progress ticket (optional): a short token the page made up. */
+function ticket(x: unknown): { ticket?: string } {
+  if (x === undefined || x === null) return {};
+  if (typeof x !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(x)) fail('ticket must be 1-64 letters, digits, "_" or "-"');
+  return { ticket: x };
+}
+
 /** Per method of the API: its parameters rebuilt from what arrived. */
 export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> = {
   appInfo: () => [],
@@ -156,11 +163,11 @@ export const METHOD_CHECKS: Record<ApiMethod, (params: unknown[]) => unknown[]> 
   probeModel: ([r]) => [{ path: path(object(r, 'the request').path, 'path') }],
   openDataset: ([r]) => {
     const o = object(r, 'the request');
-    return [{ path: path(o.path, 'path'), model: path(o.model, 'model'), options: checkDataOptions(o.options) }];
+    return [{ path: path(o.path, 'path'), model: path(o.model, 'model'), options: checkDataOptions(o.options), ...ticket(o.ticket) }];
   },
   datasetSamples: ([r]) => {
     const o = object(r, 'the request');
-    return [{ path: path(o.path, 'path'), model: path(o.model, 'model'), options: checkDataOptions(o.options), split: split(o.split), indices: intList(o.indices, 'indices', MAX_INDICES) }];
+    return [{ path: path(o.path, 'path'), model: path(o.model, 'model'), options: checkDataOptions(o.options), split: split(o.split), indices: intList(o.indices, 'indices', MAX_INDICES), ...ticket(o.ticket) }];
   },
   browse: ([r]) => [{ path: nullable(object(r, 'the request').path, (v) => path(v, 'path')) }],
   startRun: ([r]) => [{ config: checkTrainConfig(object(r, 'the request').config) }],

@@ -1,27 +1,40 @@
 // Tabular CSV datasets: one row, one sample; features standardised with train-split statistics
 // (computed after the split, so val and test never leak into them).
+import { basename } from 'node:path';
 import { GraftError } from '../../core/errors.js';
-import { CsvSyntaxError, parseCsv } from '../../core/data/csv-parse.js';
-import { buildTable, featureStats, type Table } from '../../core/data/tabular.js';
+import { CsvSyntaxError, parseCsvInSteps } from '../../core/data/csv-parse.js';
+import { buildTableInSteps, featureStats, type Table } from '../../core/data/tabular.js';
 import { readRegularFile } from '../regular-file.js';
 import { assembleDataset } from './assemble.js';
+import { NO_PROGRESS, type ProgressSink, runInSteps } from './progress.js';
 import type { Dataset, OpenOptions } from './types.js';
 
 /** Larger CSV text than this cannot even be held as one JavaScript string (about 2^29 characters). */
 const MAX_CSV_BYTES = 512 << 20;
 
-export async function openCsvDataset(file: string, opts: OpenOptions): Promise<Dataset> {
+export async function openCsvDataset(file: string, opts: OpenOptions, progress: ProgressSink = NO_PROGRESS): Promise<Dataset> {
   const bytes = await readRegularFile(file, MAX_CSV_BYTES);
+  const name = basename(file);
   let records;
   try {
-    records = parseCsv(new TextDecoder('utf-8').decode(bytes));
+    const text = new TextDecoder('utf-8').decode(bytes);
+    // Counted in bytes of the file (characters scaled), which is what a person knows it by,
+    // with the data rows found so far (the header row is not one).
+    const parsing = (chars: number, records: number) =>
+      progress({ stage: 'parsing', done: Math.round((chars / Math.max(1, text.length)) * bytes.length), total: bytes.length, unit: 'bytes', found: Math.max(0, records - 1), file: name });
+    parsing(0, 0);
+    records = await runInSteps(parseCsvInSteps(text), (step) => parsing(step.chars, step.records));
+    parsing(text.length, records.length);
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new GraftError('dataset-csv-syntax', `${file}: ${e.message}`);
     throw e;
   }
   let table;
   try {
-    table = buildTable(records, { labelColumn: opts.labelColumn, task: opts.task });
+    const total = Math.max(0, records.length - 1);
+    progress({ stage: 'tabulating', done: 0, total, unit: 'rows', file: name });
+    table = await runInSteps(buildTableInSteps(records, { labelColumn: opts.labelColumn, task: opts.task }), (step) => progress({ stage: 'tabulating', done: step.rows, total, unit: 'rows', file: name }));
+    progress({ stage: 'tabulating', done: total, total, unit: 'rows', file: name });
   } catch (e) {
     if (e instanceof GraftError) throw new GraftError(e.code, `${file}: ${e.message}`);
     throw e;

@@ -16,7 +16,8 @@ import { type MeanStd, channelTables, normaliseReplicated, resolveMeanStd } from
 import { mixSeeds } from '../../core/data/seeds.js';
 import { seededRandom } from '../../core/random.js';
 import { assembleDataset } from './assemble.js';
-import { type IdxImages, type IdxPart, findIdxParts, readIdxPart } from './idx-files.js';
+import { type IdxImages, type IdxPart, MAX_IDX_BYTES, findIdxParts, readIdxPart } from './idx-files.js';
+import { NO_PROGRESS, type ProgressSink } from './progress.js';
 import type { Dataset, OpenOptions, Preprocess } from './types.js';
 
 export { FASHION_MNIST_CLASSES };
@@ -24,9 +25,15 @@ export { FASHION_MNIST_CLASSES };
 /** Beside IDX files, names their classes one per line (label order): IDX stores only numbers. */
 export const CLASS_NAMES_FILE = 'classes.txt';
 
-export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOptions): Promise<Dataset> {
+export async function openIdxDataset(path: string, pre: Preprocess, opts: OpenOptions, progress: ProgressSink = NO_PROGRESS): Promise<Dataset> {
   const { folder, parts } = await findIdxParts(path);
-  const loaded = await Promise.all(parts.map((p) => readIdxPart(p)));
+  // One part at a time, so the counts shown are those of one file.
+  const loaded: IdxImages[] = [];
+  for (const part of parts) {
+    const file = basename(part.images);
+    progress({ stage: 'reading', done: 0, total: null, unit: 'images', file });
+    loaded.push(await readIdxPart(part, MAX_IDX_BYTES, (done, total) => progress({ stage: 'reading', done, total, unit: 'images', file })));
+  }
   const { height, width } = loaded[0];
   loaded.forEach((p, i) => {
     if (p.height !== height || p.width !== width) {

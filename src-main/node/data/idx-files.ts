@@ -4,13 +4,10 @@
 // together.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { GraftError } from '../../core/errors.js';
 import { IdxError, parseIdx } from '../../core/data/idx-format.js';
 import { readRegularFile } from '../regular-file.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /**
  * The most bytes one IDX file may hold once inflated (MNIST's largest is 47 MB). A 3 MB gzip
@@ -72,8 +69,12 @@ export interface IdxImages {
   labels: Uint8Array;
 }
 
-export async function readIdxPart(part: IdxPart, maxBytes = MAX_IDX_BYTES): Promise<IdxImages> {
-  const [images, labels] = await Promise.all([readIdxFile(part.images, maxBytes), readIdxFile(part.labels, maxBytes)]);
+/**
+ * Reads one image/label pair. `onImages` hears how many images of the images file are in
+ * memory as it inflates (and of how many, from its header), so a 60,000-image file shows counts.
+ */
+export async function readIdxPart(part: IdxPart, maxBytes = MAX_IDX_BYTES, onImages?: (done: number, total: number) => void): Promise<IdxImages> {
+  const [images, labels] = await Promise.all([readIdxFile(part.images, maxBytes, onImages && imagesInflated(onImages)), readIdxFile(part.labels, maxBytes)]);
   if (images.dims.length !== 3) throw new GraftError('dataset-idx-shape', `${part.images}: expected images [N, H, W], the file holds [${images.dims.join(', ')}]`);
   if (labels.dims.length !== 1) throw new GraftError('dataset-idx-shape', `${part.labels}: expected labels [N], the file holds [${labels.dims.join(', ')}]`);
   const [count, height, width] = images.dims;
@@ -81,22 +82,29 @@ export async function readIdxPart(part: IdxPart, maxBytes = MAX_IDX_BYTES): Prom
   if (labels.dims[0] !== count) {
     throw new GraftError('dataset-idx-shape', `${basename(part.images)} has ${count} images but ${basename(part.labels)} has ${labels.dims[0]} labels`);
   }
+  onImages?.(count, count);
   return { count, height, width, pixels: images.data, labels: labels.data };
 }
 
-async function readIdxFile(path: string, maxBytes: number) {
+/** Inflated bytes -> whole images, read from the IDX header at the start ([N, H, W] of bytes). */
+function imagesInflated(onImages: (done: number, total: number) => void) {
+  return (bytes: number, head: Uint8Array) => {
+    if (head.length < 16 || head[3] !== 3) return;
+    const view = new DataView(head.buffer, head.byteOffset, 16);
+    const [count, height, width] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
+    const per = height * width;
+    if (per > 0 && count > 0) onImages(Math.min(count, Math.floor(Math.max(0, bytes - 16) / per)), count);
+  };
+}
+
+type OnInflated = (bytes: number, head: Uint8Array) => void;
+
+async function readIdxFile(path: string, maxBytes: number, onInflated?: OnInflated) {
   const tooLarge = () => new GraftError('dataset-too-large', `${path}: over ${maxBytes} bytes of IDX data${path.endsWith('.gz') ? ' once inflated' : ''}; not read`);
   let bytes: Uint8Array = await readRegularFile(path, maxBytes).catch((e: { code?: string }) => {
     throw e.code === 'file-too-large' ? tooLarge() : e;
   });
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(bytes, { maxOutputLength: maxBytes });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
-      throw new GraftError('dataset-idx-corrupt', `${path}: corrupt gzip data (${(e as Error).message})`);
-    }
-  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await inflate(bytes, maxBytes, tooLarge, (e) => new GraftError('dataset-idx-corrupt', `${path}: corrupt gzip data (${e.message})`), onInflated);
   try {
     return parseIdx(bytes, path);
   } catch (e) {
@@ -104,3 +112,31 @@ async function readIdxFile(path: string, maxBytes: number) {
     throw e;
   }
 }
+
+/**
+ * Gzip data inflated a megabyte at a time (a 26 MB file takes a second or more), telling
+ * `onInflated` how far it is; refused once the output passes `maxBytes`, before it is all
+ * inflated (a small file can inflate to gigabytes).
+ */
+function inflate(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error, corrupt: (e: Error) => Error, onInflated?: OnInflated): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gz = createGunzip({ chunkSize: INFLATE_CHUNK });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    gz.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        gz.destroy();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+      onInflated?.(size, chunks[0]);
+    });
+    gz.on('error', (e) => reject(corrupt(e)));
+    gz.on('end', () => resolve(Buffer.concat(chunks, size)));
+    gz.end(bytes);
+  });
+}
+
+const INFLATE_CHUNK = 1 << 20;

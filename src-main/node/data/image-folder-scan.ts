@@ -9,6 +9,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { notRegularReason } from '../regular-file.js';
 import { compareCodePoints } from '../../core/data/code-point-order.js';
+import { NO_PROGRESS, type ProgressSink } from './progress.js';
 import type { SkippedItem, Split } from './types.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
@@ -30,43 +31,63 @@ export interface FolderScan {
   skipped: SkippedItem[];
 }
 
-export async function scanImageFolder(root: string): Promise<FolderScan> {
+export async function scanImageFolder(root: string, progress: ProgressSink = NO_PROGRESS): Promise<FolderScan> {
   const skipped: SkippedItem[] = [];
   const top = await listDir(root, skipped);
   const isDir = (e: DirEntry) => e.kind === 'dir';
   const splitDirs = top.filter((e) => isDir(e) && SPLIT_FOLDERS[e.name.toLowerCase()]);
   const presplit = splitDirs.some((e) => SPLIT_FOLDERS[e.name.toLowerCase()] === 'train') && splitDirs.some((e) => SPLIT_FOLDERS[e.name.toLowerCase()] !== 'train');
-  const files: ScannedFile[] = [];
-  const classFolders = new Set<string>();
-  const visited = new Set<string>();
-  const hidden = (path: string, e: DirEntry) => skipped.push({ id: path, reason: `hidden ${isDir(e) ? 'folder' : 'file'} '${e.name}'` });
+  const hidden = (path: string, e: DirEntry): SkippedItem => ({ id: path, reason: `hidden ${isDir(e) ? 'folder' : 'file'} '${e.name}'` });
 
-  const scanClassesIn = async (dir: string, split: Split | null) => {
-    for (const entry of await listDir(dir, skipped)) {
+  // First every class folder is listed (so progress can say "3 of 5"), with what is left out
+  // on the way kept in its place: the report reads in folder order, as the walk does.
+  const plan: PlanItem[] = [];
+  const planClassesIn = (dir: string, split: Split | null, entries: DirEntry[]) => {
+    for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.name.startsWith('.')) hidden(path, entry);
-      else if (isDir(entry)) {
-        classFolders.add(entry.name);
-        for (const file of await walkFiles(path, skipped, visited)) files.push({ path: file, className: entry.name, split });
-      } else {
-        skipped.push({ id: path, reason: `'${entry.name}' is not inside a class folder` });
-      }
+      if (entry.name.startsWith('.')) plan.push({ skip: hidden(path, entry) });
+      else if (isDir(entry)) plan.push({ classDir: { path, name: entry.name, split } });
+      else plan.push({ skip: { id: path, reason: `'${entry.name}' is not inside a class folder` } });
     }
   };
-
   if (presplit) {
     for (const entry of top) {
       const path = join(root, entry.name);
       const split = isDir(entry) ? SPLIT_FOLDERS[entry.name.toLowerCase()] : undefined;
-      if (split) await scanClassesIn(path, split);
-      else if (entry.name.startsWith('.')) hidden(path, entry);
-      else skipped.push({ id: path, reason: `'${entry.name}' is not a split folder (train, val, test)` });
+      if (split) {
+        const listed: SkippedItem[] = [];
+        const entries = await listDir(path, listed);
+        plan.push(...listed.map((item) => ({ skip: item })));
+        planClassesIn(path, split, entries);
+      } else if (entry.name.startsWith('.')) plan.push({ skip: hidden(path, entry) });
+      else plan.push({ skip: { id: path, reason: `'${entry.name}' is not a split folder (train, val, test)` } });
     }
   } else {
-    await scanClassesIn(root, null);
+    // The root's own listing: its unusable entries are already in `skipped`.
+    planClassesIn(root, null, top);
+  }
+
+  const files: ScannedFile[] = [];
+  const classFolders = new Set<string>();
+  const visited = new Set<string>();
+  const total = plan.filter((item) => 'classDir' in item).length;
+  let done = 0;
+  progress({ stage: 'scanning', done, total, unit: 'class folders', found: 0 });
+  for (const item of plan) {
+    if ('skip' in item) {
+      skipped.push(item.skip);
+      continue;
+    }
+    const { path, name, split } = item.classDir;
+    classFolders.add(name);
+    for (const file of await walkFiles(path, skipped, visited)) files.push({ path: file, className: name, split });
+    progress({ stage: 'scanning', done: ++done, total, unit: 'class folders', found: files.length });
   }
   return { presplit, files, classFolders: [...classFolders].sort(compareCodePoints), skipped };
 }
+
+/** A class folder to walk, or an entry left out (kept in order for the report). */
+type PlanItem = { skip: SkippedItem } | { classDir: { path: string; name: string; split: Split | null } };
 
 interface DirEntry {
   name: string;

@@ -11,6 +11,7 @@ import { assembleDataset } from './assemble.js';
 import { type DecodeTarget, decodeImage } from './image-decode.js';
 import { scanImageFolder } from './image-folder-scan.js';
 import { DEFAULT_MAX_PIXELS, type ImageHeader, probeImage } from './image-probe.js';
+import { NO_PROGRESS, type ProgressSink } from './progress.js';
 import type { Dataset, OpenOptions, Preprocess, SkippedItem, Split } from './types.js';
 
 export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -24,11 +25,13 @@ interface ImageRecord {
   header: ImageHeader;
 }
 
-export async function openImageFolder(root: string, pre: Preprocess, opts: OpenOptions): Promise<Dataset> {
+export async function openImageFolder(root: string, pre: Preprocess, opts: OpenOptions, progress: ProgressSink = NO_PROGRESS): Promise<Dataset> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const scan = await scanImageFolder(root);
+  const scan = await scanImageFolder(root, progress);
   const skipped: SkippedItem[] = [...scan.skipped];
-  const headers = await mapLimited(scan.files, PROBE_CONCURRENCY, (f) => probeImage(f.path, maxPixels));
+  const total = scan.files.length;
+  progress({ stage: 'checking', done: 0, total, unit: 'images' });
+  const headers = await mapLimited(scan.files, PROBE_CONCURRENCY, (f) => probeImage(f.path, maxPixels), (done) => progress({ stage: 'checking', done, total, unit: 'images' }));
   const records: ImageRecord[] = [];
   scan.files.forEach((f, i) => {
     const probe = headers[i];
@@ -103,13 +106,16 @@ function indicesWhere<T>(items: T[], test: (item: T) => boolean): number[] {
   return items.flatMap((item, i) => (test(item) ? [i] : []));
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+/** `f` over `items`, `limit` at a time, in order; `onDone` hears how many have finished. */
+async function mapLimited<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>, onDone: (done: number) => void): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < items.length) {
       const k = next++;
       out[k] = await f(items[k]);
+      onDone(++done);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

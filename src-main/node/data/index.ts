@@ -5,3 +5,4 @@ export { DEFAULT_MAX_PIXELS } from './image-probe.js';
 export { DEFAULT_MEMORY_BUDGET_BYTES } from './image-folder.js';
 export type * from './types.js';
 export { SPLITS } from './types.js';
+export { NO_PROGRESS, type ProgressSink, throttleProgress } from './progress.js';

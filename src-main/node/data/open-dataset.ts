@@ -9,6 +9,7 @@ import { openCsvDataset } from './csv-dataset.js';
 import { isIdxFileName } from './idx-files.js';
 import { openIdxDataset } from './idx-dataset.js';
 import { openImageFolder } from './image-folder.js';
+import { NO_PROGRESS, type ProgressSink } from './progress.js';
 import type { Dataset, DatasetKind, OpenOptions, Preprocess } from './types.js';
 
 /** What the studio can read, for messages about what it cannot. */
@@ -43,14 +44,15 @@ export async function detectDatasetKind(path: string): Promise<DatasetKind> {
   return (await resolveDataset(path)).kind;
 }
 
-export async function openDataset(pathOrFile: string, pre: Preprocess, opts: OpenOptions): Promise<Dataset> {
+/** Opens the dataset at `pathOrFile`; `progress` hears each stage's counts as it advances (unthrottled). */
+export async function openDataset(pathOrFile: string, pre: Preprocess, opts: OpenOptions, progress: ProgressSink = NO_PROGRESS): Promise<Dataset> {
   // Generated tasks are named, not found on disk: `task:adding?length=100` (see adding.ts).
   if (isAddingSpec(pathOrFile)) return openAddingDataset(parseAddingSpec(pathOrFile, opts.seed));
   checkPreprocess(pre);
   const { kind, path } = await resolveDataset(pathOrFile);
-  if (kind === 'csv') return openCsvDataset(path, opts);
-  if (kind === 'idx') return openIdxDataset(path, pre, opts);
-  return openImageFolder(path, pre, opts);
+  if (kind === 'csv') return openCsvDataset(path, opts, progress);
+  if (kind === 'idx') return openIdxDataset(path, pre, opts, progress);
+  return openImageFolder(path, pre, opts, progress);
 }
 
 function checkPreprocess(pre: Preprocess): void {

@@ -2,7 +2,7 @@
 // inflates IDX files and decodes images: seconds of work and up to gigabytes for a large or
 // hostile file. On the server's thread that stalled every client; here it holds up only other
 // previews, under a memory cap, and a preview that runs too long is stopped.
-import type { DataOptions, DatasetView, SampleView } from '../../api/studio-types.js';
+import type { DataOptions, DatasetProgress, DatasetView, SampleView } from '../../api/studio-types.js';
 import { GraftError } from '../../core/errors.js';
 import type { Split } from '../data/types.js';
 import { addressSpaceCapper, forkLauncher, type WorkerChannel, type WorkerLauncher, workerEntry } from '../worker-process.js';
@@ -16,19 +16,30 @@ const PREVIEW_HEAP_MB = 3072;
 export const PREVIEW_ADDRESS_SPACE_MB = 6144;
 export const PREVIEW_TIMEOUT_MS = 120_000;
 
-export type PreviewRequest =
-  | { id: number; method: 'view'; args: [path: string, modelPath: string, options: DataOptions] }
-  | { id: number; method: 'samples'; args: [path: string, modelPath: string, options: DataOptions, split: Split, indices: number[]] };
+/** How often a request's progress is sent at most (a few times a second, as a run's). */
+export const PREVIEW_PROGRESS_MS = 250;
+
+export type PreviewRequest = { id: number; progressMs: number } & (
+  | { method: 'view'; args: [path: string, modelPath: string, options: DataOptions] }
+  | { method: 'samples'; args: [path: string, modelPath: string, options: DataOptions, split: Split, indices: number[]] }
+);
 export type PreviewReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } };
+/** How a request advances, sent (throttled) before its reply. */
+export type PreviewProgress = { id: number; progress: DatasetProgress };
+/** Hears a request's progress. */
+export type OnPreviewProgress = (p: DatasetProgress) => void;
 
 export interface DatasetWorkerOptions {
   launcher?: WorkerLauncher;
   timeoutMs?: number;
   /** The address-space cap in MiB (PREVIEW_ADDRESS_SPACE_MB unless a test asks for less). */
   addressSpaceMb?: number;
+  /** PREVIEW_PROGRESS_MS unless a test asks for every report. */
+  progressMs?: number;
 }
 
 interface Pending {
+  onProgress?: OnPreviewProgress;
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -50,12 +61,12 @@ export class DatasetWorker {
 
   constructor(private readonly opts: DatasetWorkerOptions = {}) {}
 
-  view(path: string, modelPath: string, options: DataOptions): Promise<DatasetView> {
-    return this.call({ id: this.nextId++, method: 'view', args: [path, modelPath, options] }) as Promise<DatasetView>;
+  view(path: string, modelPath: string, options: DataOptions, onProgress?: OnPreviewProgress): Promise<DatasetView> {
+    return this.call({ id: this.nextId++, progressMs: this.progressMs, method: 'view', args: [path, modelPath, options] }, onProgress) as Promise<DatasetView>;
   }
 
-  samples(path: string, modelPath: string, options: DataOptions, split: Split, indices: number[]): Promise<SampleView[]> {
-    return this.call({ id: this.nextId++, method: 'samples', args: [path, modelPath, options, split, indices] }) as Promise<SampleView[]>;
+  samples(path: string, modelPath: string, options: DataOptions, split: Split, indices: number[], onProgress?: OnPreviewProgress): Promise<SampleView[]> {
+    return this.call({ id: this.nextId++, progressMs: this.progressMs, method: 'samples', args: [path, modelPath, options, split, indices] }, onProgress) as Promise<SampleView[]>;
   }
 
   /** Starts the worker ahead of the first preview (a process start and its imports take seconds). */
@@ -68,11 +79,15 @@ export class DatasetWorker {
     if (this.running) this.stop(this.running, 'the studio closed');
   }
 
+  private get progressMs(): number {
+    return this.opts.progressMs ?? PREVIEW_PROGRESS_MS;
+  }
+
   private get capMb(): number {
     return this.opts.addressSpaceMb ?? PREVIEW_ADDRESS_SPACE_MB;
   }
 
-  private call(req: PreviewRequest): Promise<unknown> {
+  private call(req: PreviewRequest, onProgress?: OnPreviewProgress): Promise<unknown> {
     const w = (this.running ??= this.start());
     const timeoutMs = this.opts.timeoutMs ?? PREVIEW_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
@@ -81,7 +96,7 @@ export class DatasetWorker {
         reject(new GraftError('preview-timeout', `the preview of ${req.args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
         this.stop(w, 'another preview took too long and was stopped with it; try again');
       }, timeoutMs);
-      w.pending.set(req.id, { resolve, reject, timer });
+      w.pending.set(req.id, { onProgress, resolve, reject, timer });
       w.channel.send(req);
     });
   }
@@ -92,9 +107,13 @@ export class DatasetWorker {
     const w: Running = { channel, pending: new Map(), stopped: null };
     const capped = launcher === forkLauncher && addressSpaceCapper() !== null;
     channel.onMessage((message) => {
-      const reply = message as PreviewReply;
+      const reply = message as PreviewReply | PreviewProgress;
       const p = w.pending.get(reply.id);
       if (!p) return;
+      if ('progress' in reply) {
+        p.onProgress?.(reply.progress);
+        return;
+      }
       w.pending.delete(reply.id);
       clearTimeout(p.timer);
       if (reply.ok) p.resolve(reply.result);

@@ -4,7 +4,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { DataOptions, DatasetView, SampleView } from '../../api/studio-types.js';
 import { GraftError } from '../../core/errors.js';
-import { openDataset } from '../data/index.js';
+import { NO_PROGRESS, openDataset, type ProgressSink } from '../data/index.js';
 import { fileThumbnail, summariseInput, tensorImage } from '../data/previews.js';
 import type { Dataset, Split } from '../data/types.js';
 import type { ModelFile } from '../model-file.js';
@@ -35,27 +35,28 @@ export class DatasetPreviews {
 
   constructor(private readonly files: ModelFiles) {}
 
-  private async open(path: string, modelPath: string, options: DataOptions): Promise<Opened> {
+  private async open(path: string, modelPath: string, options: DataOptions, progress: ProgressSink): Promise<Opened> {
     const file = await this.files.get(modelPath);
     const key = JSON.stringify([path, options]);
     const hit = this.opened.find((o) => o.file === file && o.key === key);
     if (hit) return hit;
     const pre = modelPreprocess(file, options.seed, false);
     const opts = dataOpenOptions(options);
-    const dataset = shapedForModel(await openDataset(path, pre, opts), file);
+    const dataset = shapedForModel(await openDataset(path, pre, opts, progress), file);
     // The class picker lists every class the source has, under the source's own names (what
     // renames are keyed by), also when a subset is chosen or classes are renamed.
     if (!this.classesOf.has(path)) {
       const { classes: _subset, renames: _renamed, ...whole } = opts;
-      this.classesOf.set(path, opts.classes || opts.renames ? (await openDataset(path, pre, whole)).info.classes : dataset.info.classes);
+      this.classesOf.set(path, opts.classes || opts.renames ? (await openDataset(path, pre, whole, progress)).info.classes : dataset.info.classes);
     }
     const entry = { key, file, dataset, sourceClasses: this.classesOf.get(path) ?? null };
     this.opened = [entry, ...this.opened].slice(0, CACHE_ENTRIES);
     return entry;
   }
 
-  async view(path: string, modelPath: string, options: DataOptions): Promise<DatasetView> {
-    const { dataset, sourceClasses } = await this.open(path, modelPath, options);
+  /** The dataset as a run will read it; `progress` hears how opening it advances (not throttled). */
+  async view(path: string, modelPath: string, options: DataOptions, progress: ProgressSink = NO_PROGRESS): Promise<DatasetView> {
+    const { dataset, sourceClasses } = await this.open(path, modelPath, options, progress);
     const i = dataset.info;
     const renames = options.renames ?? {};
     return {
@@ -75,15 +76,17 @@ export class DatasetPreviews {
     };
   }
 
-  async samples(path: string, modelPath: string, options: DataOptions, split: Split, indices: number[]): Promise<SampleView[]> {
+  async samples(path: string, modelPath: string, options: DataOptions, split: Split, indices: number[], progress: ProgressSink = NO_PROGRESS): Promise<SampleView[]> {
     if (indices.length > MAX_PREVIEW_SAMPLES) {
       throw new GraftError('sample-range', `${indices.length} samples asked for at once; previews show at most ${MAX_PREVIEW_SAMPLES} per request`);
     }
-    const { dataset } = await this.open(path, modelPath, options);
+    const { dataset } = await this.open(path, modelPath, options, progress);
     const info = dataset.info;
     const size = dataset.size(split);
     const out: SampleView[] = [];
+    const drawn = () => progress({ stage: 'sampling', done: out.length, total: indices.length, unit: 'samples' });
     for (const index of indices) {
+      drawn();
       if (index >= size) throw new GraftError('sample-range', `the ${split} split has ${size} samples; there is no sample ${index}`);
       let s;
       try {
@@ -106,6 +109,7 @@ export class DatasetPreviews {
         inputSummary: summariseInput(s.x, info.inputShape),
       });
     }
+    drawn();
     return out;
   }
 }

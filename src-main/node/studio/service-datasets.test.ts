@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { StudioEvent } from '../../api/studio-types.js';
 import { decodeDataUrl, errorOf, FASHION, haveFashion, studioScratch } from '../../test-support/studio.js';
 import { FASHION_MNIST_CLASSES } from '../data/index.js';
 import { defaultModelPath } from '../resources.js';
@@ -131,5 +132,35 @@ describe('an image folder with bad files', () => {
       const first = input.data[0];
       expect(input.data.every((v, k) => k % input.channels !== 0 || v === first)).toBe(true);
     }
+  });
+});
+
+describe('progress of opening a dataset, pushed under the request\'s ticket', () => {
+  it('reaches the page from the preview worker before the answer, for the dataset and for its samples', async () => {
+    const root = join(work, 'progress');
+    for (const c of ['ants', 'bees', 'wasps']) {
+      mkdirSync(join(root, c), { recursive: true });
+      for (let i = 0; i < 4; i++) await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 60 * i, g: 9, b: 9 } } }).png().toFile(join(root, c, `${i}.png`));
+    }
+    // Every report, not a few a second: the test's folder opens in a blink.
+    const s = service({ mode: 'serve', roots: [root], workspace: join(work, 'ws-progress'), previewProgressMs: 0 });
+    const options = { classes: null, perClassLimit: null, valFraction: 0, seed: 0 };
+    const events: StudioEvent[] = [];
+    s.onEvent((e) => events.push(e));
+    const ofTicket = (t: string) => events.flatMap((e) => (e.type === 'dataset' && e.ticket === t ? [e.progress] : []));
+
+    const d = await s.openDataset({ path: root, model: defaultModelPath, options, ticket: 'page-1' });
+    const opened = ofTicket('page-1');
+    expect(opened.filter((p) => p.stage === 'scanning').at(-1)).toEqual({ stage: 'scanning', done: 3, total: 3, unit: 'class folders', found: 12 });
+    expect(opened.filter((p) => p.stage === 'checking').at(-1)).toEqual({ stage: 'checking', done: 12, total: 12, unit: 'images' });
+
+    await s.datasetSamples({ path: root, model: defaultModelPath, options, split: 'train', indices: [0, 5, 9], ticket: 'page-2' });
+    expect(ofTicket('page-2').map((p) => `${p.stage} ${p.done}/${p.total}`)).toEqual(['sampling 0/3', 'sampling 1/3', 'sampling 2/3', 'sampling 3/3']);
+    expect(d.splits.train).toBe(12);
+
+    // Without a ticket nothing is pushed (another page's request, or an older client).
+    const before = events.length;
+    await s.openDataset({ path: root, model: defaultModelPath, options: { ...options, seed: 1 } });
+    expect(events.length).toBe(before);
   });
 });

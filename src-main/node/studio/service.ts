@@ -4,7 +4,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { AppInfo, ModelEntry, ModelView, ProbeResult, RunAction, StudioApi } from '../../api/contract.js';
-import type { BrowseResult, DataOptions, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent, TryInput, TryResult } from '../../api/studio-types.js';
+import type { BrowseResult, DataOptions, DatasetProgress, DatasetView, Edit, ProjectState, ProjectSummary, RunRecord, RunSummary, SampleView, StudioEvent, TryInput, TryResult } from '../../api/studio-types.js';
 import { DEFAULT_DATA_OPTIONS } from '../../api/studio-types.js';
 import { ADDING_TASK_DEFAULTS } from '../../api/adding-task.js';
 import { DEFAULT_TRAIN_CONFIG, type DeviceReport, STRATEGY_DEFAULTS, type TrainConfig } from '../../api/training.js';
@@ -34,6 +34,8 @@ export interface StudioServiceOptions {
   launcher?: WorkerLauncher;
   /** Start the dataset preview worker now rather than at the first preview (a studio's page opens one at once). */
   warmPreviews?: boolean;
+  /** How often a dataset request's progress is pushed at most (250 ms; tests ask for every report with 0). */
+  previewProgressMs?: number;
 }
 
 /** The API plus what only the hosting process needs (pushing events, uploads, downloads). */
@@ -124,7 +126,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   const files = new ModelFiles();
   const models = new ModelViews(files);
   // Previews open datasets in a worker process: a huge or hostile one must not stall other clients.
-  const datasets = new DatasetWorker({ launcher: opts.launcher });
+  const datasets = new DatasetWorker({ launcher: opts.launcher, progressMs: opts.previewProgressMs });
   if (opts.warmPreviews) datasets.warm();
   const runs = new RunManager({ launcher: opts.launcher, emit });
   const userRoots = opts.roots.map((r) => resolve(r));
@@ -146,6 +148,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     }
     return abs;
   }
+
+  /** A dataset request's progress, pushed under the ticket the page gave it (none without one). */
+  const progressOf = (ticket: string | undefined) => (ticket ? (progress: DatasetProgress) => emit({ type: 'dataset', ticket, progress }) : undefined);
 
   const allowedData = (path: string) => (isAddingSpec(path) ? Promise.resolve(path) : allowedPath(path, 'file or folder'));
 
@@ -196,11 +201,13 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     async devices(): Promise<DeviceReport[]> {
       return devicesInWorker({ launcher: opts.launcher });
     },
-    async openDataset(req: { path: string; model: string; options: DataOptions }): Promise<DatasetView> {
-      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options));
+    async openDataset(req: { path: string; model: string; options: DataOptions; ticket?: string }): Promise<DatasetView> {
+      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.view(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, progressOf(req.ticket)));
     },
-    async datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[] }): Promise<SampleView[]> {
-      return withoutUploadFolders(workspace.projectsDir(), async () => datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices));
+    async datasetSamples(req: { path: string; model: string; options: DataOptions; split: 'train' | 'val' | 'test'; indices: number[]; ticket?: string }): Promise<SampleView[]> {
+      return withoutUploadFolders(workspace.projectsDir(), async () =>
+        datasets.samples(await allowedData(req.path), await allowedPath(req.model, 'file'), req.options, req.split, req.indices, progressOf(req.ticket)),
+      );
     },
     async browse(req: { path: string | null }): Promise<BrowseResult> {
       const shown = restricted ? roots() : [];

@@ -1,6 +1,6 @@
 // The shown run records follow the engine's events through the API's one fold (run-fold.ts),
 // with the page's own bound on curve length.
-import type { RunRecord, StudioEvent, TrainEvent } from '../../../src-main/api/contract.js';
+import type { RunEvent, RunRecord, TrainEvent } from '../../../src-main/api/contract.js';
 import { foldStudioEvent, foldTrainEvent } from '../../../src-main/api/run-fold.js';
 
 /** Step points kept on screen per run; beyond it every other one is dropped. */
@@ -10,6 +10,6 @@ export function withEvent(r: RunRecord, e: TrainEvent): RunRecord {
   return foldTrainEvent(r, e, SHOWN);
 }
 
-export function withStudioEvent(r: RunRecord, e: StudioEvent): RunRecord {
+export function withStudioEvent(r: RunRecord, e: RunEvent): RunRecord {
   return foldStudioEvent(r, e, SHOWN);
 }

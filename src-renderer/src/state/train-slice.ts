@@ -1,7 +1,7 @@
 // Training from the studio: the panel's settings, the project's runs (live ones updated by the
 // engine's pushed events), and which run the training panel shows.
 import type { StateCreator } from 'zustand';
-import type { RunAction, RunRecord, StudioEvent, TrainConfig } from '../../../src-main/api/contract.js';
+import type { RunAction, RunEvent, RunRecord, StudioEvent, TrainConfig } from '../../../src-main/api/contract.js';
 import { host } from '../host.js';
 import { toShown } from './errors.js';
 import { flatEdits } from './edit-groups.js';
@@ -55,7 +55,7 @@ export interface TrainSlice {
 }
 
 /** Events of a run whose startRun answer has not arrived yet. */
-const early = new Map<string, StudioEvent[]>();
+const early = new Map<string, RunEvent[]>();
 
 function replayEarly(run: RunRecord): RunRecord {
   const events = early.get(run.id) ?? [];
@@ -167,6 +167,11 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
   },
 
   onEngineEvent(e) {
+    // Dataset progress belongs to the data slice; everything else to a run.
+    if (e.type === 'dataset') {
+      get().onDatasetProgress(e);
+      return;
+    }
     const id = eventRunId(e);
     if (!get().runs.some((r) => r.id === id)) {
       early.set(id, [...(early.get(id) ?? []), e]);

@@ -1,12 +1,14 @@
 // What is in the dataset: classes and counts per split (with the imbalance warning), the
 // reading options, skipped files with their reasons, and sample previews.
 import { useState } from 'react';
-import type { DataOptions, DatasetView } from '../../../../src-main/api/contract.js';
+import type { DataOptions, DatasetProgress, DatasetView } from '../../../../src-main/api/contract.js';
 import { exactCount } from '../../format.js';
 import { datasetName } from '../../api/uploads.js';
 import { withRename } from '../../state/renames.js';
 import { useStudio } from '../../state/store.js';
+import { WaitLine } from '../WaitLine.js';
 import { DataSource } from './DataSource.js';
+import { datasetProgressWords } from './progress-words.js';
 import './class-names.css';
 
 const SPLITS = ['train', 'val', 'test'] as const;
@@ -141,32 +143,44 @@ function Options({ dataset, options }: { dataset: DatasetView; options: DataOpti
   );
 }
 
+/** What the engine is doing for the dataset being opened, with its counts once they come. */
+function DatasetWait({ name, progress, before }: { name: string; progress: DatasetProgress | null; before?: string }) {
+  return (
+    <WaitLine testId="dataset-wait" done={progress?.done} total={progress?.total}>
+      {progress ? datasetProgressWords(progress, name) : `Opening ${name}…`}
+      {before && <span className="muted"> · {before}</span>}
+    </WaitLine>
+  );
+}
+
 export function DatasetDetails() {
   const dataset = useStudio((s) => s.dataset);
   const data = useStudio((s) => s.data);
   const samples = useStudio((s) => s.samples);
   const loading = useStudio((s) => s.dataLoading);
+  const wait = useStudio((s) => s.dataWait);
   const initial = useStudio((s) => s.appInfo?.initialData ?? null);
   if (!data) return <p className="muted empty-note">No dataset yet. Drop a folder of class folders, a CSV file or IDX files above, or pick the bundled sample.</p>;
-  if (!dataset)
+  const opening = loading && wait !== null && !wait.samples;
+  if (!dataset || (opening && dataset.path !== data.path)) {
+    if (!loading) return <p className="muted" data-testid="dataset-wait">{`${data.path} could not be opened.`}</p>;
+    // Another dataset is opening: the previous one's table would pass for it, so only its name
+    // stays, as what is still in use should this one fail.
     return (
-      <p className="muted" data-testid="dataset-wait">
-        {loading ? (
-          <>
-            <span className="spinner" aria-hidden="true" /> Reading {datasetName(data.path)}: scanning its files and splitting them…
-          </>
-        ) : (
-          `${data.path} could not be opened.`
+      <div className="dataset-details" data-testid="dataset-opening">
+        <DatasetWait name={datasetName(data.path)} progress={wait?.progress ?? null} />
+        {dataset && (
+          <p className="muted" data-testid="dataset-previous">
+            Until it opens, {datasetName(dataset.path)} stays in use.
+          </p>
         )}
-      </p>
+      </div>
     );
+  }
   return (
-    <div className="dataset-details" data-testid="dataset-details" aria-busy={loading}>
-      {loading && (
-        <p className="run-wait" data-testid="dataset-wait">
-          <span className="spinner" aria-hidden="true" /> Reading the dataset again with the new settings; what follows is from before.
-        </p>
-      )}
+    <div className="dataset-details" data-testid="dataset-details" aria-busy={opening}>
+      {opening && <DatasetWait name={datasetName(data.path)} progress={wait?.progress ?? null} before="read again with the new settings; what follows is from before" />}
+      {loading && !opening && wait?.progress && <DatasetWait name={datasetName(data.path)} progress={wait.progress} />}
       {!loading && initial && dataset.path === initial.path && (
         <p className="guide-note" data-testid="sample-data-note">
           This is the sample data ({initial.label}), already loaded for you: the Train tab can start a run now. To use your own images, drop a folder of class folders above.

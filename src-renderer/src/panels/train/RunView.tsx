@@ -8,6 +8,7 @@ import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { ChartList } from '../HelpSheet.js';
+import { WaitLine } from '../WaitLine.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
 import { GradientThroughTime } from './GradientThroughTime.js';
@@ -53,17 +54,12 @@ export function RunWait({ run }: { run: RunRecord }) {
   const p = run.progress;
   if (!p) {
     if (run.status !== 'starting') return null;
-    return (
-      <p className="run-wait" data-testid="run-wait" aria-live="polite">
-        <span className="spinner" aria-hidden="true" /> Preparing: reading the data and compiling the training step…
-      </p>
-    );
+    return <WaitLine testId="run-wait">Preparing: reading the data and compiling the training step…</WaitLine>;
   }
   return (
-    <p className="run-wait" data-testid="run-wait" aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> {PHASE_WORDS[p.phase]} ({p.split}): {p.done.toLocaleString('en-US')} / {p.total.toLocaleString('en-US')} samples
-      <progress max={p.total} value={p.done} />
-    </p>
+    <WaitLine testId="run-wait" done={p.done} total={p.total}>
+      {PHASE_WORDS[p.phase]} ({p.split}): {p.done.toLocaleString('en-US')} / {p.total.toLocaleString('en-US')} samples
+    </WaitLine>
   );
 }
 
