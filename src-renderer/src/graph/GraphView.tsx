@@ -1,51 +1,19 @@
 // The block graph: derives the visible items from the model and the expanded set, lays them
-// out with ELK and hands them to React Flow.
-import { useEffect, useRef, useState } from 'react';
-import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from '@xyflow/react';
-import type { Edge } from '@xyflow/react';
+// out (layout.ts) and hands them to React Flow.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from '@xyflow/react';
+import type { Edge, NodeMouseHandler, OnSelectionChangeFunc } from '@xyflow/react';
 import type { ModelView } from '../../../src-main/api/contract.js';
 import { useStudio } from '../state/store.js';
-import { blockItemId, isExpandable, visibleGraph } from './blocks.js';
-import type { BlockIndex, VisibleGraph } from './blocks.js';
+import { blockItemId, visibleGraph } from './blocks.js';
+import { reuseEdges, reuseUnchanged, toFlowEdges, toFlowNodes } from './flow-items.js';
 import { layoutGraph } from './layout.js';
-import type { Box } from './layout.js';
 import { nodeTypes } from './nodes.js';
 import { boundsOf, initialViewport } from './viewport.js';
 import type { FlowNode } from './nodes.js';
 
-function toFlowNodes(graph: VisibleGraph, boxes: Map<string, Box>, index: BlockIndex): FlowNode[] {
-  const out: FlowNode[] = [];
-  for (const item of graph.items) {
-    const box = boxes.get(item.id) ?? { x: 0, y: 0, width: 184, height: 64 };
-    const common = {
-      id: item.id,
-      position: { x: box.x, y: box.y },
-      width: box.width,
-      height: box.height,
-      style: { width: box.width, height: box.height },
-      ...(item.parent ? { parentId: item.parent, extent: 'parent' as const } : {}),
-    };
-    if (item.kind === 'op') {
-      const node = index.nodes.get(item.nodeId) ?? { id: item.nodeId, name: item.nodeId, opType: '?', block: '' };
-      out.push({ ...common, type: 'op', data: { node, alsoReads: graph.hiddenInputs.get(item.id) ?? 0 } });
-    } else {
-      const data = { block: item.block, expandable: isExpandable(item.block), nodeCount: index.nodeCount.get(item.block.path) ?? 0, alsoReads: graph.hiddenInputs.get(item.id) ?? 0 };
-      out.push({ ...common, type: item.kind === 'group' ? 'blockGroup' : 'block', data });
-    }
-  }
-  return out;
-}
-
-function toFlowEdges(graph: VisibleGraph): Edge[] {
-  return graph.edges.map((e) => ({
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    type: 'smoothstep',
-    markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-    focusable: false,
-  }));
-}
+const MULTI_SELECTION_KEYS = ['Meta', 'Control'];
+const miniMapColor = (n: FlowNode) => (n.type === 'op' ? 'var(--line)' : n.data.open ? 'var(--group)' : 'var(--line-2)');
 
 function Canvas() {
   const model = useStudio((s) => s.model);
@@ -76,8 +44,10 @@ function Canvas() {
     layoutGraph(graph)
       .then((boxes) => {
         if (cancelled) return;
-        setNodes(toFlowNodes(graph, boxes, index));
-        setEdges(toFlowEdges(graph));
+        const nextNodes = toFlowNodes(graph, boxes, index);
+        const nextEdges = toFlowEdges(graph);
+        setNodes((prev) => reuseUnchanged(prev, nextNodes));
+        setEdges((prev) => reuseEdges(prev, nextEdges));
         if ((fittedFor.current !== model || fittedAt.current !== fitRequest) && container.current) {
           fittedFor.current = model;
           fittedAt.current = fitRequest;
@@ -116,6 +86,23 @@ function Canvas() {
     focusDone();
   }, [focus, laying, nodes, setCenter, getZoom, focusDone]);
 
+  // Stable handlers: React Flow hands them to every node, and a new function re-renders them all.
+  const onNodeClick = useCallback<NodeMouseHandler<FlowNode>>(
+    (_e, node) => select(node.type === 'op' ? { type: 'node', id: node.data.node.id } : { type: 'block', path: node.data.block.path }),
+    [select],
+  );
+  const onNodeDoubleClick = useCallback<NodeMouseHandler<FlowNode>>(
+    (_e, node) => {
+      if (node.type !== 'op' && node.data.expandable) toggleExpanded(node.data.block.path);
+    },
+    [toggleExpanded],
+  );
+  const onPaneClick = useCallback(() => select(null), [select]);
+  const onSelectionChange = useCallback<OnSelectionChangeFunc<FlowNode>>(
+    ({ nodes: picked }) => setPicked(picked.flatMap((n) => (n.type === 'op' ? [] : [n.data.block.path]))),
+    [setPicked],
+  );
+
   return (
     <div className="canvas" ref={container} data-testid="graph-canvas" aria-busy={laying}>
       <ReactFlow<FlowNode, Edge>
@@ -123,14 +110,12 @@ function Canvas() {
         edges={edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
-        onNodeClick={(_e, node) => select(node.type === 'op' ? { type: 'node', id: node.data.node.id } : { type: 'block', path: node.data.block.path })}
-        onNodeDoubleClick={(_e, node) => {
-          if (node.type !== 'op' && node.data.expandable) toggleExpanded(node.data.block.path);
-        }}
-        onPaneClick={() => select(null)}
-        onSelectionChange={({ nodes: picked }) => setPicked(picked.flatMap((n) => (n.type === 'op' ? [] : [n.data.block.path])))}
+        onNodeClick={onNodeClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onPaneClick={onPaneClick}
+        onSelectionChange={onSelectionChange}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECTION_KEYS}
         nodesDraggable={false}
         nodesConnectable={false}
         zoomOnDoubleClick={false}
@@ -148,7 +133,7 @@ function Canvas() {
         </Panel>
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={(n) => (n.type === 'blockGroup' ? 'var(--group)' : n.type === 'op' ? 'var(--line)' : 'var(--line-2)')} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={miniMapColor} />
       </ReactFlow>
       {laying && <div className="canvas-status">Laying out…</div>}
     </div>

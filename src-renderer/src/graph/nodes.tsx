@@ -10,10 +10,13 @@ import { useStudio } from '../state/store.js';
 import { type FreezeState, freezeState } from './freeze-state.js';
 import { batchNormBlocks, batchNormModeOf, batchNormTitle } from './batchnorm-badge.js';
 
-/** alsoReads: inputs whose edges are not drawn because another path implies them (edge-reduction.ts). */
-export type BlockNodeData = { block: BlockView; expandable: boolean; nodeCount: number; alsoReads: number };
+/**
+ * open: drawn as a group framing its children, else as a card. alsoReads: inputs whose edges
+ * are not drawn because another path implies them (edge-reduction.ts).
+ */
+export type BlockNodeData = { block: BlockView; open: boolean; expandable: boolean; nodeCount: number; alsoReads: number };
 export type OpNodeData = { node: GraphNodeView; alsoReads: number };
-export type BlockFlowNode = Node<BlockNodeData, 'block' | 'blockGroup'>;
+export type BlockFlowNode = Node<BlockNodeData, 'block'>;
 export type OpFlowNode = Node<OpNodeData, 'op'>;
 export type FlowNode = BlockFlowNode | OpFlowNode;
 
@@ -110,7 +113,7 @@ function Handles() {
   );
 }
 
-export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNode>) {
+function BlockCard({ data }: { data: BlockNodeData }) {
   const { block, expandable, nodeCount, alsoReads } = data;
   const selected = useBlockSelected(block.path);
   const state = useFreezeState(block);
@@ -136,9 +139,9 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
       </div>
     </div>
   );
-});
+}
 
-export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNode>) {
+function BlockGroup({ data }: { data: BlockNodeData }) {
   const { block, alsoReads } = data;
   const selected = useBlockSelected(block.path);
   const state = useFreezeState(block);
@@ -159,7 +162,7 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<BlockFlowNo
       </div>
     </div>
   );
-});
+}
 
 export const OpNode = memo(function OpNode({ data }: NodeProps<OpFlowNode>) {
   const { node } = data;
@@ -173,5 +176,13 @@ export const OpNode = memo(function OpNode({ data }: NodeProps<OpFlowNode>) {
   );
 });
 
+/**
+ * A block, open or not, is one node type: React Flow re-measures a node whose type changes
+ * with a forced style and layout pass of the whole canvas, once per node, before the frame.
+ */
+export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNode>) {
+  return data.open ? <BlockGroup data={data} /> : <BlockCard data={data} />;
+});
+
 // Not 'group': React Flow styles its built-in group type with a frame of its own.
-export const nodeTypes = { block: BlockNode, blockGroup: GroupNode, op: OpNode };
+export const nodeTypes = { block: BlockNode, op: OpNode };
