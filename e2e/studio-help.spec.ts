@@ -28,4 +28,16 @@ test('dark mode follows the system colour scheme', async ({ page, studioPage: _ 
   expect(await background()).toBe('rgb(245, 246, 248)');
   await page.emulateMedia({ colorScheme: 'dark' });
   expect(await background()).toBe('rgb(20, 23, 29)');
+  // The Train tab's settings column too: its legends are drawn in the dark theme's light ink.
+  await page.getByTestId('model-select').selectOption(FAKE_RESNET);
+  await page.getByTestId('tab-train').click();
+  expect(await page.locator('.train-side').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(24, 27, 34)');
+});
+
+test('Train and what blocks it stay in sight below the settings at 1280x800', async ({ page, studioPage: _ }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByTestId('model-select').selectOption(FAKE_RESNET);
+  await page.getByTestId('tab-train').click();
+  await expect(page.getByTestId('train-start')).toBeInViewport();
+  await expect(page.getByTestId('train-blocker')).toBeInViewport();
 });
