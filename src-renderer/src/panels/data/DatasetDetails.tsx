@@ -5,6 +5,7 @@ import type { DataOptions, DatasetView } from '../../../../src-main/api/contract
 import { exactCount } from '../../format.js';
 import { datasetName } from '../../api/uploads.js';
 import { withRename } from '../../state/renames.js';
+import { isInitialSample } from '../../state/sample-data.js';
 import { useStudio } from '../../state/store.js';
 import { DataSource } from './DataSource.js';
 import './class-names.css';
@@ -167,7 +168,7 @@ export function DatasetDetails() {
           <span className="spinner" aria-hidden="true" /> Reading the dataset again with the new settings; what follows is from before.
         </p>
       )}
-      {!loading && initial && dataset.path === initial.path && (
+      {!loading && isInitialSample(data, initial) && initial && (
         <p className="guide-note" data-testid="sample-data-note">
           This is the sample data ({initial.label}), already loaded for you: the Train tab can start a run now. To use your own images, drop a folder of class folders above.
         </p>
