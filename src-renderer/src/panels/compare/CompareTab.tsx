@@ -123,7 +123,7 @@ export function CompareTab() {
         </p>
       )}
       <div className="charts two">
-        {acc.slice(1).some((col) => col.some((v) => v !== null)) && <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} integerX testId="compare-accuracy" />}
+        {acc.slice(1).some((col) => col.some((v) => v !== null)) && <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} percentY integerX testId="compare-accuracy" />}
         <LineChart title="Validation loss" xLabel="epoch" series={series} data={loss} integerX testId="compare-loss" />
       </div>
     </div>

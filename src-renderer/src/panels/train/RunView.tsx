@@ -132,7 +132,7 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
       </details>
       <div className="charts">
         <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />
-        {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}
+        {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} percentY integerX testId="chart-accuracy" />}
         <LineChart title="Learning rate" xLabel="step" integerX series={LR} data={series.lr} height={150} testId="chart-lr" />
         <LineChart
           title={series.clipped ? 'Global gradient norm, before and after clipping' : 'Global gradient norm'}
