@@ -75,7 +75,7 @@ export function TopBar() {
           id="open-path-input"
           data-testid="open-path-input"
           type="text"
-          placeholder="Open path… (/path/to/model.onnx)"
+          placeholder="Model path: /path/to/model.onnx"
           value={path}
           spellCheck={false}
           autoComplete="off"
