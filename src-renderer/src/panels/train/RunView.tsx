@@ -6,7 +6,7 @@ import type { RunProgress } from '../../../../src-main/api/training.js';
 import { baselineShare } from '../../../../src-main/api/run-words.js';
 import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
-import { compactCount } from '../../format.js';
+import { compactCount, exactCount } from '../../format.js';
 import { ChartList } from '../HelpSheet.js';
 import { EvaluationView } from './Evaluation.js';
 import { ExportBox } from './ExportBox.js';
@@ -76,7 +76,7 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
       <span className={`badge status-${run.status}`}>{run.status}</span>
       {run.start && (
         <span>
-          {compactCount(run.start.trainableParams)} / {compactCount(run.start.totalParams)} params train · {run.start.samples.train} train samples · cache {run.start.cache}
+          {compactCount(run.start.trainableParams)} / {compactCount(run.start.totalParams)} params train · {exactCount(run.start.samples.train)} train samples · cache {run.start.cache}
         </span>
       )}
       <span data-testid="run-epoch">
