@@ -41,3 +41,12 @@ test('Train and what blocks it stay in sight below the settings at 1280x800', as
   await expect(page.getByTestId('train-start')).toBeInViewport();
   await expect(page.getByTestId('train-blocker')).toBeInViewport();
 });
+
+test('a path typed in the header stays with its project: a new project starts with an empty field', async ({ page, studioPage: _ }) => {
+  await page.getByTestId('open-path-input').fill('/models/elsewhere.onnx');
+  await page.getByTestId('project-select').selectOption('__new__');
+  await page.getByTestId('project-name').fill('second');
+  await page.getByTestId('new-project-dialog-submit').click();
+  await expect(page.getByTestId('project-select')).toHaveValue('second');
+  await expect(page.getByTestId('open-path-input')).toHaveValue('');
+});

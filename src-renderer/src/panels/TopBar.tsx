@@ -28,6 +28,12 @@ export function TopBar() {
     else await open(p);
   };
   const project = useStudio((s) => s.projectName);
+  // A typed path belongs to the project it was typed in: another project starts with an empty field.
+  const [pathFor, setPathFor] = useState(project);
+  if (pathFor !== project) {
+    setPathFor(project);
+    setPath('');
+  }
   const saving = useStudio((s) => s.saving);
   const savedAt = useStudio((s) => s.savedAt);
 
