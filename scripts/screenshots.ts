@@ -178,6 +178,11 @@ async function main(): Promise<void> {
       await byId(page, 'inspector').waitFor();
       await shot(page, 'inspector-block');
     });
+    await step(page, 'inspector-conv', async () => {
+      await byId(page, 'block-features/features.3').click();
+      await byId(page, 'weight-stats').first().waitFor({ timeout: 10_000 });
+      await shot(page, 'inspector-conv-weights');
+    });
     await step(page, 'freeze-presets', async () => {
       await byId(page, 'preset-fe').click();
       await page.waitForTimeout(300);
@@ -386,6 +391,21 @@ async function main(): Promise<void> {
       await byId(page, 'set-epochs').fill('1');
       await page.waitForTimeout(300);
       await shot(page, 'rnn-train-adding-ready');
+      await trainAndWait(page, 'rnn-train', 300_000);
+      await page.waitForTimeout(800);
+      await shot(page, 'rnn-train-done');
+      await byId(page, 'run-view').evaluate((e) => e.scrollIntoView({ block: 'end' }));
+      await shot(page, 'rnn-train-done-bottom');
+      await byId(page, 'tab-try').click();
+      await page.waitForTimeout(800);
+      await shot(page, 'rnn-try');
+      await byId(page, 'tab-compare').click();
+      await page.waitForTimeout(800);
+      await shot(page, 'rnn-compare');
+      await byId(page, 'tab-train').click();
+      await byId(page, 'run-rename').click();
+      await shot(page, 'run-rename-dialog');
+      await page.keyboard.press('Escape');
       await byId(page, 'project-select').selectOption('untitled');
       await page.getByTestId('model-summary').filter({ hasText: 'fashion-cnn' }).waitFor();
       await page.waitForTimeout(800);
