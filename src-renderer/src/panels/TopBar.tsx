@@ -81,7 +81,8 @@ export function TopBar() {
           id="open-path-input"
           data-testid="open-path-input"
           type="text"
-          placeholder="Model path: /path/to/model.onnx"
+          placeholder="/path/to/model.onnx"
+          title="A model (.onnx) on the engine's machine: type its path and press Open"
           value={path}
           spellCheck={false}
           autoComplete="off"
