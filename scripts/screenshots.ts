@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // A new user's pass over the studio, screenshot by screenshot: the journeys behind issue 15
 // (open the bundled CNN, freeze, swap the head, data by path / upload / rename, train, the
 // no-validation guard, evaluate, try, export, compare, a second model in its own project,
@@ -108,6 +109,24 @@ async function step(page: Page, name: string, body: () => Promise<void>): Promis
 
 const byId = (page: Page, id: string) => page.getByTestId(id);
 
+/** The smallest and the most common on-screen size of the graph's text (font size × zoom), in px. */
+async function graphTextSizes(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const vp = document.querySelector<HTMLElement>('.react-flow__viewport');
+    const zoom = vp ? new DOMMatrix(getComputedStyle(vp).transform).a : 1;
+    const sizes: number[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node *')) {
+      if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+      sizes.push(Math.round(parseFloat(getComputedStyle(el).fontSize) * zoom * 10) / 10);
+    }
+    if (!sizes.length) return 'none';
+    const counts = new Map<number, number>();
+    for (const v of sizes) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const common = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+    return `zoom ${zoom.toFixed(2)}, smallest ${Math.min(...sizes)} px, most common ${common} px`;
+  });
+}
+
 /** Starts a run and waits for it to finish, sampling what the user sees while it runs and evaluates. */
 async function trainAndWait(page: Page, label: string, timeoutMs = 180_000): Promise<void> {
   const runs = await page.getByTestId('run-select').locator('option').count().catch(() => 0);
@@ -164,6 +183,7 @@ async function main(): Promise<void> {
       await byId(page, 'block-features').waitFor();
       await page.waitForTimeout(500);
       await shot(page, 'first-view');
+      notes.push(`first view: graph text ${await graphTextSizes(page)}`);
     });
     await step(page, 'help-sheet', async () => {
       await page.locator('body').click({ position: { x: 3, y: 400 } });
@@ -428,6 +448,7 @@ async function main(): Promise<void> {
         await byId(page, 'collapse-all').click();
         await page.waitForTimeout(1200);
         await shot(page, 'densenet-collapsed');
+        notes.push(`DenseNet-121 collapsed: graph text ${await graphTextSizes(page)}`);
         await byId(page, 'expand-all').click();
         await page.waitForTimeout(1500);
         await shot(page, 'densenet-expanded');
