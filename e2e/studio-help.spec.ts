@@ -50,3 +50,14 @@ test('a path typed in the header stays with its project: a new project starts wi
   await expect(page.getByTestId('project-select')).toHaveValue('second');
   await expect(page.getByTestId('open-path-input')).toHaveValue('');
 });
+
+test('the project menu keeps its width whatever its label, so the header does not reflow', async ({ page, studioPage: _ }) => {
+  const header = async () => ({ path: (await page.getByTestId('open-path-input').boundingBox())!, project: (await page.getByTestId('project-select').boundingBox())! });
+  const before = await header();
+  // A longer label, as "untitled (12 runs)" or a long project name gives it.
+  await page.getByTestId('project-select').selectOption('__new__');
+  await page.getByTestId('project-name').fill('fashion-transfer-experiments');
+  await page.getByTestId('new-project-dialog-submit').click();
+  await expect(page.getByTestId('project-select')).toHaveValue('fashion-transfer-experiments');
+  expect(await header()).toEqual(before);
+});

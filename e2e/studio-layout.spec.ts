@@ -39,12 +39,8 @@ test('the header stays fixed, does not reflow on save, and keeps a long model na
     await expect(page.getByTestId('model-summary')).toContainText('13 nodes');
     await expect(page.getByTestId('model-name')).toHaveAttribute('title', longModel);
 
-    // A short run, so the Train tab is longer than the window. The project menu's label then
-    // counts it ("untitled (1 run)"): the header around it keeps its place.
-    const pathField = (await page.getByTestId('open-path-input').boundingBox())!;
+    // A short run, so the Train tab is longer than the window.
     await trainShortRun(page);
-    await expect(page.getByTestId('project-select').locator('option:checked')).toContainText('1 run');
-    expect((await page.getByTestId('open-path-input').boundingBox())!).toEqual(pathField);
 
     for (const [width, height] of [[1440, 900], [1280, 800]] as const) {
       await page.setViewportSize({ width, height });
