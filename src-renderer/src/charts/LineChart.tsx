@@ -56,10 +56,11 @@ export function LineChart({ title, xLabel, series, data, logY = false, percentY 
       },
       axes: [
         { label: xLabel, size: 36, ...(integerX ? { incrs: INTEGER_INCRS } : {}) },
-        // Log axes get more room between labels: a decade per tick at most.
+        // Log axes get more room between labels: a decade per tick at most. Linear ones a little
+        // less, so a short chart's range (a loss from 0.6 to 1.3) gets more than one tick.
         {
           size: 60,
-          space: 30,
+          space: logY ? 30 : 24,
           values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(logY ? ticks.map((t) => (t === null ? null : 10 ** t)) : ticks, percentY),
           ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(10 ** min, 10 ** max).map(Math.log10) } : {}),
         },
