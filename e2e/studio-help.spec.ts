@@ -10,6 +10,10 @@ test('? opens the tour and the shortcut sheet; a tour step jumps to its tab', as
   await page.keyboard.press('?');
   await expect(page.getByTestId('help-sheet')).toBeVisible();
   await expect(page.getByTestId('shortcut-sheet')).toContainText('Ctrl+Z');
+  // One Alt+digit per tab, Try included, and a tour step for each.
+  await expect(page.getByTestId('shortcut-sheet')).toContainText('Alt+1 … Alt+5Model, Data, Train, Try, Compare tabs');
+  await expect(page.getByTestId('help-sheet').getByRole('heading', { name: 'Graft in five steps' })).toBeVisible();
+  await expect(page.getByTestId('tour-try')).toBeVisible();
   await page.getByTestId('tour-data').click();
   await expect(page.getByTestId('help-sheet')).toHaveCount(0);
   await expect(page.getByTestId('tab-data')).toHaveAttribute('aria-selected', 'true');
