@@ -21,6 +21,8 @@ test('a second model opens in a new project; switching back shows the first oneâ
   });
   try {
     await openStudio(page, url);
+    await page.getByTestId('tab-train').click();
+    const defaultEpochs = await page.getByTestId('set-epochs').inputValue();
     await page.getByTestId('tab-data').click();
     await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
     await trainShortRun(page);
@@ -34,6 +36,10 @@ test('a second model opens in a new project; switching back shows the first oneâ
     await page.getByTestId('export-box').scrollIntoViewIfNeeded();
     await shot(page, 'export-names');
 
+    // Settings tuned for this model stay with its project.
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('set-epochs').fill('7');
+
     // The RNN is offered a project of its own instead of joining the CNN's runs.
     await page.getByTestId('model-select').selectOption({ label: 'adding-rnn (bundled)' });
     await expect(page.getByTestId('model-project-dialog')).toBeVisible();
@@ -46,6 +52,9 @@ test('a second model opens in a new project; switching back shows the first oneâ
     await expect(page.getByTestId('confusion-matrix')).toHaveCount(0);
     await page.getByTestId('tab-compare').click();
     await expect(page.getByText('No runs in this project yet')).toBeVisible();
+    // It starts from the engine's training settings, not the CNN's.
+    await page.getByTestId('tab-train').click();
+    await expect(page.getByTestId('set-epochs')).toHaveValue(defaultEpochs);
 
     // A taken name is refused in the dialog itself.
     await page.getByTestId('project-select').selectOption('__new__');
@@ -59,6 +68,7 @@ test('a second model opens in a new project; switching back shows the first oneâ
     await expect(page.getByTestId('model-summary')).toContainText('fashion-cnn.onnx');
     await page.getByTestId('tab-train').click();
     await expect(page.getByTestId('run-select').locator('option')).toHaveCount(1);
+    await expect(page.getByTestId('set-epochs')).toHaveValue('7');
     await expect(page.getByTestId('confusion-matrix')).toBeVisible();
     expect(errors).toEqual([]);
   } finally {

@@ -7,15 +7,9 @@ import { ModelTab } from './panels/model/ModelTab.js';
 import { TopBar } from './panels/TopBar.js';
 import { TrainTab } from './panels/train/TrainTab.js';
 import { TryTab } from './panels/try/TryTab.js';
-import { type Tab, useStudio } from './state/store.js';
+import { useStudio } from './state/store.js';
+import { TABS } from './tabs.js';
 
-const TABS: { id: Tab; label: string; key: string }[] = [
-  { id: 'model', label: 'Model', key: '1' },
-  { id: 'data', label: 'Data', key: '2' },
-  { id: 'train', label: 'Train', key: '3' },
-  { id: 'try', label: 'Try', key: '4' },
-  { id: 'compare', label: 'Compare', key: '5' },
-];
 
 function isTextField(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { logTicks } from './log-ticks.js';
+import { tickLabels } from './tick-labels.js';
 
 export interface SeriesSpec {
   label: string;
@@ -20,27 +21,15 @@ export interface SeriesSpec {
 /** Whole-number tick steps (epochs, steps, time steps): never a tick at 2.5. */
 const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 
-/**
- * Tick labels in one notation per axis: small learning rates and log axes spanning decades
- * read as 3e-4, never as 0, and never mix 0.01 with 9e-3.
- */
-function tickLabels(ticks: (number | null)[]): string[] {
-  const finite = ticks.filter((v): v is number => v !== null && Number.isFinite(v) && v !== 0).map(Math.abs);
-  const exp = finite.some((a) => a < 0.01 || a >= 1e5);
-  return ticks.map((v) => {
-    if (v === null || !Number.isFinite(v)) return '';
-    if (v === 0) return '0';
-    return exp ? v.toExponential(1).replace('.0e', 'e').replace('e+', 'e') : String(+v.toPrecision(3));
-  });
-}
-
-export function LineChart({ title, xLabel, series, data, logY = false, integerX = false, height = 180, testId }: {
+export function LineChart({ title, xLabel, series, data, logY = false, percentY = false, integerX = false, height = 180, testId }: {
   title: string;
   xLabel: string;
   series: SeriesSpec[];
   /** [x, y1, y2, ...], all the same length; null where a series has no value. */
   data: (number | null)[][];
   logY?: boolean;
+  /** y is a share (accuracy): ticks read as percentages. */
+  percentY?: boolean;
   /** x counts whole things (epochs, time steps): no ticks in between. */
   integerX?: boolean;
   height?: number;
@@ -48,7 +37,7 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const key = JSON.stringify([series, logY, integerX, height, xLabel]);
+  const key = JSON.stringify([series, logY, percentY, integerX, height, xLabel]);
 
   useEffect(() => {
     const el = box.current;
@@ -67,11 +56,12 @@ export function LineChart({ title, xLabel, series, data, logY = false, integerX 
       },
       axes: [
         { label: xLabel, size: 36, ...(integerX ? { incrs: INTEGER_INCRS } : {}) },
-        // Log axes get more room between labels: a decade per tick at most.
+        // Log axes get more room between labels: a decade per tick at most. Linear ones a little
+        // less, so a short chart's range (a loss from 0.6 to 1.3) gets more than one tick.
         {
           size: 60,
-          space: 30,
-          values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(logY ? ticks.map((t) => (t === null ? null : 10 ** t)) : ticks),
+          space: logY ? 30 : 24,
+          values: (_u: uPlot, ticks: (number | null)[]) => tickLabels(logY ? ticks.map((t) => (t === null ? null : 10 ** t)) : ticks, percentY),
           ...(logY ? { splits: (_u: uPlot, _i: number, min: number, max: number) => logTicks(10 ** min, 10 ** max).map(Math.log10) } : {}),
         },
       ],

@@ -1,11 +1,12 @@
-// Help on `?`: a four-step tour of the studio (each step one click from its tab), what the
+// Help on `?`: a step-per-tab tour of the studio (each step one click from its tab), what the
 // training charts show, and the keyboard shortcuts. The tab bar offers it to a first-time user.
 import { useEffect, useState } from 'react';
 import { type Tab, useStudio } from '../state/store.js';
+import { TABS } from '../tabs.js';
 
 export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: '?', does: 'Open or close this help' },
-  { keys: 'Alt+1 … Alt+4', does: 'Model, Data, Train, Compare tabs' },
+  { keys: `Alt+1 … Alt+${TABS.length}`, does: `${TABS.map((t) => t.label).join(', ')} tabs` },
   { keys: '← →', does: 'Next tab (in the tab bar); move the freeze boundary (on its handle)' },
   { keys: 'Ctrl+Z', does: 'Undo the last model edit' },
   { keys: 'Ctrl+Shift+Z, Ctrl+Y', does: 'Redo' },
@@ -19,7 +20,8 @@ const TOUR: { tab: Tab; title: string; text: string }[] = [
   { tab: 'model', title: '1. The model', text: 'The network as blocks. Drag the handle on the freeze strip (or click a lock) to choose which layers keep their pretrained weights; open a block to see inside it.' },
   { tab: 'data', title: '2. The data', text: 'Sample data is loaded at the start. Drop a folder with one subfolder per class (or a CSV or IDX files) to use your own; the sample grid shows exactly what the network receives.' },
   { tab: 'train', title: '3. Train', text: 'Pick a strategy (feature extraction, fine-tuning, full, from scratch: each is explained there) and press Train. Curves stream in; the evaluation and a verified ONNX export follow.' },
-  { tab: 'compare', title: '4. Compare', text: 'Put runs side by side to see which strategy generalised best.' },
+  { tab: 'try', title: '4. Try', text: 'Drop your own images on a trained run (or try test samples it never saw) and see its classes with their probabilities.' },
+  { tab: 'compare', title: '5. Compare', text: 'Put runs side by side to see which strategy generalised best.' },
 ];
 
 export const CHARTS: { name: string; shows: string }[] = [
@@ -32,6 +34,7 @@ export const CHARTS: { name: string; shows: string }[] = [
 ];
 
 const SEEN_KEY = 'graft.help-seen';
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'];
 
 /** What each chart shows, as a definition list (the help sheet, and above a run's charts). */
 export function ChartList() {
@@ -81,7 +84,7 @@ export function HelpSheet() {
         <div className="help-backdrop" onClick={() => setOpen(false)}>
           <div className="help-sheet" role="dialog" aria-modal="true" aria-label="Help" data-testid="help-sheet" onClick={(e) => e.stopPropagation()}>
             <div className="help-head">
-              <h2>Graft in four steps</h2>
+              <h2>Graft in {COUNT_WORDS[TOUR.length] ?? TOUR.length} steps</h2>
               <button type="button" onClick={() => setOpen(false)} aria-label="Close help">
                 ×
               </button>

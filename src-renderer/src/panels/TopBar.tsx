@@ -28,6 +28,12 @@ export function TopBar() {
     else await open(p);
   };
   const project = useStudio((s) => s.projectName);
+  // A typed path belongs to the project it was typed in: another project starts with an empty field.
+  const [pathFor, setPathFor] = useState(project);
+  if (pathFor !== project) {
+    setPathFor(project);
+    setPath('');
+  }
   const saving = useStudio((s) => s.saving);
   const savedAt = useStudio((s) => s.savedAt);
 
@@ -75,7 +81,8 @@ export function TopBar() {
           id="open-path-input"
           data-testid="open-path-input"
           type="text"
-          placeholder="Open path… (/path/to/model.onnx)"
+          placeholder="/path/to/model.onnx"
+          title="A model (.onnx) on the engine's machine: type its path and press Open"
           value={path}
           spellCheck={false}
           autoComplete="off"

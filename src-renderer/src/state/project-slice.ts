@@ -93,7 +93,10 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
         await get().openModel(path);
         if (get().model?.summary.path !== path) return;
       }
-      set({ projectName: name, runs: [], activeRun: null, savedAt: null, history: [], future: [], ...(modelPath ? { data: null, dataset: null, samples: [] } : {}) });
+      // Another model starts from scratch: no dataset, and the engine's training settings rather
+      // than the ones tuned for the previous model.
+      const fresh = modelPath ? { data: null, dataset: null, samples: [], settings: settingsFrom(get().appInfo?.defaults.train ?? {}) } : {};
+      set({ projectName: name, runs: [], activeRun: null, savedAt: null, history: [], future: [], ...fresh });
     } finally {
       set({ restoring: false });
     }

@@ -29,6 +29,20 @@ export function addingSpecFor(shape: readonly Dim[] | null, samples: number | un
 }
 
 /**
+ * No dataset yet: the fix is the Data tab, or for a model that reads number pairs, the adding
+ * problem it was made for, one click away.
+ */
+export function noDataBlocker(modelInput: readonly Dim[] | null, addingSamples?: number): Blocker {
+  const adding = addingSpecFor(modelInput, addingSamples);
+  if (adding)
+    return {
+      message: 'Choose a dataset first. This model reads sequences of number pairs, as the adding problem generates them.',
+      fix: { kind: 'load-adding', spec: adding, label: `Load the adding problem (${String(modelInput![1])} steps)` },
+    };
+  return { message: 'Choose a dataset on the Data tab first.', fix: { kind: 'data-tab', label: 'Go to the Data tab' } };
+}
+
+/**
  * Whether one sample of the dataset fits the model's input (batch dimension aside): the same
  * rank, and equal sizes wherever the model fixes one. Null when it fits.
  */

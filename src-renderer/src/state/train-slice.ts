@@ -7,7 +7,7 @@ import { toShown } from './errors.js';
 import { flatEdits } from './edit-groups.js';
 import { eventRunId } from '../../../src-main/api/run-fold.js';
 import { withStudioEvent } from './run-record.js';
-import { type Blocker, FIX_VALIDATION_SHARE, headBlocker, inputShapeBlocker, validationBlocker } from './train-guards.js';
+import { type Blocker, FIX_VALIDATION_SHARE, headBlocker, inputShapeBlocker, noDataBlocker, validationBlocker } from './train-guards.js';
 import type { StudioState } from './store.js';
 
 /** What the training panel sets; model, data, edits and data options come from elsewhere. */
@@ -82,7 +82,7 @@ export const createTrainSlice: StateCreator<StudioState, [], [], TrainSlice> = (
     const { model, data, dataset, surgery, dataLoading, editing } = get();
     const plain = (message: string): Blocker => ({ message, fix: null });
     if (!model) return plain('Open a model first.');
-    if (!data) return plain('Choose a dataset on the Data tab first.');
+    if (!data) return noDataBlocker(model.summary.inputs[0]?.shape ?? null, get().appInfo?.defaults.adding.samples);
     if (dataLoading || editing) return plain('Wait for the dataset and the model to finish loading.');
     if (!dataset) return plain('The dataset could not be opened; see the Data tab.');
     // Data that cannot enter the model comes first: no head swap would fix it.

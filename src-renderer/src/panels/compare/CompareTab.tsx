@@ -2,27 +2,18 @@
 // with their validation curves overlaid: "feature extraction vs fine-tuning" on the user's data.
 import { useMemo, useState } from 'react';
 import type { RunRecord } from '../../../../src-main/api/contract.js';
-import { datasetName } from '../../api/uploads.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
 import { compareConclusion, rowsFromRuns } from '../../../../src-main/api/compare.js';
 import { comparableRuns } from './comparable.js';
+import { dataUsed } from './data-used.js';
 
 // Distinct hues in a row, so neighbouring runs never look alike.
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`;
-}
-
-function dataUsed(r: RunRecord): string {
-  const { path, options } = r.config.data;
-  const parts = [datasetName(path)];
-  if (options.classes) parts.push(`classes ${options.classes.join(',')}`);
-  if (r.start) parts.push(`${r.start.samples.train} train`);
-  else if (options.perClassLimit) parts.push(`≤${options.perClassLimit}/class`);
-  return parts.join(' · ');
 }
 
 /** Curves over epochs, one series per run, aligned on the longest run. */
@@ -123,7 +114,7 @@ export function CompareTab() {
         </p>
       )}
       <div className="charts two">
-        {acc.slice(1).some((col) => col.some((v) => v !== null)) && <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} integerX testId="compare-accuracy" />}
+        {acc.slice(1).some((col) => col.some((v) => v !== null)) && <LineChart title="Validation accuracy" xLabel="epoch" series={series} data={acc} percentY integerX testId="compare-accuracy" />}
         <LineChart title="Validation loss" xLabel="epoch" series={series} data={loss} integerX testId="compare-loss" />
       </div>
     </div>

@@ -5,6 +5,7 @@ import type { DataOptions, DatasetProgress, DatasetView } from '../../../../src-
 import { exactCount } from '../../format.js';
 import { datasetName } from '../../api/uploads.js';
 import { withRename } from '../../state/renames.js';
+import { isInitialSample } from '../../state/sample-data.js';
 import { useStudio } from '../../state/store.js';
 import { WaitLine } from '../WaitLine.js';
 import { DataSource } from './DataSource.js';
@@ -181,7 +182,7 @@ export function DatasetDetails() {
     <div className="dataset-details" data-testid="dataset-details" aria-busy={opening}>
       {opening && <DatasetWait name={datasetName(data.path)} progress={wait?.progress ?? null} before="read again with the new settings; what follows is from before" />}
       {loading && !opening && wait?.progress && <DatasetWait name={datasetName(data.path)} progress={wait.progress} />}
-      {!loading && initial && dataset.path === initial.path && (
+      {!loading && isInitialSample(data, initial) && initial && (
         <p className="guide-note" data-testid="sample-data-note">
           This is the sample data ({initial.label}), already loaded for you: the Train tab can start a run now. To use your own images, drop a folder of class folders above.
         </p>

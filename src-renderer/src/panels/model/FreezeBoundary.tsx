@@ -7,6 +7,7 @@ import type { Edit, SurgeryView } from '../../../../src-main/api/contract.js';
 import { compactCount } from '../../format.js';
 import { boundaryIndex, freezeState, stripBlocks } from '../../graph/freeze-state.js';
 import { useStudio } from '../../state/store.js';
+import { dropChangesFreezing, frozenPastHandle } from './freeze-strip.js';
 
 export function FreezeBoundary() {
   const model = useStudio((s) => s.model);
@@ -25,10 +26,14 @@ export function FreezeBoundary() {
   const current = boundaryIndex(blocks, surgery);
   const pending = keyTarget && keyTarget.from === surgery ? keyTarget.to : null;
   const shown = drag ?? pending ?? current;
-  const partlyFrozen = current === 0 && (surgery?.frozenBlocks.length ?? 0) > 0;
+  // Freezing the handle cannot show (a preset or a lock froze inside a stage): said beside the
+  // strip, and a drop in place replaces it with the boundary alone.
+  const pastHandle = frozenPastHandle(blocks, surgery, current);
+  const partlyFrozen = pastHandle.length > 0;
+  const pastNames = pastHandle.map((b) => (freezeState(b, surgery) === 'partial' ? `${b.name} (in part)` : b.name)).join(', ');
 
   const commit = (k: number) => {
-    if (k === current) return;
+    if (!dropChangesFreezing(blocks, surgery, current, k)) return;
     const frozen = blocks.slice(0, k).map((b) => b.path);
     const edits: Edit[] = [{ kind: 'freeze-preset', preset: 'full' }];
     if (frozen.length) edits.push({ kind: 'freeze', blocks: frozen });
@@ -105,15 +110,15 @@ export function FreezeBoundary() {
           aria-valuemin={0}
           aria-valuemax={n}
           aria-valuenow={shown}
-          aria-valuetext={shown === 0 ? (partlyFrozen ? `frozen inside: ${surgery!.frozenBlocks.join(', ')}` : 'nothing frozen') : `frozen up to ${blocks[shown - 1].name}`}
+          aria-valuetext={`${shown === 0 ? 'nothing frozen before it' : `frozen up to ${blocks[shown - 1].name}`}${partlyFrozen ? `; also frozen after it: ${pastNames}` : ''}`}
           data-testid="freeze-handle"
           style={{ left: `${edges[shown] * 100}%` }}
           onKeyDown={onKeyDown}
         />
       </div>
       <span className="fb-label">→ Trains</span>
-      <span className="fb-note" data-testid="fb-note">
-        {drag !== null ? `release to freeze ${compactCount(frozenParams)} parameters` : ''}
+      <span className="fb-note" data-testid="fb-note" title={partlyFrozen && drag === null ? `${pastNames}: frozen by a preset, a lock or Freeze picked. Drop the handle anywhere to make it the only freezing.` : undefined}>
+        {drag !== null ? `release to freeze ${compactCount(frozenParams)} parameters` : partlyFrozen ? `also frozen: ${pastNames}` : ''}
       </span>
     </div>
   );

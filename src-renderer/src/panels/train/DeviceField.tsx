@@ -24,10 +24,10 @@ export function DeviceField({ value, onChange }: { value: DeviceChoice; onChange
   const chosen = reports?.find((r) => r.device === value);
   const missing = reports?.filter((r) => !r.available) ?? [];
   return (
-    <label className="field" title={missing.map((r) => `${LABELS[r.device]}: ${r.reason}`).join('\n')}>
+    <label className="field" title={reports ? missing.map((r) => `${LABELS[r.device]}: ${r.reason}`).join('\n') : 'Checking which devices work here…'}>
       <span>Device</span>
       <select value={value} data-testid="set-device" onChange={(e) => onChange(e.target.value as DeviceChoice)}>
-        <option value="auto">{reports ? `Auto (${LABELS[fastest ?? 'cpu']})` : 'Auto (checking…)'}</option>
+        <option value="auto">{reports ? `Auto (${LABELS[fastest ?? 'cpu']})` : 'Auto (…)'}</option>
         {(reports ?? [{ device: 'cpu', available: true, reason: null }]).map((r) => (
           <option key={r.device} value={r.device} disabled={!r.available}>
             {LABELS[r.device]}

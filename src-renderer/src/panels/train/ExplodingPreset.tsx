@@ -36,7 +36,7 @@ export function ExplodingPreset() {
         </button>
       </div>
       <p className="muted">
-        SGD at learning rate {EXPLODING_SETTINGS.lr} with momentum, no clipping: within a few dozen steps the RNN&apos;s gradient norm grows past 10^17 and its loss
+        SGD at learning rate {EXPLODING_SETTINGS.lr} with momentum, no clipping: within a few dozen steps the RNN&apos;s gradient norm grows past 10¹⁷ and its loss
         overflows (the run stops). Then the same run clipping the global norm to 1: it trains to the end.
       </p>
     </fieldset>

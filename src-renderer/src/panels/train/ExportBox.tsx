@@ -41,7 +41,9 @@ export function ExportBox({ run }: { run: RunRecord }) {
         </p>
       )}
       <p className="muted">
-        The file keeps the edited graph, the trained weights, the class names and the preprocessing (size, mean, std, layout) in its metadata.
+        {run.evaluation?.classes
+          ? 'The file keeps the edited graph, the trained weights, the class names and the preprocessing (size, mean, std, layout) in its metadata.'
+          : 'The file keeps the edited graph, the trained weights and the input’s normalisation (mean, std) in its metadata.'}
       </p>
       <div className="row wrap">
         {desktop && (

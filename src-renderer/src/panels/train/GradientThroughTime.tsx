@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'react';
 import type { GradflowSnapshot, RunRecord } from '../../../../src-main/api/contract.js';
 import { gradientCompareSentence, gradientOutcomeSentence } from '../../../../src-main/api/run-words.js';
+import { superscriptPowers } from './powers.js';
 import { LineChart } from '../../charts/LineChart.js';
 import { firstStepRatioOf, flowPeers, flowSnapshots, runFlowName } from './gradient-flow.js';
 
@@ -64,10 +65,10 @@ export function GradientThroughTime({ run, runs }: { run: RunRecord; runs: RunRe
         </label>
       )}
       <p className="gradflow-sentence" data-testid="gradflow-sentence">
-        {sentence}
+        {superscriptPowers(sentence)}
       </p>
       <p className="gradflow-outcome" data-testid="gradflow-outcome">
-        {outcome}
+        {superscriptPowers(outcome)}
       </p>
       <p className="muted">
         ‖∂loss/∂h₁‖ / ‖∂loss/∂h_T‖ is how much of the loss&apos;s gradient reaches the first time step.

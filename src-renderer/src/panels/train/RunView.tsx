@@ -6,7 +6,7 @@ import type { RunProgress } from '../../../../src-main/api/training.js';
 import { baselineShare } from '../../../../src-main/api/run-words.js';
 import { Heatmap } from '../../charts/Heatmap.js';
 import { LineChart } from '../../charts/LineChart.js';
-import { compactCount } from '../../format.js';
+import { compactCount, exactCount } from '../../format.js';
 import { ChartList } from '../HelpSheet.js';
 import { WaitLine } from '../WaitLine.js';
 import { EvaluationView } from './Evaluation.js';
@@ -72,7 +72,7 @@ export function RunStatusLine({ run }: { run: RunRecord }) {
       <span className={`badge status-${run.status}`}>{run.status}</span>
       {run.start && (
         <span>
-          {compactCount(run.start.trainableParams)} / {compactCount(run.start.totalParams)} params train · {run.start.samples.train} train samples · cache {run.start.cache}
+          {compactCount(run.start.trainableParams)} / {compactCount(run.start.totalParams)} params train · {exactCount(run.start.samples.train)} train samples · cache {run.start.cache}
         </span>
       )}
       <span data-testid="run-epoch">
@@ -128,7 +128,7 @@ export function RunView({ run, runs }: { run: RunRecord; runs: RunRecord[] }) {
       </details>
       <div className="charts">
         <LineChart title="Loss" xLabel="step" integerX series={lossSeries} data={series.loss} logY={!!baseline} testId="chart-loss" />
-        {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} integerX testId="chart-accuracy" />}
+        {series.accuracy[1].some((v) => v !== null) && <LineChart title="Accuracy" xLabel="epoch" series={ACC} data={series.accuracy} percentY integerX testId="chart-accuracy" />}
         <LineChart title="Learning rate" xLabel="step" integerX series={LR} data={series.lr} height={150} testId="chart-lr" />
         <LineChart
           title={series.clipped ? 'Global gradient norm, before and after clipping' : 'Global gradient norm'}

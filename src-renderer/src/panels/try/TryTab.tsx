@@ -130,15 +130,19 @@ function Card({ picture, p }: { picture: string | null; p: TryPrediction }) {
   );
 }
 
+/** Generated sequences and tables are not images: their samples are what the model reads. */
+function readsImages(run: RunRecord): boolean {
+  const data = run.config.data.path.toLowerCase();
+  return !data.startsWith('task:') && !data.endsWith('.csv');
+}
+
 function DropArea({ run }: { run: RunRecord }) {
   const tryImages = useStudio((s) => s.tryImages);
   const trySamples = useStudio((s) => s.trySamples);
   const trying = useStudio((s) => s.trying);
   const picker = useRef<HTMLInputElement>(null);
   const from = sampleSplit(run);
-  // Generated sequences and tables are not images: their samples are what the model reads.
-  const data = run.config.data.path.toLowerCase();
-  const images = !data.startsWith('task:') && !data.endsWith('.csv');
+  const images = readsImages(run);
   const { desktop } = host;
   const { over, handlers } = useDropTarget((e: DragEvent) => {
     const files = [...e.dataTransfer.files];
@@ -160,7 +164,7 @@ function DropArea({ run }: { run: RunRecord }) {
     return (
       <div className="drop-zone try-drop">
         <p>
-          This model reads {data.startsWith('task:') ? 'generated sequences' : 'table rows'}, not images. Try it on samples it never trained on: each shows what went in, the
+          This model reads {run.config.data.path.startsWith('task:') ? 'generated sequences' : 'table rows'}, not images. Try it on samples it never trained on: each shows what went in, the
           prediction and the truth.
         </p>
         <div className="row wrap">{samplesButton}</div>
@@ -249,7 +253,11 @@ export function TryTab() {
           </div>
         </>
       ) : (
-        !trying && <p className="muted empty-note">Nothing tried yet: drop an image above{sampleSplit(run) ? ', or try samples the model never trained on' : ''}.</p>
+        !trying && (
+          <p className="muted empty-note">
+            {readsImages(run) ? `Nothing tried yet: drop an image above${sampleSplit(run) ? ', or try samples the model never trained on' : ''}.` : 'Nothing tried yet: try samples the model never trained on (above).'}
+          </p>
+        )
       )}
     </div>
   );
