@@ -28,6 +28,8 @@ export interface ProjectSlice {
   /** The project as it would be saved now. */
   projectState(): ProjectState;
   saveNow(): Promise<void>;
+  /** Writes an autosave still waiting, before the studio leaves the project. */
+  flushPendingSave(): Promise<void>;
 }
 
 export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice> = (set, get) => ({
@@ -52,6 +54,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
   },
 
   async loadProject(name) {
+    await get().flushPendingSave();
     set({ restoring: true });
     try {
       const { project, runs } = await host.api.loadProject({ name });
@@ -85,6 +88,7 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
   },
 
   async newProject(name, modelPath) {
+    await get().flushPendingSave();
     const path = modelPath ?? get().model?.summary.path ?? null;
     // Nothing is autosaved until the new project stands: the old one must not take the new model.
     set({ restoring: true });
@@ -123,6 +127,12 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
       dataOptions: data?.options ?? appInfo?.defaults.data ?? { classes: null, perClassLimit: null, valFraction: 0.1, seed: 0 },
       train: { ...settings },
     };
+  },
+
+  async flushPendingSave() {
+    // An edit made just before a switch waits for the debounced autosave, which a restore
+    // cancels: write it now, to the project it belongs to.
+    if (get().started && get().saving === 'pending') await get().saveNow();
   },
 
   async saveNow() {
