@@ -37,6 +37,8 @@ test('from the bundled model to a verified, exported fine-tuned model', async ({
     ({ url, child } = await launchStudio(['--workspace', workspace]));
     await openStudio(page, url);
     await expect(page.getByTestId('history-item')).toHaveCount(5);
+    // The first view keeps the long features chain closed (it would not fit legibly): open it.
+    await page.getByRole('button', { name: 'Expand features', exact: true }).click();
     await expect(page.getByTestId('block-features/features.0')).toHaveAttribute('data-state', 'frozen');
     await page.getByTestId('tab-compare').click();
     await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(3);

@@ -199,6 +199,7 @@ async function main(): Promise<void> {
       await shot(page, 'inspector-block');
     });
     await step(page, 'inspector-conv', async () => {
+      await page.getByRole('button', { name: 'Expand features', exact: true }).click();
       await byId(page, 'block-features/features.3').click();
       await byId(page, 'weight-stats').first().waitFor({ timeout: 10_000 });
       await shot(page, 'inspector-conv-weights');

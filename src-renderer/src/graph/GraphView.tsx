@@ -9,6 +9,7 @@ import { blockItemId, visibleGraph } from './blocks.js';
 import { reuseEdges, reuseUnchanged, toFlowEdges, toFlowNodes } from './flow-items.js';
 import { layoutGraph } from './layout.js';
 import { nodeTypes } from './nodes.js';
+import { expandedThatFits } from './first-view.js';
 import { boundsOf, initialViewport } from './viewport.js';
 import type { FlowNode } from './nodes.js';
 
@@ -22,6 +23,7 @@ function Canvas() {
   const select = useStudio((s) => s.select);
   const toggleExpanded = useStudio((s) => s.toggleExpanded);
   const setAllExpanded = useStudio((s) => s.setAllExpanded);
+  const replaceExpanded = useStudio((s) => s.replaceExpanded);
   const showError = useStudio((s) => s.showError);
   const setPicked = useStudio((s) => s.setPicked);
   const focus = useStudio((s) => s.focus);
@@ -41,9 +43,19 @@ function Canvas() {
     if (!model || !index) return;
     let cancelled = false;
     const graph = visibleGraph(model, index, expanded);
-    layoutGraph(graph)
+    // A model's first view keeps open only what fits legibly (first-view.ts).
+    const canvas = container.current;
+    const firstView = fittedFor.current !== model && fittedAt.current === fitRequest && canvas && canvas.clientHeight > 0;
+    const fitted = firstView ? expandedThatFits(model, index, expanded, canvas.clientWidth, canvas.clientHeight) : Promise.resolve(expanded);
+    fitted
+      .then((open) => {
+        if (open === expanded || cancelled) return layoutGraph(graph);
+        replaceExpanded(open);
+        cancelled = true; // the effect runs again for the blocks that stay open
+        return null;
+      })
       .then((boxes) => {
-        if (cancelled) return;
+        if (cancelled || !boxes) return;
         const nextNodes = toFlowNodes(graph, boxes, index);
         const nextEdges = toFlowEdges(graph);
         setNodes((prev) => reuseUnchanged(prev, nextNodes));
@@ -65,7 +77,7 @@ function Canvas() {
     return () => {
       cancelled = true;
     };
-  }, [model, index, expanded, fitRequest, setNodes, setEdges, setViewport, showError]);
+  }, [model, index, expanded, fitRequest, setNodes, setEdges, setViewport, showError, replaceExpanded]);
 
   // A searched block: centred once the layout that shows it is on screen.
   useEffect(() => {

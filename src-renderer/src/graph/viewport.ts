@@ -9,6 +9,8 @@ export interface ViewportSpec {
 }
 
 export const LEGIBLE_ZOOM = 0.65;
+/** The zoom a first view aims for: card text about 10 px on screen. */
+export const COMFORTABLE_ZOOM = 0.85;
 
 export function boundsOf(boxes: Iterable<Box>): Box {
   let minX = Infinity;
@@ -25,10 +27,17 @@ export function boundsOf(boxes: Iterable<Box>): Box {
   return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }
 
+/** The zoom at which `bounds` fills the canvas, padding kept. */
+export function fitZoom(bounds: Box, width: number, height: number, padding = 24): number {
+  const innerW = Math.max(1, width - 2 * padding);
+  const innerH = Math.max(1, height - 2 * padding);
+  return Math.min(innerW / Math.max(1, bounds.width), innerH / Math.max(1, bounds.height));
+}
+
 export function initialViewport(bounds: Box, width: number, height: number, padding = 24, maxZoom = 1.1): ViewportSpec {
   const innerW = Math.max(1, width - 2 * padding);
   const innerH = Math.max(1, height - 2 * padding);
-  const fit = Math.min(innerW / Math.max(1, bounds.width), innerH / Math.max(1, bounds.height));
+  const fit = fitZoom(bounds, width, height, padding);
   const zoom = Math.min(maxZoom, Math.max(fit, LEGIBLE_ZOOM));
   const w = bounds.width * zoom;
   const h = bounds.height * zoom;

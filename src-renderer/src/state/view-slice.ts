@@ -24,6 +24,8 @@ export interface ViewSlice {
   fitRequest: number;
   /** Opens every block that can open, or closes them all (top-level blocks only). */
   setAllExpanded(open: boolean): void;
+  /** The open blocks as a whole (the first view of a model keeps those that fit). */
+  replaceExpanded(expanded: ReadonlySet<string>): void;
   select(selection: Selection): void;
   setPicked(paths: Iterable<string>): void;
   /**
@@ -57,6 +59,9 @@ export const createViewSlice: StateCreator<StudioState, [], [], ViewSlice> = (se
     if (open) next.add(path);
     else next.delete(path);
     set({ expanded: next });
+  },
+  replaceExpanded(expanded) {
+    set({ expanded });
   },
   setAllExpanded(open) {
     const index = get().index;
