@@ -10,15 +10,14 @@
 // Needs the web build (`npm run build:web`) and Debian's dataset-fashion-mnist; the DenseNet-121
 // journey runs when /tmp/dn/densenet121.onnx exists (an export of torchvision's model). Each step
 // is saved as NN-name.png; a step that fails is reported and the pass goes on with the next.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { chromium } from 'playwright';
-import type { Page } from 'playwright';
+import { chromium } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { idxSubset } from '../e2e/support/flows.js';
+import { launchStudio, stopStudio } from '../e2e/support/studio.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = resolve(process.argv[2] ?? '/tmp/graft-shots');
@@ -28,46 +27,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const BAGS = join(REPO, 'resources', 'datasets', 'fashion-mnist-5-9', 'test', 'Bag');
 const SANDALS = join(REPO, 'resources', 'datasets', 'fashion-mnist-5-9', 'test', 'Sandal');
 
-/** Starts `graft serve` as the README says and resolves with the URL it prints. */
-async function startStudio(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/graft.js', 'serve', '--port', '0', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the studio did not start within 60 s:\n${log}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      log += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => fail(new Error(`the studio exited (${code}):\n${log}`)));
-  });
-  return { url, child };
-}
 
-async function stopStudio(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** The first `n` records of a Fashion-MNIST IDX pair, as raw (uncompressed) IDX files. */
-function idxSubset(prefix: string, n: number): { images: Buffer; labels: Buffer } {
-  const images = gunzipSync(readFileSync(join(FASHION, `${prefix}-images-idx3-ubyte.gz`)));
-  const labels = gunzipSync(readFileSync(join(FASHION, `${prefix}-labels-idx1-ubyte.gz`)));
-  const imgHead = Buffer.from(images.subarray(0, 16));
-  imgHead.writeUInt32BE(n, 4);
-  const labHead = Buffer.from(labels.subarray(0, 8));
-  labHead.writeUInt32BE(n, 4);
-  return { images: Buffer.concat([imgHead, images.subarray(16, 16 + n * 784)]), labels: Buffer.concat([labHead, labels.subarray(8, 8 + n)]) };
-}
 
 /** Drops files on an element as a user dragging them from the desktop would. */
 async function dropFiles(page: Page, testId: string, files: { name: string; data: Buffer }[]): Promise<void> {
@@ -163,7 +123,7 @@ async function main(): Promise<void> {
   for (const f of readdirSync(OUT)) if (f.endsWith('.png')) rmSync(join(OUT, f));
   const scratch = mkdtempSync(join(tmpdir(), 'graft-shots-'));
   const roots = ['--root', scratch, '--root', FASHION, ...(existsSync(DENSENET) ? ['--root', dirname(DENSENET)] : [])];
-  const { url, child } = await startStudio(['--workspace', join(scratch, 'workspace'), ...roots]);
+  const { url, child } = await launchStudio(['--workspace', join(scratch, 'workspace'), ...roots]);
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -194,11 +154,12 @@ async function main(): Promise<void> {
       await byId(page, 'help-sheet').waitFor({ state: 'detached' });
     });
     await step(page, 'inspector', async () => {
-      await byId(page, 'block-features').click({ position: { x: 20, y: 10 } });
+      await byId(page, 'block-features').locator('.block-name').click();
       await byId(page, 'inspector').waitFor();
       await shot(page, 'inspector-block');
     });
     await step(page, 'inspector-conv', async () => {
+      // The first view keeps the features chain closed: open it as a user would.
       await page.getByRole('button', { name: 'Expand features', exact: true }).click();
       await byId(page, 'block-features/features.3').click();
       await byId(page, 'weight-stats').first().waitFor({ timeout: 10_000 });

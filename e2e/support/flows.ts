@@ -28,7 +28,7 @@ export interface StudioIo {
 }
 
 /** The first `n` records of a Fashion-MNIST IDX pair, as raw IDX files. */
-function idxSubset(prefix: string, n: number): { images: Buffer; labels: Buffer } {
+export function idxSubset(prefix: string, n: number): { images: Buffer; labels: Buffer } {
   const images = gunzipSync(readFileSync(join(FASHION, `${prefix}-images-idx3-ubyte.gz`)));
   const labels = gunzipSync(readFileSync(join(FASHION, `${prefix}-labels-idx1-ubyte.gz`)));
   const imgHead = Buffer.from(images.subarray(0, 16));
