@@ -26,6 +26,9 @@ test('a dataset without validation samples blocks Train until one click holds 10
     await page.getByTestId('data-path-open').click();
     await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
     await page.getByTestId('val-fraction').fill('0');
+    // The Data tab says so where the share is set, with the same one-click fix.
+    await expect(page.getByTestId('dataset-no-validation')).toContainText('no validation samples', { timeout: 60_000 });
+    await expect(page.getByTestId('dataset-hold-out')).toBeVisible();
     await page.getByTestId('tab-train').click();
     // The dataset is opened again with the new split first: on a busy machine that takes a while.
     await expect(page.getByTestId('train-blocker')).toContainText('no validation samples', { timeout: 60_000 });
@@ -36,6 +39,7 @@ test('a dataset without validation samples blocks Train until one click holds 10
     await expect(page.getByTestId('train-start')).toBeEnabled();
     await page.getByTestId('tab-data').click();
     await expect(page.getByTestId('val-fraction')).toHaveValue('0.1');
+    await expect(page.getByTestId('dataset-no-validation')).toHaveCount(0);
   } finally {
     await stopStudio(child);
     rmSync(workspace, { recursive: true, force: true });

@@ -70,7 +70,7 @@ export const createDataSlice: StateCreator<StudioState, [], [], DataSlice> = (se
         if (mine === seq) set({ samples });
       }
     } catch (err) {
-      if (mine === seq) set({ data: prev, error: toShown(err, `Opening the dataset ${datasetName(path)}`) });
+      if (mine === seq) set({ data: prev, error: toShown(err, `Opening "${datasetName(path)}"`) });
     } finally {
       if (mine === seq) set({ dataLoading: false, dataWait: null });
     }

@@ -6,6 +6,7 @@ import { exactCount } from '../../format.js';
 import { datasetName } from '../../api/uploads.js';
 import { withRename } from '../../state/renames.js';
 import { isInitialSample } from '../../state/sample-data.js';
+import { FIX_VALIDATION_SHARE, validationBlocker } from '../../state/train-guards.js';
 import { useStudio } from '../../state/store.js';
 import { WaitLine } from '../WaitLine.js';
 import { DataSource } from './DataSource.js';
@@ -161,6 +162,7 @@ export function DatasetDetails() {
   const loading = useStudio((s) => s.dataLoading);
   const wait = useStudio((s) => s.dataWait);
   const initial = useStudio((s) => s.appInfo?.initialData ?? null);
+  const setDataOptions = useStudio((s) => s.setDataOptions);
   if (!data) return <p className="muted empty-note">No dataset yet. Drop a folder of class folders, a CSV file or IDX files above, or pick the bundled sample.</p>;
   const opening = loading && wait !== null && !wait.samples;
   if (!dataset || (opening && dataset.path !== data.path)) {
@@ -195,6 +197,17 @@ export function DatasetDetails() {
         {exactCount(dataset.splits.train)} train · {exactCount(dataset.splits.val)} validation · {exactCount(dataset.splits.test)} test · input {dataset.inputShape.join('×')}
         {' · '}normalised with mean {dataset.normalisation.mean.map((m) => m.toFixed(3)).join(', ')}, std {dataset.normalisation.std.map((m) => m.toFixed(3)).join(', ')}
       </p>
+      {dataset.kind !== 'generated' && dataset.splits.train > 0 && validationBlocker(dataset.splits) && (
+        // The Train tab's guard says the same; here it is seen where the share is set.
+        <p className="warning" data-testid="dataset-no-validation">
+          {validationBlocker(dataset.splits)}{' '}
+          {data.options.valFraction < FIX_VALIDATION_SHARE && (
+            <button type="button" data-testid="dataset-hold-out" onClick={() => void setDataOptions({ ...data.options, valFraction: FIX_VALIDATION_SHARE })}>
+              Hold out {FIX_VALIDATION_SHARE * 100}% for validation
+            </button>
+          )}
+        </p>
+      )}
       {dataset.warnings.map((w) => (
         <p key={w} className="warning" data-testid="dataset-warning">
           {w}
