@@ -6,7 +6,7 @@ import { LineChart } from '../../charts/LineChart.js';
 import { compactCount } from '../../format.js';
 import { useStudio } from '../../state/store.js';
 import { compareConclusion, rowsFromRuns } from '../../../../src-main/api/compare.js';
-import { comparableRuns } from './comparable.js';
+import { comparableRuns, runTask } from './comparable.js';
 import { dataUsed } from './data-used.js';
 
 // Distinct hues in a row, so neighbouring runs never look alike.
@@ -37,6 +37,8 @@ export function CompareTab() {
   const acc = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valAccuracy)), [shown]);
   const loss = useMemo(() => overlay(shown, (r) => r.epochs.map((e) => e.valLoss)), [shown]);
   const conclusion = useMemo(() => compareConclusion(rowsFromRuns(comparable.shown)), [comparable]);
+  // A regression (the adding problem) has no accuracy, and no pretrained start to test.
+  const regression = comparable.shown.some((r) => runTask(r) === 'regression');
   if (runs.length === 0) return <p className="muted empty-note">No runs in this project yet: train on the Train tab, then compare strategies here.</p>;
   // The best run: highest validation accuracy, or lowest validation loss for regression.
   const score = (r: RunRecord) => (r.done ? (r.done.bestValAccuracy ?? -(r.done.bestValLoss ?? Infinity)) : -Infinity);
@@ -45,7 +47,10 @@ export function CompareTab() {
   return (
     <div className="compare-tab scroll-pane">
       <p className="conclusion" data-testid="compare-conclusion">
-        {conclusion ?? 'Train the same data from scratch too (Train tab, From scratch): the comparison then says whether transfer pays on your data, and by how much.'}
+        {conclusion ??
+          (regression
+            ? 'Train another configuration (a different cell, learning rate or clipping) to compare it here: the lower validation loss wins.'
+            : 'Train the same data from scratch too (Train tab, From scratch): the comparison then says whether transfer pays on your data, and by how much.')}
       </p>
       <table className="compare" data-testid="compare-table">
         <caption>Runs of this project (the best validation result is highlighted)</caption>
@@ -57,8 +62,8 @@ export function CompareTab() {
             <th scope="col">Trainable params</th>
             <th scope="col">Train time</th>
             <th scope="col">Best val. loss</th>
-            <th scope="col">Best val. accuracy</th>
-            <th scope="col">Test accuracy</th>
+            {!regression && <th scope="col">Best val. accuracy</th>}
+            {!regression && <th scope="col">Test accuracy</th>}
             <th scope="col">Data</th>
             <th scope="col">Status</th>
           </tr>
@@ -99,8 +104,8 @@ export function CompareTab() {
               <td>{r.start ? `${compactCount(r.start.trainableParams)} / ${compactCount(r.start.totalParams)}` : '–'}</td>
               <td>{r.done ? `${r.done.trainSeconds.toFixed(1)} s` : '–'}</td>
               <td>{r.done?.bestValLoss != null ? r.done.bestValLoss.toFixed(4) : '–'}</td>
-              <td>{pct(r.done?.bestValAccuracy)}</td>
-              <td>{pct(r.evaluation?.split === 'test' ? r.evaluation.accuracy : null)}</td>
+              {!regression && <td>{pct(r.done?.bestValAccuracy)}</td>}
+              {!regression && <td>{pct(r.evaluation?.split === 'test' ? r.evaluation.accuracy : null)}</td>}
               <td>{dataUsed(r)}</td>
               <td>{r.status}</td>
             </tr>
