@@ -46,7 +46,16 @@ function batchFactor(d: Dim, symbol: string): number | null {
 }
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
-const divisors = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+function divisors(n: number): number[] {
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    small.push(d);
+    if (d * d !== n) large.unshift(n / d);
+  }
+  return [...small, ...large];
+}
 
 /** A rewritten target: -1 where the batch goes; `rank` orders the readings, likeliest first. */
 interface ReshapeReading {
@@ -195,6 +204,9 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
     if (problem === undefined) break;
     if (typeof problem === 'string') return restore(problem);
     if ('expand' in problem) {
+      // Rewritten once already and still fixed: shape inference cannot follow the new target.
+      if (settled.has(problem.expand)) return restore(`Expand "${problem.expand.id}" keeps the batch fixed even when its target reads the input's batch`);
+      settled.add(problem.expand);
       expandToBatch(graph, problem.expand, relaxed[0]);
       rewritten.push(problem.expand.id);
       inferred = inferShapes(graph, { opset });
