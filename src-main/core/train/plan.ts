@@ -73,6 +73,11 @@ export interface TrainingPlan {
   outputShape: Dim[] | null;
   edits: Edit[];
   log: string[];
+  /**
+   * The model's own graph (no edits) with its fixed batch relaxed, when that rewrote targets:
+   * what node/train/batch-check.ts runs against the file before training. Null otherwise.
+   */
+  relaxedOriginal: Graph | null;
 }
 
 /** `g` as a model: the plan's opsets and metadata around it. */
@@ -87,6 +92,7 @@ export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions)
   if (!dataInput) throw new GraftError('train-input', 'the model has no data input');
   const edited = cloneGraph(graph);
   const relaxed = relaxFixedBatch(edited, opset);
+  const relaxedOriginal = relaxed.rewritten.length > 0 ? cloneGraph(edited) : null;
   const replayed = replayEdits(edited, opset, opts.edits, metadataValue(model, CLASS_NAMES_KEY) !== null);
   const log = [...relaxed.log, ...replayed.log];
   // Export and evaluation run batch norm on running statistics: a training export's marks go.
@@ -150,5 +156,6 @@ export function planTraining(model: ModelProto, graph: Graph, opts: PlanOptions)
     outputShape: forward.outputs[0]?.type?.shape ?? null,
     edits: [...opts.edits],
     log,
+    relaxedOriginal,
   };
 }

@@ -15,6 +15,8 @@ import { inferShapes } from '../shape/infer.js';
 export interface RelaxedBatch {
   /** What happened, for the run's log; empty when the batch was already symbolic. */
   log: string[];
+  /** Nodes whose targets now take the batch from the input (a guess to check when not empty). */
+  rewritten: string[];
 }
 
 /** A symbol for the batch that the graph does not use for anything else. */
@@ -180,7 +182,7 @@ function consistentAt(graph: Graph, inputs: readonly Value[], probe: number, ops
 export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   const input = graph.dataInputs[0];
   const batch = input?.type?.shape?.[0];
-  if (!input || typeof batch !== 'number') return { log: [] };
+  if (!input || typeof batch !== 'number') return { log: [], rewritten: [] };
   const symbol = batchSymbol(graph);
   // Every data input traced with the same batch (an image and its mask, ids and attention mask).
   const relaxed = graph.dataInputs.filter((v) => v.type?.shape?.[0] === batch);
@@ -195,7 +197,7 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   const restore = (why: string): RelaxedBatch => {
     relaxed.forEach((v, i) => (v.type = declared[i]));
     inferShapes(graph, { opset });
-    return { log: [`the batch stays fixed at ${batch}: ${why}`] };
+    return { log: [`the batch stays fixed at ${batch}: ${why}`], rewritten: [] };
   };
   // Each rewrite lets the symbol reach further, so infer again until nothing drops it.
   const settled = new Set<Node>();
@@ -231,5 +233,5 @@ export function relaxFixedBatch(graph: Graph, opset: number): RelaxedBatch {
   const named = rewritten.length > 4 ? `${rewritten.slice(0, 4).join(', ')} and ${rewritten.length - 4} more` : rewritten.join(', ');
   const reshapes = rewritten.length > 0 ? `; targets that wrote the batch as a constant now take it from the input: ${named}` : '';
   const names = relaxed.map((v) => `"${v.name}"`).join(', ');
-  return { log: [`fixed batch ${batch} of input${relaxed.length > 1 ? 's' : ''} ${names} relaxed to a symbolic batch ${symbol}${reshapes}`] };
+  return { log: [`fixed batch ${batch} of input${relaxed.length > 1 ? 's' : ''} ${names} relaxed to a symbolic batch ${symbol}${reshapes}`], rewritten };
 }

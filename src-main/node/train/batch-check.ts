@@ -5,12 +5,10 @@
 // give what each gives alone in the file as it was.
 import * as ort from 'onnxruntime-node';
 import { GraftError } from '../../core/errors.js';
-import { cloneGraph } from '../../core/ir/clone.js';
 import { modelWithGraph } from '../../core/ir/proto.js';
 import { encodeModel } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
-import { modelOpset } from '../../core/shape/infer.js';
-import { relaxFixedBatch } from '../../core/train/relax-batch.js';
+import type { TrainingPlan } from '../../core/train/plan.js';
 import type { ModelFile } from '../model-file.js';
 
 /** Largest difference allowed, relative to the output's scale (float32 sums in another order). */
@@ -24,16 +22,14 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
 }
 
 /**
- * Null when there is nothing to check (the batch is symbolic already, no target was rewritten,
- * or the inputs are not plain float tensors); else the line for the run's log. Throws when the
- * relaxed model computes something else than the file at the traced batch.
+ * Null when there is nothing to check (the plan rewrote no target, or the inputs are not plain
+ * float tensors); else the line for the run's log. Throws when the relaxed model computes
+ * something else than the file at the traced batch.
  */
-export async function checkRelaxedBatch(file: ModelFile): Promise<string | null> {
+export async function checkRelaxedBatch(file: ModelFile, plan: Pick<TrainingPlan, 'relaxedOriginal'>): Promise<string | null> {
+  const relaxed = plan.relaxedOriginal;
   const batch = file.graph.dataInputs[0]?.type?.shape?.[0];
-  if (typeof batch !== 'number') return null;
-  const relaxed = cloneGraph(file.graph);
-  const { log } = relaxFixedBatch(relaxed, modelOpset(file.model));
-  if (!log[0]?.includes('now take it from the input')) return null;
+  if (!relaxed || typeof batch !== 'number') return null;
   const inputs = file.graph.dataInputs;
   const shapes = inputs.map((v) => v.type?.shape?.slice(1));
   if (!inputs.every((v, i) => v.type?.elemType === DataType.FLOAT && v.type.shape?.[0] === batch && shapes[i]!.every((d) => typeof d === 'number'))) return null;

@@ -39,7 +39,7 @@ export async function runTraining(config: TrainConfig, control: RunControl): Pro
   reportSkipped(dataset, log);
   const plan = planRun(file, config, info.classes, regression);
   for (const line of plan.log) log(line);
-  const batchChecked = await checkRelaxedBatch(file);
+  const batchChecked = await checkRelaxedBatch(file, plan);
   if (batchChecked) log(batchChecked);
   const { device, note } = await resolveDevice(config.device);
   log(note);
